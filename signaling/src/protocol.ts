@@ -1,0 +1,232 @@
+/**
+ * Mayfly signaling protocol, version 1.
+ *
+ * The one definition of what travels between a browser and the signaling
+ * service. The server types its Socket.IO `Server` with these interfaces and
+ * the web client types its `Socket` with them. This module has no runtime
+ * dependencies so that it can be bundled into the browser as is.
+ *
+ * Written up for third-party clients in docs/protocol.md; keep both in step.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Closed set of error codes the server answers with. */
+export const ErrorCode = {
+  /** The payload did not match the event's schema. */
+  InvalidPayload: 'invalid_payload',
+  /** The nickname is too long or uses characters outside the allowed set. */
+  InvalidNickname: 'invalid_nickname',
+  /** Too many interests, or an interest that is empty or too long after normalization. */
+  InvalidInterests: 'invalid_interests',
+  /** The payload is larger than the event allows. */
+  PayloadTooLarge: 'payload_too_large',
+  /** The event name is not part of the protocol. */
+  UnknownEvent: 'unknown_event',
+  /** A signal was sent while the socket has no partner. */
+  NoPartner: 'no_partner',
+  /** The event is not valid in the socket's current state (e.g. `start` while chatting). */
+  InvalidState: 'invalid_state',
+  /** The socket sent more events than its rate limit allows; the event was dropped. */
+  RateLimited: 'rate_limited',
+  /** The server is shutting down and takes no new work. */
+  ShuttingDown: 'shutting_down',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);
+
+export type Ack = { ok: true } | { ok: false; code: ErrorCode };
+export type AckCallback = (response: Ack) => void;
+
+/* ---------------------------------------------------------------- limits */
+
+export const NICKNAME_MAX_LENGTH = 24;
+export const INTEREST_MAX_LENGTH = 24;
+export const INTERESTS_MAX_COUNT = 5;
+/** Largest SDP the server relays. Real offers with audio, video and data are 3-12 KB. */
+export const SDP_MAX_LENGTH = 32 * 1024;
+/** Largest ICE candidate line the server relays. Real ones are under 300 characters. */
+export const CANDIDATE_MAX_LENGTH = 1024;
+
+/* ---------------------------------------------------------- normalizers */
+
+// Letters and digits of any script, plus space, underscore, hyphen and dot.
+const NICKNAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.-]*$/u;
+// Interests are single tags: letters and digits of any script, and inner hyphens.
+const INTEREST_PATTERN = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$/u;
+
+/**
+ * Normalizes a nickname (NFKC, trimmed, inner whitespace collapsed) or
+ * returns `undefined` when it is empty. Throws nothing; check the result
+ * with {@link isValidNickname}.
+ */
+export function normalizeNickname(raw: string): string | undefined {
+  const nickname = raw.normalize('NFKC').trim().replace(/\s+/gu, ' ');
+  return nickname === '' ? undefined : nickname;
+}
+
+export function isValidNickname(nickname: string): boolean {
+  return (
+    [...nickname].length <= NICKNAME_MAX_LENGTH &&
+    NICKNAME_PATTERN.test(nickname) &&
+    normalizeNickname(nickname) === nickname
+  );
+}
+
+/**
+ * Normalizes one interest tag: NFKC, lower case, trimmed, inner whitespace
+ * turned into hyphens, a leading `#` dropped. Returns `undefined` when the
+ * result is not a valid tag.
+ */
+export function normalizeInterest(raw: string): string | undefined {
+  const tag = raw
+    .normalize('NFKC')
+    .toLowerCase()
+    .trim()
+    .replace(/^#+/u, '')
+    .replace(/\s+/gu, '-');
+  if (tag === '' || [...tag].length > INTEREST_MAX_LENGTH || !INTEREST_PATTERN.test(tag)) {
+    return undefined;
+  }
+  return tag;
+}
+
+/**
+ * Normalizes a list of interests: each tag normalized, duplicates removed,
+ * order kept. Returns `undefined` when any tag is invalid or there are more
+ * than {@link INTERESTS_MAX_COUNT} distinct tags.
+ */
+export function normalizeInterests(raw: readonly string[]): string[] | undefined {
+  const tags: string[] = [];
+  for (const entry of raw) {
+    const tag = normalizeInterest(entry);
+    if (tag === undefined) return undefined;
+    if (!tags.includes(tag)) tags.push(tag);
+  }
+  return tags.length <= INTERESTS_MAX_COUNT ? tags : undefined;
+}
+
+/** Splits free text the way the web client's "Interests" box does: on commas. */
+export function parseInterestList(text: string): string[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/* ---------------------------------------------------------------- payloads */
+
+export interface StartRequest {
+  /** Temporary alias shown to the partner only; never logged. */
+  nickname?: string;
+  /** Up to {@link INTERESTS_MAX_COUNT} tags; never logged. */
+  interests?: string[];
+  /**
+   * The client hides its IP address: it gathers relay candidates only, and
+   * the server drops any non-relay candidate it might still send.
+   */
+  relayOnly?: boolean;
+}
+
+export interface SessionDescriptionSignal {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+export interface CandidateSignal {
+  type: 'candidate';
+  candidate: {
+    candidate: string;
+    sdpMid?: string | null;
+    sdpMLineIndex?: number | null;
+    usernameFragment?: string | null;
+  };
+}
+
+/** simple-peer asks the initiator to renegotiate (e.g. after a track was added). */
+export interface RenegotiateSignal {
+  type: 'renegotiate';
+  renegotiate: true;
+}
+
+/** The WebRTC signaling messages the server relays, in simple-peer's shapes. */
+export type Signal = SessionDescriptionSignal | CandidateSignal | RenegotiateSignal;
+
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface Welcome {
+  protocolVersion: typeof PROTOCOL_VERSION;
+  /** ICE servers (STUN/TURN) with credentials minted for this connection. */
+  iceServers: IceServer[];
+  /** Whether the operator asks clients to hide their IP address by default. */
+  relayByDefault: boolean;
+}
+
+export interface Matched {
+  /** The initiator creates the WebRTC offer; exactly one side of a pair is. */
+  initiator: boolean;
+  /** Interests both strangers gave; empty when they were paired at random. */
+  sharedInterests: string[];
+  /** The partner's nickname, if they chose one. */
+  partnerNickname?: string;
+}
+
+export const PartnerLeftReason = {
+  /** The partner pressed Next. */
+  Next: 'next',
+  /** The partner pressed Stop. */
+  Stop: 'stop',
+  /** The partner's connection closed or went silent. */
+  Disconnect: 'disconnect',
+} as const;
+export type PartnerLeftReason = (typeof PartnerLeftReason)[keyof typeof PartnerLeftReason];
+
+export interface PartnerLeft {
+  reason: PartnerLeftReason;
+}
+
+export interface Shutdown {
+  /** A hint for how long to wait before reconnecting. */
+  retryAfterMs: number;
+}
+
+/** Sent for an event that came without an acknowledgement callback but failed. */
+export interface ProtocolError {
+  code: ErrorCode;
+  /** The event that failed; only names from the protocol are echoed back. */
+  event?: keyof ClientToServerEvents;
+}
+
+/* ----------------------------------------------------------------- events */
+
+export interface ClientToServerEvents {
+  /** Start looking for a stranger. Valid when idle. */
+  start: (request: StartRequest, ack?: AckCallback) => void;
+  /** Leave the current partner (if any) and look for another stranger. */
+  next: (ack?: AckCallback) => void;
+  /** Leave the current partner or the queue, and stay idle. */
+  stop: (ack?: AckCallback) => void;
+  /** Relay a WebRTC signal to the current partner. The server chooses the target. */
+  signal: (signal: Signal, ack?: AckCallback) => void;
+}
+
+export interface ServerToClientEvents {
+  welcome: (welcome: Welcome) => void;
+  matched: (matched: Matched) => void;
+  signal: (signal: Signal) => void;
+  partnerLeft: (partnerLeft: PartnerLeft) => void;
+  protocolError: (error: ProtocolError) => void;
+  shutdown: (shutdown: Shutdown) => void;
+}
+
+export const CLIENT_EVENTS: readonly (keyof ClientToServerEvents)[] = [
+  'start',
+  'next',
+  'stop',
+  'signal',
+];
