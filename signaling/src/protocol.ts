@@ -80,12 +80,7 @@ export function isValidNickname(nickname: string): boolean {
  * result is not a valid tag.
  */
 export function normalizeInterest(raw: string): string | undefined {
-  const tag = raw
-    .normalize('NFKC')
-    .toLowerCase()
-    .trim()
-    .replace(/^#+/u, '')
-    .replace(/\s+/gu, '-');
+  const tag = raw.normalize('NFKC').toLowerCase().trim().replace(/^#+/u, '').replace(/\s+/gu, '-');
   if (tag === '' || [...tag].length > INTEREST_MAX_LENGTH || !INTEREST_PATTERN.test(tag)) {
     return undefined;
   }

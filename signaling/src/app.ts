@@ -1,0 +1,102 @@
+/**
+ * Builds the whole service on an existing HTTP server without listening:
+ * the express routes, Socket.IO signaling and, when given, the web client's
+ * request handler. The entry point (main.ts) parses config and listens;
+ * tests build the same thing on port 0.
+ */
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Config } from './config.js';
+import type { Clock } from './matchmaker.js';
+import { MetadataLog } from './metadata-log.js';
+import { buildPrivacyStatement } from './privacy.js';
+import type { IceServer } from './protocol.js';
+import { Pseudonymizer } from './pseudonym.js';
+import { createSignaling, type Signaling } from './signaling.js';
+
+export interface AppDeps {
+  readonly clock?: Clock;
+  /** adapter-node's `handler`, serving the web client; omitted in API-only tests. */
+  readonly webHandler?: RequestHandler;
+  /** ICE servers for a new connection; none by default. */
+  readonly iceServersFor?: (request: IncomingMessage) => IceServer[];
+}
+
+export interface MayflyApp {
+  readonly express: Express;
+  readonly signaling: Signaling;
+  readonly metadataLog: MetadataLog;
+  /** Stops taking connections, tells clients, closes everything. */
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/** Headers on every response. Page-specific ones (CSP) come from the web client. */
+const securityHeaders: RequestHandler = (_request, response, next) => {
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  response.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=()');
+  next();
+};
+
+export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps = {}): MayflyApp {
+  const clock = deps.clock ?? systemClock;
+  const metadataLog = new MetadataLog(config.log, clock);
+  metadataLog.startRetentionSweeper();
+  const pseudonymizer = new Pseudonymizer(metadataLog.keyDir, clock);
+  let closing = false;
+  // Filled in once signaling exists, below; routes only run after that.
+  let counts = (): object => ({});
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use(securityHeaders);
+
+  app.get('/healthz', (_request, response) => {
+    response.setHeader('Cache-Control', 'no-store');
+    if (closing) {
+      response.status(503).json({ status: 'shutting_down' });
+      return;
+    }
+    response.json({ status: 'ok', ...counts() });
+  });
+
+  app.get('/privacy.json', (_request, response) => {
+    response.setHeader('Cache-Control', 'no-cache');
+    response.json(buildPrivacyStatement(config, clock.now()));
+  });
+
+  if (deps.webHandler !== undefined) app.use(deps.webHandler);
+
+  app.use((_request, response) => {
+    response.status(404).json({ error: 'not_found' });
+  });
+
+  // Express first: Socket.IO wraps the listeners already present and takes
+  // /socket.io/ requests before they reach express.
+  httpServer.on('request', app);
+  const signaling = createSignaling(httpServer, config, {
+    clock,
+    metadataLog,
+    pseudonymizer,
+    iceServersFor: deps.iceServersFor ?? (() => []),
+  });
+  counts = () => signaling.matchmaker.counts();
+
+  return {
+    express: app,
+    signaling,
+    metadataLog,
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      await signaling.shutdown(2000);
+      httpServer.closeAllConnections();
+      await metadataLog.close();
+    },
+  };
+}

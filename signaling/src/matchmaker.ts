@@ -1,0 +1,284 @@
+/**
+ * Who talks to whom. A pure state machine: no I/O, no timers, time comes from
+ * an injected clock. The Socket.IO adapter translates events into calls and
+ * the returned decisions into emits.
+ *
+ * Pairing is first come, first served: a stranger who starts looking is
+ * paired at once with the longest-waiting acceptable stranger, so who you
+ * meet depends only on who else is looking at that moment. Strangers sharing
+ * an interest are preferred; a stranger who gave interests accepts only
+ * shared-interest partners until they have waited `interestWaitMs`, then
+ * anyone.
+ */
+import { PartnerLeftReason } from './protocol.js';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface MatchmakerOptions {
+  readonly interestWaitMs: number;
+  readonly skipMemoryMs: number;
+}
+
+export type StrangerId = string;
+
+export type StrangerState = 'idle' | 'waiting' | 'paired';
+
+export type Decision =
+  | {
+      readonly kind: 'paired';
+      /** Creates the WebRTC offer: the stranger who started waiting first. */
+      readonly initiator: StrangerId;
+      readonly responder: StrangerId;
+      readonly sharedInterests: readonly string[];
+      /** How long each had waited, for metadata logging. */
+      readonly waitedMs: Readonly<Record<StrangerId, number>>;
+    }
+  | {
+      readonly kind: 'partnerLeft';
+      /** The stranger to tell. */
+      readonly stranger: StrangerId;
+      readonly reason: PartnerLeftReason;
+      readonly pairedForMs: number;
+    };
+
+export type MatchResult =
+  | { readonly ok: true; readonly decisions: readonly Decision[] }
+  | { readonly ok: false; readonly code: 'invalid_state' | 'unknown_stranger' };
+
+interface Stranger {
+  readonly id: StrangerId;
+  state: StrangerState;
+  /** Interests of the current or last search; undefined until the first start. */
+  interests: readonly string[] | undefined;
+  waitingSince: number;
+  /** Position in the queue: ties in waitingSince are broken by who came first. */
+  ticket: number;
+  partner: StrangerId | undefined;
+  pairedAt: number;
+  /** Strangers this one skipped, with the time the memory ends. */
+  readonly skipped: Map<StrangerId, number>;
+}
+
+export class Matchmaker {
+  private readonly strangers = new Map<StrangerId, Stranger>();
+  /** Waiting strangers in the order they started waiting. */
+  private readonly waiting = new Set<StrangerId>();
+  private tickets = 0;
+
+  constructor(
+    private readonly options: MatchmakerOptions,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new connection; idle until it starts. */
+  register(id: StrangerId): void {
+    if (this.strangers.has(id)) return;
+    this.strangers.set(id, {
+      id,
+      state: 'idle',
+      interests: undefined,
+      waitingSince: 0,
+      ticket: 0,
+      partner: undefined,
+      pairedAt: 0,
+      skipped: new Map(),
+    });
+  }
+
+  /** Start looking, from idle, with normalized interests. */
+  start(id: StrangerId, interests: readonly string[]): MatchResult {
+    const stranger = this.strangers.get(id);
+    if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
+    if (stranger.state !== 'idle') return { ok: false, code: 'invalid_state' };
+    stranger.interests = [...interests];
+    return { ok: true, decisions: this.enqueue(stranger) };
+  }
+
+  /**
+   * Leave the current partner, remembering them as skipped, and look again
+   * with the same interests. From idle after a previous search it simply
+   * looks again; while waiting it changes nothing.
+   */
+  next(id: StrangerId): MatchResult {
+    const stranger = this.strangers.get(id);
+    if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
+    if (stranger.interests === undefined) return { ok: false, code: 'invalid_state' };
+    if (stranger.state === 'waiting') return { ok: true, decisions: [] };
+    const decisions = this.leavePartner(stranger, PartnerLeftReason.Next);
+    return { ok: true, decisions: [...decisions, ...this.enqueue(stranger)] };
+  }
+
+  /** Leave the partner or the queue and stay idle. */
+  stop(id: StrangerId): MatchResult {
+    const stranger = this.strangers.get(id);
+    if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
+    this.waiting.delete(id);
+    const decisions = this.leavePartner(stranger, PartnerLeftReason.Stop);
+    stranger.state = 'idle';
+    return { ok: true, decisions };
+  }
+
+  /** The connection is gone: forget the stranger and tell their partner. */
+  remove(id: StrangerId): readonly Decision[] {
+    const stranger = this.strangers.get(id);
+    if (stranger === undefined) return [];
+    this.waiting.delete(id);
+    const decisions = this.leavePartner(stranger, PartnerLeftReason.Disconnect, false);
+    this.strangers.delete(id);
+    return decisions;
+  }
+
+  /**
+   * Pairs waiting strangers who have become acceptable to each other since
+   * they started waiting (an interest wait or a skip memory ran out). Call it
+   * at {@link nextDeadline}.
+   */
+  pairWaiting(): readonly Decision[] {
+    const decisions: Decision[] = [];
+    for (const id of [...this.waiting]) {
+      const stranger = this.strangers.get(id);
+      if (stranger === undefined || stranger.state !== 'waiting') continue;
+      const decision = this.pairWithBest(stranger);
+      if (decision !== undefined) decisions.push(decision);
+    }
+    return decisions;
+  }
+
+  /** The next time at which waiting strangers may become acceptable to each other. */
+  nextDeadline(): number | undefined {
+    const now = this.clock.now();
+    let deadline: number | undefined;
+    const consider = (time: number): void => {
+      if (time > now && (deadline === undefined || time < deadline)) deadline = time;
+    };
+    for (const id of this.waiting) {
+      const stranger = this.strangers.get(id);
+      if (stranger === undefined) continue;
+      if ((stranger.interests?.length ?? 0) > 0) {
+        consider(stranger.waitingSince + this.options.interestWaitMs);
+      }
+      for (const [other, until] of stranger.skipped) {
+        if (this.waiting.has(other)) consider(until);
+      }
+    }
+    return deadline;
+  }
+
+  stateOf(id: StrangerId): StrangerState | undefined {
+    return this.strangers.get(id)?.state;
+  }
+
+  partnerOf(id: StrangerId): StrangerId | undefined {
+    return this.strangers.get(id)?.partner;
+  }
+
+  /** Counts for health and metrics; no identities. */
+  counts(): { connected: number; waiting: number; paired: number } {
+    let paired = 0;
+    for (const stranger of this.strangers.values()) if (stranger.state === 'paired') paired++;
+    return { connected: this.strangers.size, waiting: this.waiting.size, paired };
+  }
+
+  private enqueue(stranger: Stranger): Decision[] {
+    stranger.state = 'waiting';
+    stranger.waitingSince = this.clock.now();
+    stranger.ticket = ++this.tickets;
+    this.waiting.add(stranger.id);
+    const decision = this.pairWithBest(stranger);
+    return decision === undefined ? [] : [decision];
+  }
+
+  private leavePartner(
+    stranger: Stranger,
+    reason: PartnerLeftReason,
+    rememberSkip = true,
+  ): Decision[] {
+    const partnerId = stranger.partner;
+    if (stranger.state !== 'paired' || partnerId === undefined) return [];
+    const partner = this.strangers.get(partnerId);
+    const now = this.clock.now();
+    const pairedForMs = now - stranger.pairedAt;
+    stranger.partner = undefined;
+    stranger.state = 'idle';
+    if (rememberSkip && this.options.skipMemoryMs > 0) {
+      forgetExpired(stranger.skipped, now);
+      stranger.skipped.set(partnerId, now + this.options.skipMemoryMs);
+    }
+    if (partner === undefined) return [];
+    partner.partner = undefined;
+    partner.state = 'idle';
+    return [{ kind: 'partnerLeft', stranger: partner.id, reason, pairedForMs }];
+  }
+
+  /** Pairs `stranger` with the longest-waiting acceptable stranger, preferring shared interests. */
+  private pairWithBest(stranger: Stranger): Decision | undefined {
+    const now = this.clock.now();
+    let fallback: Stranger | undefined;
+    for (const otherId of this.waiting) {
+      if (otherId === stranger.id) continue;
+      const other = this.strangers.get(otherId);
+      if (other === undefined || this.skippedEitherWay(stranger, other, now)) continue;
+      if (sharedInterests(stranger, other).length > 0) return this.pair(other, stranger, now);
+      if (
+        fallback === undefined &&
+        this.acceptsAnyone(stranger, now) &&
+        this.acceptsAnyone(other, now)
+      ) {
+        fallback = other;
+      }
+    }
+    return fallback === undefined ? undefined : this.pair(fallback, stranger, now);
+  }
+
+  private acceptsAnyone(stranger: Stranger, now: number): boolean {
+    return (
+      (stranger.interests?.length ?? 0) === 0 ||
+      now - stranger.waitingSince >= this.options.interestWaitMs
+    );
+  }
+
+  private skippedEitherWay(a: Stranger, b: Stranger, now: number): boolean {
+    return isRemembered(a.skipped, b.id, now) || isRemembered(b.skipped, a.id, now);
+  }
+
+  private pair(a: Stranger, b: Stranger, now: number): Decision {
+    const [initiator, responder] = a.ticket < b.ticket ? [a, b] : [b, a];
+    for (const stranger of [initiator, responder]) {
+      this.waiting.delete(stranger.id);
+      stranger.state = 'paired';
+      stranger.pairedAt = now;
+    }
+    initiator.partner = responder.id;
+    responder.partner = initiator.id;
+    return {
+      kind: 'paired',
+      initiator: initiator.id,
+      responder: responder.id,
+      sharedInterests: sharedInterests(initiator, responder),
+      waitedMs: {
+        [initiator.id]: now - initiator.waitingSince,
+        [responder.id]: now - responder.waitingSince,
+      },
+    };
+  }
+}
+
+function sharedInterests(a: Stranger, b: Stranger): string[] {
+  const theirs = new Set(b.interests ?? []);
+  return (a.interests ?? []).filter((tag) => theirs.has(tag));
+}
+
+/** True while `id` is remembered in `memory`; forgets expired entries on the way. */
+function isRemembered(memory: Map<StrangerId, number>, id: StrangerId, now: number): boolean {
+  const until = memory.get(id);
+  if (until === undefined) return false;
+  if (until > now) return true;
+  memory.delete(id);
+  return false;
+}
+
+function forgetExpired(memory: Map<StrangerId, number>, now: number): void {
+  for (const [id, until] of memory) if (until <= now) memory.delete(id);
+}

@@ -1,0 +1,104 @@
+/**
+ * The privacy statement served at GET /privacy.json, generated from the
+ * running configuration so that it cannot drift from what the service does.
+ */
+import type { Config } from './config.js';
+
+export interface PrivacyStatement {
+  service: string;
+  generatedAt: string;
+  logging: {
+    what: string[];
+    never: string[];
+    clientIdentifier: string;
+    retentionDays: number;
+    deletion: string;
+  };
+  ipAddresses: {
+    server: string;
+    stranger: string;
+    hideMyIp: { available: boolean; defaultOn: boolean; how: string };
+  };
+  cookies: string[];
+  thirdPartyScripts: string[];
+  thirdPartyRequests: string[];
+  browserStorage: string;
+  dataFlow: { media: string; messages: string; images: string; signaling: string };
+  turn: { mode: Config['turn']['mode']; policy: string; credentials: string };
+  encryption: string;
+  moderation: string[];
+  limits: string[];
+}
+
+export function buildPrivacyStatement(config: Config, now: number): PrivacyStatement {
+  const relayAvailable = config.turn.mode !== 'off';
+  return {
+    service: 'Mayfly',
+    generatedAt: new Date(now).toISOString(),
+    logging: {
+      what: [
+        'the time a connection opened and closed, and its duration',
+        'when a chat started and ended, how long it lasted and how it ended (next, stop, disconnect)',
+        'how long a stranger waited to be paired',
+        'refused connections and protocol errors, by kind',
+        'a pseudonymous client key instead of the IP address',
+      ],
+      never: [
+        'IP addresses',
+        'nicknames',
+        'interests',
+        'chat messages',
+        'images',
+        'video or audio',
+        'WebRTC session descriptions (SDP) or ICE candidates, since they contain IP addresses',
+      ],
+      clientIdentifier:
+        'HMAC-SHA256 of the IP address (IPv6: its /64 prefix) with a random key that changes every UTC day; the key is deleted together with that day’s log.',
+      retentionDays: config.log.retentionDays,
+      deletion: `Log files and their keys are deleted automatically once they are ${config.log.retentionDays} days old, checked at start-up and at every UTC midnight.`,
+    },
+    ipAddresses: {
+      server:
+        'Used in memory while you are connected (to limit connections per address) and never stored.',
+      stranger:
+        'In direct mode the stranger’s browser learns your IP address, as in every peer-to-peer call. Turn on “Hide my IP address” to relay through our TURN server: the stranger then only learns the relay’s address.',
+      hideMyIp: {
+        available: relayAvailable,
+        defaultOn: config.relayByDefault && relayAvailable,
+        how: 'Your browser uses relay candidates only, and the server drops any other candidate you might still send.',
+      },
+    },
+    cookies: [],
+    thirdPartyScripts: [],
+    thirdPartyRequests: [],
+    browserStorage:
+      'None: no cookies, localStorage, sessionStorage or IndexedDB; a conversation exists only in the open tab.',
+    dataFlow: {
+      media:
+        'Video and audio go directly between the two browsers, or through the TURN relay, encrypted end to end (DTLS-SRTP). They never reach the signaling server.',
+      messages:
+        'Text messages go over an encrypted WebRTC data channel between the two browsers. They never reach the server.',
+      images:
+        'Images are re-encoded in the sender’s browser (removing EXIF and GPS data), sent over the data channel and held in memory only until the chat ends.',
+      signaling:
+        'The signaling server passes connection offers, answers and ICE candidates between the two partners in memory only and keeps none of them.',
+    },
+    turn: {
+      mode: config.turn.mode,
+      policy:
+        'The relay forwards only to public addresses: loopback, private, link-local, multicast and other special-purpose ranges are refused.',
+      credentials: `Short-lived credentials minted per connection, valid ${Math.round(config.turn.credentialTtlSeconds / 3600)} hours.`,
+    },
+    encryption:
+      'Media and data channels are encrypted end to end by WebRTC (DTLS). Compare the safety code with your partner: if both see the same code, nobody in between (not even this server) altered the connection.',
+    moderation: [
+      'Next and Stop end a chat at once; a stranger you skipped is not offered to you again for a while.',
+      'Messages that look like a phone number, e-mail or street address ask for confirmation before they are sent.',
+      'The server cannot see or record conversations, so it cannot moderate their content.',
+    ],
+    limits: [
+      'A stranger can always record or screenshot what you show them.',
+      'Anonymity here means the service keeps as little as possible; it is not protection against a determined stranger.',
+    ],
+  };
+}

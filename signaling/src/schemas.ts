@@ -1,0 +1,102 @@
+/**
+ * Validation of every payload a client sends. Each parser returns either the
+ * normalized value or a protocol error code; none of them throws.
+ */
+import { z } from 'zod';
+import {
+  CANDIDATE_MAX_LENGTH,
+  ErrorCode,
+  INTERESTS_MAX_COUNT,
+  isValidNickname,
+  normalizeInterests,
+  normalizeNickname,
+  SDP_MAX_LENGTH,
+  type Signal,
+} from './protocol.js';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode };
+
+// Raw bounds are generous; the protocol's own limits apply after normalization.
+const startRequestSchema = z.strictObject({
+  nickname: z.string().max(200).optional(),
+  interests: z
+    .array(z.string().max(200))
+    .max(INTERESTS_MAX_COUNT * 4)
+    .optional(),
+  relayOnly: z.boolean().optional(),
+});
+
+const signalSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.enum(['offer', 'answer']),
+    sdp: z.string().min(1).max(SDP_MAX_LENGTH),
+  }),
+  z.strictObject({
+    type: z.literal('candidate'),
+    candidate: z.strictObject({
+      candidate: z.string().max(CANDIDATE_MAX_LENGTH),
+      sdpMid: z.string().max(64).nullable().optional(),
+      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+      usernameFragment: z.string().max(256).nullable().optional(),
+    }),
+  }),
+  z.strictObject({
+    type: z.literal('renegotiate'),
+    renegotiate: z.literal(true),
+  }),
+]);
+
+export interface StartPreferences {
+  nickname: string | undefined;
+  interests: string[];
+  relayOnly: boolean;
+}
+
+function failure(error: z.ZodError): { ok: false; code: ErrorCode } {
+  const tooBig = error.issues.some((issue) => issue.code === 'too_big');
+  return { ok: false, code: tooBig ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidPayload };
+}
+
+export function parseStartRequest(payload: unknown): Parsed<StartPreferences> {
+  // `start` with no payload at all means "no preferences".
+  const result = startRequestSchema.safeParse(payload ?? {});
+  if (!result.success) return failure(result.error);
+  const { nickname: rawNickname, interests: rawInterests = [], relayOnly = false } = result.data;
+
+  const nickname = rawNickname === undefined ? undefined : normalizeNickname(rawNickname);
+  if (nickname !== undefined && !isValidNickname(nickname)) {
+    return { ok: false, code: ErrorCode.InvalidNickname };
+  }
+  const interests = normalizeInterests(rawInterests);
+  if (interests === undefined) return { ok: false, code: ErrorCode.InvalidInterests };
+  return { ok: true, value: { nickname, interests, relayOnly } };
+}
+
+export function parseSignal(payload: unknown): Parsed<Signal> {
+  const result = signalSchema.safeParse(payload);
+  return result.success ? { ok: true, value: result.data } : failure(result.error);
+}
+
+/**
+ * Whether an ICE candidate is a relay candidate (or the end-of-candidates
+ * marker, an empty string). Used to drop host and server-reflexive
+ * candidates, which carry IP addresses, from clients that hide theirs.
+ */
+export function isRelayCandidate(candidate: string): boolean {
+  if (candidate === '') return true;
+  const fields = candidate.split(/\s+/u);
+  const typIndex = fields.indexOf('typ');
+  return typIndex !== -1 && fields[typIndex + 1] === 'relay';
+}
+
+/**
+ * Removes `a=candidate` lines that are not relay candidates from an SDP, for
+ * clients that hide their IP address. Browsers in relay-only mode gather no
+ * others; this is the second line of defence.
+ */
+export function stripNonRelayCandidates(sdp: string): string {
+  return sdp
+    .split(/(?<=\r?\n)/u)
+    .filter((line) => !line.startsWith('a=candidate:') || isRelayCandidate(line.trim().slice(2)))
+    .join('');
+}

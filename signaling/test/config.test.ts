@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, parseFlags } from '../src/config.js';
+
+describe('config', () => {
+  it('has documented defaults', () => {
+    const config = parseConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.log.retentionDays).toBe(30);
+    expect(config.matching).toEqual({ interestWaitMs: 5000, skipMemoryMs: 600_000 });
+    expect(config.limits.maxMessageBytes).toBe(65_536);
+    expect(config.turn.mode).toBe('embedded');
+    expect(config.turn.secretIsEphemeral).toBe(true);
+    expect(config.turn.secret.length).toBeGreaterThanOrEqual(32);
+    expect(config.relayByDefault).toBe(false);
+  });
+
+  it('is frozen all the way down', () => {
+    const config = parseConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.log)).toBe(true);
+    expect(Object.isFrozen(config.allowedOrigins)).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ LOG_RETENTION_DAYS: '0' }, 'LOG_RETENTION_DAYS'],
+    [{ LOG_RETENTION_DAYS: '1.5' }, 'LOG_RETENTION_DAYS'],
+    [{ RELAY_DEFAULT: 'maybe' }, 'RELAY_DEFAULT'],
+    [{ ALLOWED_ORIGINS: 'chat.example' }, 'ALLOWED_ORIGINS'],
+    [{ ALLOWED_ORIGINS: 'https://chat.example/path' }, 'ALLOWED_ORIGINS'],
+    [{ TURN_MODE: 'sometimes' }, 'TURN_MODE'],
+    [{ TURN_SECRET: 'short' }, 'TURN_SECRET'],
+    [{ TURN_MODE: 'external', TURN_SECRET: 'x'.repeat(20) }, 'TURN_URLS'],
+    [{ TURN_MODE: 'external', TURN_URLS: 'turn:turn.example:3478' }, 'TURN_SECRET'],
+    [{ TURN_URLS: 'http://turn.example' }, 'TURN_URLS'],
+    [{ TURN_ALLOWED_PEERS: '10.0.0.0' }, 'TURN_ALLOWED_PEERS'],
+  ])('refuses %o naming %s', (env, variable) => {
+    expect(() => parseConfig(env)).toThrowError(ConfigError);
+    try {
+      parseConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as ConfigError).message).toMatch(new RegExp(`^${variable}: `, 'u'));
+    }
+  });
+
+  it('reads flags in kebab case, over the environment', () => {
+    const config = parseConfig({ PORT: '4000' }, ['--port', '5000', '--log-retention-days=7']);
+    expect(config.port).toBe(5000);
+    expect(config.log.retentionDays).toBe(7);
+  });
+
+  it('refuses unknown flags and flags without a value', () => {
+    expect(() => parseFlags(['--colour', 'blue'])).toThrowError('--colour: unknown option');
+    expect(() => parseFlags(['--port'])).toThrowError('--port: missing value');
+    expect(() => parseFlags(['3000'])).toThrowError(ConfigError);
+  });
+
+  it('normalizes allowed origins', () => {
+    const config = parseConfig({ ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443/' });
+    expect(config.allowedOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
+  });
+});
