@@ -5,7 +5,7 @@
  * tests build the same thing on port 0.
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, Router } from 'express';
 import type { Config } from './config.js';
 import type { Clock } from './matchmaker.js';
 import { MetadataLog } from './metadata-log.js';
@@ -20,10 +20,17 @@ export interface AppDeps {
   readonly webHandler?: RequestHandler;
   /** ICE servers for a new connection; none by default. */
   readonly iceServersFor?: (request: IncomingMessage) => IceServer[];
+  /**
+   * Whether express answers the server's HTTP requests itself (default). The
+   * Vite dev server sets false and mounts `routes` into its own middleware.
+   */
+  readonly serveHttp?: boolean;
 }
 
 export interface MayflyApp {
   readonly express: Express;
+  /** The service's own HTTP routes (/healthz, /privacy.json), with security headers. */
+  readonly routes: Router;
   readonly signaling: Signaling;
   readonly metadataLog: MetadataLog;
   /** Stops taking connections, tells clients, closes everything. */
@@ -51,12 +58,10 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   // Filled in once signaling exists, below; routes only run after that.
   let counts = (): object => ({});
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.use(securityHeaders);
+  const routes = Router();
+  routes.use(securityHeaders);
 
-  app.get('/healthz', (_request, response) => {
+  routes.get('/healthz', (_request, response) => {
     response.setHeader('Cache-Control', 'no-store');
     if (closing) {
       response.status(503).json({ status: 'shutting_down' });
@@ -65,11 +70,15 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     response.json({ status: 'ok', ...counts() });
   });
 
-  app.get('/privacy.json', (_request, response) => {
+  routes.get('/privacy.json', (_request, response) => {
     response.setHeader('Cache-Control', 'no-cache');
     response.json(buildPrivacyStatement(config, clock.now()));
   });
 
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use(routes);
   if (deps.webHandler !== undefined) app.use(deps.webHandler);
 
   app.use((_request, response) => {
@@ -78,7 +87,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
 
   // Express first: Socket.IO wraps the listeners already present and takes
   // /socket.io/ requests before they reach express.
-  httpServer.on('request', app);
+  if (deps.serveHttp !== false) httpServer.on('request', app);
   const signaling = createSignaling(httpServer, config, {
     clock,
     metadataLog,
@@ -89,6 +98,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
 
   return {
     express: app,
+    routes,
     signaling,
     metadataLog,
     async close(): Promise<void> {
