@@ -12,7 +12,7 @@ import { MetadataLog } from './metadata-log.js';
 import { buildPrivacyStatement } from './privacy.js';
 import type { IceServer } from './protocol.js';
 import { Pseudonymizer } from './pseudonym.js';
-import { createSignaling, type Signaling } from './signaling.js';
+import { attachSignaling, type Signaling } from './signaling.js';
 
 export interface AppDeps {
   readonly clock?: Clock;
@@ -88,7 +88,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   // Express first: Socket.IO wraps the listeners already present and takes
   // /socket.io/ requests before they reach express.
   if (deps.serveHttp !== false) httpServer.on('request', app);
-  const signaling = createSignaling(httpServer, config, {
+  const signaling = attachSignaling(httpServer, config, {
     clock,
     metadataLog,
     pseudonymizer,

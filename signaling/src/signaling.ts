@@ -126,7 +126,7 @@ export function isOriginAllowed(
   }
 }
 
-export function createSignaling(
+export function attachSignaling(
   httpServer: HttpServer,
   config: SignalingConfig,
   deps: SignalingDeps,
