@@ -5,7 +5,7 @@
  * tests build the same thing on port 0.
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import express, { type Express, type RequestHandler, Router } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config.js';
 import type { Clock } from './matchmaker.js';
 import { MetadataLog } from './metadata-log.js';
@@ -29,8 +29,12 @@ export interface AppDeps {
 
 export interface MayflyApp {
   readonly express: Express;
-  /** The service's own HTTP routes (/healthz, /privacy.json), with security headers. */
-  readonly routes: Router;
+  /**
+   * The service's own HTTP routes (/healthz, /privacy.json) with security
+   * headers, as a middleware for any Node HTTP host: it calls `next` for
+   * every other request.
+   */
+  readonly routes: Express;
   readonly signaling: Signaling;
   readonly metadataLog: MetadataLog;
   /** Stops taking connections, tells clients, closes everything. */
@@ -58,7 +62,11 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   // Filled in once signaling exists, below; routes only run after that.
   let counts = (): object => ({});
 
-  const routes = Router();
+  // An express app rather than a Router: mounted on a plain Node server (the
+  // Vite dev server) it still gives handlers express's response methods.
+  const routes = express();
+  routes.disable('x-powered-by');
+  routes.disable('etag');
   routes.use(securityHeaders);
 
   routes.get('/healthz', (_request, response) => {

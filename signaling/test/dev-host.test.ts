@@ -12,8 +12,8 @@ describe('createSignaling on a host that serves HTTP itself', () => {
     const logDir = mkdtempSync(path.join(tmpdir(), 'mayfly-dev-'));
     // Stands in for Vite's middleware stack: our routes first, then the host's own pages.
     const httpServer = createServer((request, response) => {
-      signaling.routes(request as never, response as never, () => {
-        response.end('page from the host');
+      signaling.routes(request, response, (error?: unknown) => {
+        response.end(error === undefined ? 'page from the host' : 'error');
       });
     });
     const signaling = createSignaling(
@@ -24,7 +24,11 @@ describe('createSignaling on a host that serves HTTP itself', () => {
     const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
 
     expect(await (await fetch(`${url}/some/page`)).text()).toBe('page from the host');
-    expect((await fetch(`${url}/privacy.json`)).status).toBe(200);
+    const privacy = await fetch(`${url}/privacy.json`);
+    expect(privacy.status).toBe(200);
+    expect(privacy.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await privacy.json()).toMatchObject({ logging: { retentionDays: 30 }, cookies: [] });
+    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok' });
     const [a, b] = await connectPair({ url });
     a.disconnect();
     b.disconnect();

@@ -1,0 +1,89 @@
+// Prints the chat page's first-load JavaScript, gzipped: the SvelteKit entry, the root layout and
+// the page node, with every chunk they import statically (from Vite's build manifest). Chunks
+// loaded later with import() — simple-peer, fetched when Start is pressed — are listed apart.
+// Builds the client first when the build is missing or older than the sources.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const TARGET_BYTES = 80 * 1024;
+const ROUTE = '/';
+
+const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const output = path.join(web, '.svelte-kit/output/client');
+const manifestPath = path.join(output, '.vite/manifest.json');
+const appPath = path.join(web, '.svelte-kit/generated/client-optimized/app.js');
+
+function newestSource(entry) {
+  const stats = statSync(entry);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(0, ...readdirSync(entry).map((name) => newestSource(path.join(entry, name))));
+}
+
+const sources = ['src', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((name) =>
+  newestSource(path.join(web, name)),
+);
+if (!existsSync(manifestPath) || statSync(manifestPath).mtimeMs < Math.max(...sources)) {
+  console.log('Building the client first…');
+  execFileSync('npm', ['run', 'build'], { cwd: web, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+const dictionary = readFileSync(appPath, 'utf8').match(/"\/":\s*\[([^\]]*)\]/);
+if (dictionary === null) throw new Error(`route ${ROUTE} not found in ${appPath}`);
+const routeNodes = dictionary[1]
+  .split(',')
+  .map((n) => n.trim().replace(/^~/, ''))
+  .filter((n) => /^\d+$/.test(n));
+const nodeKeys = ['0', ...routeNodes].map(
+  (n) => `.svelte-kit/generated/client-optimized/nodes/${n}.js`,
+);
+const entryKeys = Object.keys(manifest).filter(
+  (key) => manifest[key].isEntry === true && !key.includes('/nodes/'),
+);
+
+const firstLoad = new Set();
+const lazy = new Set();
+function visit(key, into) {
+  const chunk = manifest[key];
+  if (chunk === undefined) throw new Error(`${key} missing from the manifest`);
+  if (into.has(chunk.file)) return;
+  into.add(chunk.file);
+  for (const imported of chunk.imports ?? []) visit(imported, into);
+}
+for (const key of [...entryKeys, ...nodeKeys]) visit(key, firstLoad);
+for (const key of nodeKeys) {
+  for (const dynamic of manifest[key].dynamicImports ?? []) visit(dynamic, lazy);
+}
+for (const file of firstLoad) lazy.delete(file);
+
+const sizeOf = (file) => {
+  const bytes = readFileSync(path.join(output, file));
+  return { raw: bytes.byteLength, gzip: gzipSync(bytes, { level: 9 }).byteLength };
+};
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function table(files) {
+  let total = 0;
+  for (const file of [...files].sort()) {
+    const { raw, gzip } = sizeOf(file);
+    total += gzip;
+    console.log(`  ${kb(gzip).padStart(9)} gz  ${kb(raw).padStart(9)} raw  ${file}`);
+  }
+  return total;
+}
+
+console.log(`First-load JavaScript of the chat page (${ROUTE}):`);
+const total = table(firstLoad);
+console.log(`  ${'-'.repeat(9)}`);
+console.log(
+  `  ${kb(total).padStart(9)} gz  total    target ${kb(TARGET_BYTES)}  ${total <= TARGET_BYTES ? 'OK' : 'OVER'}`,
+);
+if (lazy.size > 0) {
+  console.log('\nLoaded later (dynamic import, after Start):');
+  const later = table(lazy);
+  console.log(`  ${kb(later).padStart(9)} gz  total`);
+}
+process.exitCode = total <= TARGET_BYTES ? 0 : 1;

@@ -1,0 +1,10 @@
+import type { Handle } from '@sveltejs/kit';
+
+/** Headers for every page; the Content-Security-Policy itself comes from svelte.config.js. */
+export const handle: Handle = async ({ event, resolve }) => {
+  const response = await resolve(event);
+  response.headers.set('Referrer-Policy', 'no-referrer');
+  response.headers.set('Permissions-Policy', 'camera=(self), microphone=(self)');
+  response.headers.set('X-Content-Type-Options', 'nosniff');
+  return response;
+};

@@ -1,0 +1,236 @@
+/**
+ * The only module that deals with WebRTC. It wraps @thaunknown/simple-peer and exposes typed
+ * events; the rest of the client never sees an RTCPeerConnection.
+ */
+import type { IceServer, Signal } from '@mayfly/signaling/protocol';
+import { TypedEmitter } from '../typed-emitter';
+import { deriveSafetyCode } from './safety-code';
+
+/** The options of simple-peer this module uses. */
+export interface SimplePeerOptions {
+  initiator: boolean;
+  config: RTCConfiguration;
+  streams: MediaStream[];
+  trickle: boolean;
+  offerOptions: RTCOfferOptions & { offerToReceiveAudio?: boolean; offerToReceiveVideo?: boolean };
+}
+
+/** The surface of a simple-peer instance this module uses. */
+export interface SimplePeerInstance {
+  on(event: 'signal' | 'data' | 'error', listener: (value: unknown) => void): void;
+  on(event: 'connect' | 'close', listener: () => void): void;
+  on(event: 'stream', listener: (stream: MediaStream) => void): void;
+  signal(data: Signal): void;
+  send(data: string): void;
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void;
+  destroy(): void;
+  readonly bufferedAmount: number;
+}
+
+export type SimplePeerConstructor = new (options: SimplePeerOptions) => SimplePeerInstance;
+
+export interface PeerOptions {
+  initiator: boolean;
+  iceServers: readonly IceServer[];
+  /** Gather relay (TURN) candidates only, so the stranger never learns our IP address. */
+  relayOnly: boolean;
+  /** Our camera and microphone; absent in text-only mode. */
+  stream?: MediaStream | undefined;
+}
+
+export type PeerErrorKind = 'connection-failed' | 'negotiation-failed' | 'unsupported' | 'other';
+
+export interface PeerError {
+  kind: PeerErrorKind;
+  /** simple-peer's error code, for the console; never shown as is. */
+  code: string;
+}
+
+export interface PeerEvents {
+  /** A signal to relay to the stranger through the server. */
+  signal: (signal: Signal) => void;
+  /** The data channel is open. */
+  connected: () => void;
+  /** The stranger's camera and microphone. */
+  stream: (stream: MediaStream) => void;
+  /** One data channel message, as received: untrusted, not yet decoded. */
+  data: (bytes: Uint8Array) => void;
+  /** Derived from both DTLS fingerprints once both descriptions are known. */
+  safetyCode: (code: string) => void;
+  /** The connection ended (either side). Emitted once, after `error` if there was one. */
+  closed: () => void;
+  error: (error: PeerError) => void;
+}
+
+const ERROR_KINDS: Readonly<Record<string, PeerErrorKind>> = {
+  ERR_ICE_CONNECTION_FAILURE: 'connection-failed',
+  ERR_CONNECTION_FAILURE: 'connection-failed',
+  ERR_DATA_CHANNEL: 'connection-failed',
+  ERR_SET_REMOTE_DESCRIPTION: 'negotiation-failed',
+  ERR_CREATE_OFFER: 'negotiation-failed',
+  ERR_CREATE_ANSWER: 'negotiation-failed',
+  ERR_ADD_ICE_CANDIDATE: 'negotiation-failed',
+  ERR_SIGNALING: 'negotiation-failed',
+  ERR_WEBRTC_SUPPORT: 'unsupported',
+  ERR_PC_CONSTRUCTOR: 'unsupported',
+};
+
+function errorCodeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'ERR_UNKNOWN';
+}
+
+/** Turns simple-peer's signal objects into protocol signals; drops what the protocol lacks. */
+export function toProtocolSignal(data: unknown): Signal | undefined {
+  const value = data as Record<string, unknown> | null;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if ((value.type === 'offer' || value.type === 'answer') && typeof value.sdp === 'string') {
+    return { type: value.type, sdp: value.sdp };
+  }
+  if (
+    value.type === 'candidate' &&
+    typeof value.candidate === 'object' &&
+    value.candidate !== null
+  ) {
+    const candidate = value.candidate as Record<string, unknown>;
+    if (typeof candidate.candidate !== 'string') return undefined;
+    return {
+      type: 'candidate',
+      candidate: {
+        candidate: candidate.candidate,
+        sdpMid: typeof candidate.sdpMid === 'string' ? candidate.sdpMid : null,
+        sdpMLineIndex: typeof candidate.sdpMLineIndex === 'number' ? candidate.sdpMLineIndex : null,
+      },
+    };
+  }
+  if (value.type === 'renegotiate') return { type: 'renegotiate', renegotiate: true };
+  // 'transceiverRequest' is not part of the protocol; offerToReceive* makes it unnecessary.
+  return undefined;
+}
+
+export class PeerConnection {
+  readonly #peer: SimplePeerInstance;
+  readonly #events = new TypedEmitter<PeerEvents>();
+  #localSdp: string | undefined;
+  #remoteSdp: string | undefined;
+  #safetyCode: string | undefined;
+  #connected = false;
+  #ended = false;
+
+  constructor(SimplePeer: SimplePeerConstructor, options: PeerOptions) {
+    this.#peer = new SimplePeer({
+      initiator: options.initiator,
+      config: {
+        iceServers: options.iceServers.map((server) => ({ ...server })),
+        iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
+      },
+      streams: options.stream === undefined ? [] : [options.stream],
+      trickle: true,
+      // Ask for the stranger's media even when we send none (text-only mode), so that the
+      // answering side never needs to request transceivers of its own.
+      offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true },
+    });
+    this.#peer.on('signal', (data) => {
+      if (this.#ended) return;
+      const signal = toProtocolSignal(data);
+      if (signal === undefined) return;
+      if (signal.type === 'offer' || signal.type === 'answer') {
+        this.#localSdp ??= signal.sdp;
+        this.#maybeDeriveSafetyCode();
+      }
+      this.#events.emit('signal', signal);
+    });
+    this.#peer.on('connect', () => {
+      if (this.#ended || this.#connected) return;
+      this.#connected = true;
+      this.#events.emit('connected');
+    });
+    this.#peer.on('stream', (stream) => {
+      if (!this.#ended) this.#events.emit('stream', stream);
+    });
+    this.#peer.on('data', (data) => {
+      if (this.#ended) return;
+      // simple-peer delivers Uint8Array; anything else is a bug upstream, not a message.
+      if (data instanceof Uint8Array) this.#events.emit('data', data);
+    });
+    this.#peer.on('error', (error) => {
+      if (this.#ended) return;
+      const code = errorCodeOf(error);
+      this.#events.emit('error', { kind: ERROR_KINDS[code] ?? 'other', code });
+    });
+    this.#peer.on('close', () => {
+      if (this.#ended) return;
+      this.#ended = true;
+      this.#events.emit('closed');
+      this.#events.removeAllListeners();
+    });
+  }
+
+  on<E extends keyof PeerEvents>(event: E, listener: PeerEvents[E]): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  get connected(): boolean {
+    return this.#connected && !this.#ended;
+  }
+
+  get safetyCode(): string | undefined {
+    return this.#safetyCode;
+  }
+
+  /** Bytes queued on the data channel, for pacing large transfers. */
+  get bufferedAmount(): number {
+    return this.#ended ? 0 : this.#peer.bufferedAmount;
+  }
+
+  /** Feeds a signal from the stranger (relayed by the server) into the connection. */
+  signal(signal: Signal): void {
+    if (this.#ended) return;
+    if (signal.type === 'offer' || signal.type === 'answer') {
+      this.#remoteSdp ??= signal.sdp;
+      this.#maybeDeriveSafetyCode();
+    }
+    this.#peer.signal(signal);
+  }
+
+  /** Sends one data channel message. Returns false when the channel is not open. */
+  send(text: string): boolean {
+    if (!this.connected) return false;
+    this.#peer.send(text);
+    return true;
+  }
+
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void {
+    if (!this.#ended) this.#peer.replaceTrack(oldTrack, newTrack, stream);
+  }
+
+  /** Closes the connection. No events are emitted afterwards, not even `closed`. */
+  destroy(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#events.removeAllListeners();
+    this.#peer.destroy();
+  }
+
+  #maybeDeriveSafetyCode(): void {
+    const local = this.#localSdp;
+    const remote = this.#remoteSdp;
+    if (local === undefined || remote === undefined || this.#safetyCode !== undefined) return;
+    deriveSafetyCode(local, remote).then(
+      (code) => {
+        if (code === undefined || this.#ended || this.#safetyCode !== undefined) return;
+        this.#safetyCode = code;
+        this.#events.emit('safetyCode', code);
+      },
+      (error: unknown) => {
+        console.error('mayfly: safety code derivation failed', error);
+      },
+    );
+  }
+}
+
+/** Loads simple-peer on demand: it is only needed once a stranger is found. */
+export async function loadSimplePeer(): Promise<SimplePeerConstructor> {
+  const module = await import('@thaunknown/simple-peer');
+  return module.default as unknown as SimplePeerConstructor;
+}

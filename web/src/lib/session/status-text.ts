@@ -1,0 +1,45 @@
+import type { SessionView } from './session-controller';
+
+const START_REFUSED: Readonly<Record<string, string>> = {
+  invalid_nickname: 'The server did not accept that nickname. Try letters and digits only.',
+  invalid_interests: 'The server did not accept those interests. Use up to 5 short words.',
+  unreachable: 'The server did not answer. Press Start to try again.',
+};
+
+/** The one sentence the status region announces for each state. */
+export function statusText(view: SessionView): string {
+  const offline = view.server === 'offline';
+  switch (view.phase) {
+    case 'idle': {
+      if (view.problem?.kind === 'start-refused') {
+        return (
+          START_REFUSED[view.problem.code] ??
+          'The server refused to start a chat. Press Start to try again.'
+        );
+      }
+      if (offline) return 'Can’t reach the server. Retrying by itself…';
+      if (view.server === 'connecting') return 'Connecting to the server…';
+      return 'Press Start to meet a stranger.';
+    }
+    case 'requesting-media':
+      return 'Asking for your camera and microphone…';
+    case 'waiting':
+      return offline
+        ? 'Looking for a stranger… The server can’t be reached right now; retrying by itself.'
+        : 'Looking for a stranger…';
+    case 'connecting':
+      return 'Stranger found. Connecting…';
+    case 'connected': {
+      const who = view.partnerNickname ?? 'a stranger';
+      const shared =
+        view.sharedInterests.length > 0 ? ` You both like ${view.sharedInterests.join(', ')}.` : '';
+      return `Connected to ${who}.${shared}`;
+    }
+    case 'partner-left':
+      return 'Stranger left. Press Next to meet someone new.';
+    case 'failed':
+      return view.relayOnly
+        ? 'Could not connect to the stranger. Press Next to try someone else.'
+        : 'Could not connect to the stranger. A strict network may block direct connections: tick “Hide my IP address” (relay mode) and press Next.';
+  }
+}

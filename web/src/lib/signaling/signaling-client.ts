@@ -1,0 +1,169 @@
+/**
+ * The only module that talks to the signaling server. It owns the Socket.IO connection to this
+ * page's own origin, reconnects by itself, and turns the protocol's events into typed callbacks.
+ */
+import type {
+  Ack,
+  ClientToServerEvents,
+  Matched,
+  PartnerLeft,
+  ServerToClientEvents,
+  Signal,
+  StartRequest,
+  Welcome,
+} from '@mayfly/signaling/protocol';
+import { PROTOCOL_VERSION } from '@mayfly/signaling/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { TypedEmitter } from '../typed-emitter';
+
+export type ServerStatus = 'connecting' | 'online' | 'offline';
+
+/** An acknowledgement, or `unreachable` when the request could not be sent or got no answer. */
+export type RequestResult = Ack | { ok: false; code: 'unreachable' };
+
+export interface SignalingEvents {
+  /** The server greeted us: emitted after every (re)connection. */
+  welcome: (welcome: Welcome) => void;
+  matched: (matched: Matched) => void;
+  signal: (signal: Signal) => void;
+  partnerLeft: (partnerLeft: PartnerLeft) => void;
+  /** Connection state changes; `offline` means a retry is scheduled. */
+  status: (status: ServerStatus) => void;
+}
+
+/** What the session controller needs from signaling; tests provide a fake. */
+export interface SignalingPort {
+  readonly status: ServerStatus;
+  on<E extends keyof SignalingEvents>(event: E, listener: SignalingEvents[E]): () => void;
+  start(request: StartRequest): Promise<RequestResult>;
+  next(): Promise<RequestResult>;
+  stop(): Promise<RequestResult>;
+  signal(signal: Signal): void;
+}
+
+const ACK_TIMEOUT_MS = 10_000;
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+type MayflySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class SignalingClient implements SignalingPort {
+  readonly #socket: MayflySocket;
+  readonly #events = new TypedEmitter<SignalingEvents>();
+  #status: ServerStatus = 'connecting';
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #failures = 0;
+  #closed = false;
+
+  constructor() {
+    // Same origin, default path /socket.io/. WebSocket first; long polling if a proxy blocks it.
+    this.#socket = io({
+      autoConnect: false,
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      reconnectionDelay: RETRY_MIN_MS,
+      reconnectionDelayMax: RETRY_MAX_MS,
+      randomizationFactor: 0.5,
+      timeout: 10_000,
+    });
+    const socket = this.#socket;
+    socket.on('welcome', (welcome) => {
+      if (welcome.protocolVersion !== PROTOCOL_VERSION) {
+        console.error(`mayfly: server speaks protocol ${String(welcome.protocolVersion)}`);
+      }
+      this.#failures = 0;
+      this.#setStatus('online');
+      this.#events.emit('welcome', welcome);
+    });
+    socket.on('matched', (matched) => this.#events.emit('matched', matched));
+    socket.on('signal', (signal) => this.#events.emit('signal', signal));
+    socket.on('partnerLeft', (left) => this.#events.emit('partnerLeft', left));
+    socket.on('protocolError', (error) => {
+      console.warn('mayfly: protocol error from server', error.code, error.event);
+    });
+    socket.on('shutdown', ({ retryAfterMs }) => {
+      // The server is restarting and will disconnect us; come back once it is up again.
+      this.#scheduleReconnect(Math.min(Math.max(retryAfterMs, 0), RETRY_MAX_MS));
+    });
+    socket.on('connect_error', () => {
+      this.#failures++;
+      this.#setStatus('offline');
+      // An explicit refusal (e.g. the server is shutting down) stops Socket.IO's own retries.
+      if (!socket.active) this.#scheduleReconnect(this.#backoff());
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.#closed) return;
+      this.#setStatus('offline');
+      // After a server-side disconnect Socket.IO does not retry by itself.
+      if (reason === 'io server disconnect') this.#scheduleReconnect(this.#backoff());
+    });
+  }
+
+  get status(): ServerStatus {
+    return this.#status;
+  }
+
+  connect(): void {
+    this.#closed = false;
+    this.#socket.connect();
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#socket.disconnect();
+    this.#events.removeAllListeners();
+  }
+
+  on<E extends keyof SignalingEvents>(event: E, listener: SignalingEvents[E]): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  start(request: StartRequest): Promise<RequestResult> {
+    return this.#request((ack) => this.#socket.emit('start', request, ack));
+  }
+
+  next(): Promise<RequestResult> {
+    return this.#request((ack) => this.#socket.emit('next', ack));
+  }
+
+  stop(): Promise<RequestResult> {
+    return this.#request((ack) => this.#socket.emit('stop', ack));
+  }
+
+  signal(signal: Signal): void {
+    if (this.#socket.connected) this.#socket.emit('signal', signal);
+  }
+
+  /** Sends an event with an acknowledgement; a lost connection or silence counts as a failure. */
+  #request(send: (ack: (response: Ack) => void) => void): Promise<RequestResult> {
+    if (!this.#socket.connected) return Promise.resolve({ ok: false, code: 'unreachable' });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        resolve({ ok: false, code: 'unreachable' });
+      }, ACK_TIMEOUT_MS);
+      send((response) => {
+        clearTimeout(timer);
+        resolve(response);
+      });
+    });
+  }
+
+  #backoff(): number {
+    const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(this.#failures, 5));
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  #scheduleReconnect(delayMs: number): void {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      if (!this.#closed && !this.#socket.connected) this.#socket.connect();
+    }, delayMs);
+  }
+
+  #setStatus(status: ServerStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.#events.emit('status', status);
+  }
+}

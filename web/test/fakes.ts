@@ -1,0 +1,196 @@
+import type { Signal, StartRequest, Welcome } from '@mayfly/signaling/protocol';
+import type { PeerEvents, PeerOptions } from '../src/lib/peer/peer-connection';
+import type { Clock, MediaPort, PeerLike } from '../src/lib/session/session-controller';
+import type {
+  RequestResult,
+  ServerStatus,
+  SignalingEvents,
+  SignalingPort,
+} from '../src/lib/signaling/signaling-client';
+import { TypedEmitter } from '../src/lib/typed-emitter';
+
+export const WELCOME: Welcome = {
+  protocolVersion: 1,
+  iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }],
+  relayByDefault: false,
+};
+
+/** Signaling as the controller sees it; records what was sent and answers with `nextAck`. */
+export class FakeSignaling implements SignalingPort {
+  readonly events = new TypedEmitter<SignalingEvents>();
+  status: ServerStatus = 'connecting';
+  readonly sent: { event: 'start' | 'next' | 'stop'; request?: StartRequest }[] = [];
+  readonly signals: Signal[] = [];
+  acks: RequestResult[] = [];
+
+  on<E extends keyof SignalingEvents>(event: E, listener: SignalingEvents[E]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  welcome(welcome: Welcome = WELCOME): void {
+    this.status = 'online';
+    this.events.emit('status', 'online');
+    this.events.emit('welcome', welcome);
+  }
+
+  goOffline(): void {
+    this.status = 'offline';
+    this.events.emit('status', 'offline');
+  }
+
+  #answer(): Promise<RequestResult> {
+    return Promise.resolve(this.acks.shift() ?? { ok: true });
+  }
+
+  start(request: StartRequest): Promise<RequestResult> {
+    this.sent.push({ event: 'start', request });
+    return this.#answer();
+  }
+
+  next(): Promise<RequestResult> {
+    this.sent.push({ event: 'next' });
+    return this.#answer();
+  }
+
+  stop(): Promise<RequestResult> {
+    this.sent.push({ event: 'stop' });
+    return this.#answer();
+  }
+
+  signal(signal: Signal): void {
+    this.signals.push(signal);
+  }
+}
+
+export class FakeTrack {
+  enabled = true;
+  stopped = false;
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly deviceId = `${kind}-1`,
+  ) {}
+  stop(): void {
+    this.stopped = true;
+  }
+  getSettings(): { deviceId: string } {
+    return { deviceId: this.deviceId };
+  }
+}
+
+export class FakeStream {
+  readonly tracks: FakeTrack[];
+  constructor(...tracks: FakeTrack[]) {
+    this.tracks = tracks;
+  }
+  getTracks(): FakeTrack[] {
+    return [...this.tracks];
+  }
+  getAudioTracks(): FakeTrack[] {
+    return this.tracks.filter((t) => t.kind === 'audio');
+  }
+  getVideoTracks(): FakeTrack[] {
+    return this.tracks.filter((t) => t.kind === 'video');
+  }
+  addTrack(track: FakeTrack): void {
+    this.tracks.push(track);
+  }
+  removeTrack(track: FakeTrack): void {
+    this.tracks.splice(this.tracks.indexOf(track), 1);
+  }
+}
+
+export function fakeMedia(result: () => Promise<FakeStream>): MediaPort & { calls: number } {
+  const media = {
+    available: true,
+    calls: 0,
+    getUserMedia: () => {
+      media.calls++;
+      return result() as unknown as Promise<MediaStream>;
+    },
+    enumerateDevices: () =>
+      Promise.resolve([
+        { kind: 'videoinput', deviceId: 'video-1', label: 'Front camera' },
+        { kind: 'videoinput', deviceId: 'video-2', label: '' },
+        { kind: 'audioinput', deviceId: 'audio-1', label: 'Mic' },
+      ] as MediaDeviceInfo[]),
+  };
+  return media;
+}
+
+export function mediaError(name: string): Error {
+  const error = new Error(name);
+  error.name = name;
+  return error;
+}
+
+/** A peer connection the test drives by hand. */
+export class FakePeer implements PeerLike {
+  readonly events = new TypedEmitter<PeerEvents>();
+  readonly received: Signal[] = [];
+  readonly sent: string[] = [];
+  connected = false;
+  destroyed = false;
+  bufferedAmount = 0;
+
+  constructor(readonly options: PeerOptions) {}
+
+  on<E extends keyof PeerEvents>(event: E, listener: PeerEvents[E]): () => void {
+    return this.events.on(event, listener);
+  }
+  signal(signal: Signal): void {
+    this.received.push(signal);
+  }
+  send(text: string): boolean {
+    if (!this.connected) return false;
+    this.sent.push(text);
+    return true;
+  }
+  replaceTrack(): void {}
+  destroy(): void {
+    this.destroyed = true;
+  }
+  open(): void {
+    this.connected = true;
+    this.events.emit('connected');
+  }
+  receive(message: unknown): void {
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    this.events.emit('data', new TextEncoder().encode(text));
+  }
+}
+
+/** A clock whose timers run only when the test advances it. */
+export class ManualClock implements Clock {
+  #now = 1_000_000;
+  #timers: { at: number; callback: () => void; id: number }[] = [];
+  #nextId = 1;
+
+  now(): number {
+    return this.#now;
+  }
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.#nextId++;
+    this.#timers.push({ at: this.#now + ms, callback, id });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.#timers = this.#timers.filter((timer) => timer.id !== handle);
+  }
+  async advance(ms: number): Promise<void> {
+    const until = this.#now + ms;
+    for (;;) {
+      const due = this.#timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (due === undefined) break;
+      this.#timers = this.#timers.filter((t) => t !== due);
+      this.#now = due.at;
+      due.callback();
+      await flush();
+    }
+    this.#now = until;
+  }
+}
+
+/** Lets pending promise callbacks run. */
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}

@@ -1,0 +1,349 @@
+import { describe, expect, it } from 'vitest';
+import type { PeerOptions } from '../src/lib/peer/peer-connection';
+import {
+  CONNECT_TIMEOUT_MS,
+  SessionController,
+  type SessionView,
+} from '../src/lib/session/session-controller';
+import { statusText } from '../src/lib/session/status-text';
+import { splitImage } from '../src/lib/chat/image-transfer';
+import {
+  FakePeer,
+  FakeSignaling,
+  FakeStream,
+  FakeTrack,
+  ManualClock,
+  WELCOME,
+  fakeMedia,
+  flush,
+  mediaError,
+} from './fakes';
+
+const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+
+function setup(options: { media?: () => Promise<FakeStream> } = {}) {
+  const signaling = new FakeSignaling();
+  const clock = new ManualClock();
+  const stream = new FakeStream(
+    new FakeTrack('audio', 'audio-1'),
+    new FakeTrack('video', 'video-1'),
+  );
+  const media = fakeMedia(options.media ?? (() => Promise.resolve(stream)));
+  const peers: FakePeer[] = [];
+  const urls = { created: [] as string[], revoked: [] as string[] };
+  let nextUrl = 1;
+  const controller = new SessionController({
+    signaling,
+    media,
+    clock,
+    createPeer: (peerOptions: PeerOptions) => {
+      const peer = new FakePeer(peerOptions);
+      peers.push(peer);
+      return Promise.resolve(peer);
+    },
+    reencodeImage: () => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),
+    objectUrls: {
+      create: () => {
+        const url = `blob:test/${nextUrl++}`;
+        urls.created.push(url);
+        return url;
+      },
+      revoke: (url) => urls.revoked.push(url),
+    },
+    randomId: () => 'img1',
+  });
+  const status = (): string => statusText(controller.view);
+  return { controller, signaling, clock, stream, media, peers, urls, status };
+}
+
+type Setup = ReturnType<typeof setup>;
+
+async function startAndMatch(t: Setup, initiator = true): Promise<FakePeer> {
+  t.signaling.welcome();
+  await t.controller.start({ nickname: 'Ann', interests: ['chess'], relayOnly: false });
+  await flush();
+  t.signaling.events.emit('matched', {
+    initiator,
+    sharedInterests: ['chess'],
+    partnerNickname: 'Bo',
+  });
+  await flush();
+  const peer = t.peers.at(-1);
+  if (peer === undefined) throw new Error('no peer created');
+  return peer;
+}
+
+const phase = (view: SessionView): string => view.phase;
+
+describe('SessionController', () => {
+  it('asks for the camera, shows the preview and looks for a stranger', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    expect(t.status()).toContain('Press Start');
+    const started = t.controller.start({ nickname: 'Ann', interests: ['chess'], relayOnly: false });
+    expect(phase(t.controller.view)).toBe('requesting-media');
+    await started;
+    await flush();
+    expect(phase(t.controller.view)).toBe('waiting');
+    expect(t.controller.view.localStream).toBe(t.stream);
+    expect(t.controller.view.cameras.map((c) => c.label)).toEqual(['Front camera', 'Camera 2']);
+    expect(t.status()).toContain('Looking for a stranger');
+    expect(t.signaling.sent).toEqual([
+      { event: 'start', request: { nickname: 'Ann', interests: ['chess'], relayOnly: false } },
+    ]);
+  });
+
+  it('waits for the server greeting before it asks to be queued', async () => {
+    const t = setup();
+    await t.controller.start({ relayOnly: true });
+    await flush();
+    expect(t.signaling.sent).toEqual([]);
+    expect(t.status()).toContain('Looking for a stranger');
+    t.signaling.welcome();
+    await flush();
+    expect(t.signaling.sent).toEqual([{ event: 'start', request: { relayOnly: true } }]);
+  });
+
+  it('uses the server default for "Hide my IP address" until the person chooses', () => {
+    const t = setup();
+    t.signaling.welcome({ ...WELCOME, relayByDefault: true });
+    expect(t.controller.view.relayOnly).toBe(true);
+    t.controller.setRelayOnly(false);
+    t.signaling.welcome({ ...WELCOME, relayByDefault: true });
+    expect(t.controller.view.relayOnly).toBe(false);
+  });
+
+  it('connects to the matched stranger through one peer, relaying signals both ways', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: true });
+    await flush();
+    t.signaling.events.emit('matched', { initiator: false, sharedInterests: [] });
+    // The offer can arrive before simple-peer has loaded; it must not be lost.
+    t.signaling.events.emit('signal', { type: 'offer', sdp: 'v=0' });
+    await flush();
+    const peer = t.peers[0];
+    expect(peer?.options).toMatchObject({
+      initiator: false,
+      relayOnly: true,
+      iceServers: WELCOME.iceServers,
+    });
+    expect(peer?.options.stream).toBe(t.stream);
+    expect(peer?.received).toEqual([{ type: 'offer', sdp: 'v=0' }]);
+    expect(t.status()).toContain('Connecting');
+    expect(t.status()).not.toContain('Connected');
+
+    peer?.events.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
+    expect(t.signaling.signals).toEqual([{ type: 'answer', sdp: 'v=0 answer' }]);
+    peer?.open();
+    peer?.events.emit('safetyCode', '1234 5678 9012 3456');
+    expect(phase(t.controller.view)).toBe('connected');
+    expect(t.status()).toContain('Connected');
+    expect(t.controller.view.safetyCode).toBe('1234 5678 9012 3456');
+  });
+
+  it('says so when the stranger leaves, keeps the log and offers Next', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    peer.receive({ type: 'text', text: 'hi' });
+    t.signaling.events.emit('partnerLeft', { reason: 'next' });
+    expect(phase(t.controller.view)).toBe('partner-left');
+    expect(t.status()).toContain('Stranger left');
+    expect(peer.destroyed).toBe(true);
+    expect(t.controller.view.chat.map((e) => (e.kind === 'text' ? e.text : 'image'))).toEqual([
+      'hi',
+      'Stranger left.',
+    ]);
+    t.controller.next();
+    await flush();
+    expect(phase(t.controller.view)).toBe('waiting');
+    expect(t.controller.view.chat).toEqual([]);
+    expect(t.signaling.sent.at(-1)).toEqual({ event: 'next' });
+  });
+
+  it('treats the data channel closing as the stranger leaving', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    peer.events.emit('closed');
+    expect(t.status()).toContain('Stranger left');
+  });
+
+  it('skips to the next stranger, freeing pictures held in memory', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    for (const message of splitImage('pic1', JPEG, 'image/jpeg')) peer.receive(message);
+    const image = t.controller.view.chat.find((e) => e.kind === 'image');
+    expect(image).toMatchObject({
+      kind: 'image',
+      from: 'stranger',
+      name: 'Bo',
+      url: 'blob:test/1',
+    });
+    t.controller.next();
+    expect(peer.destroyed).toBe(true);
+    expect(t.urls.revoked).toEqual(['blob:test/1']);
+  });
+
+  it('stops: leaves the server queue and turns the camera off', async () => {
+    const t = setup();
+    await startAndMatch(t);
+    t.controller.stop();
+    expect(phase(t.controller.view)).toBe('idle');
+    expect(t.stream.tracks.every((track) => track.stopped)).toBe(true);
+    expect(t.controller.view.localStream).toBeUndefined();
+    expect(t.signaling.sent.at(-1)).toEqual({ event: 'stop' });
+  });
+
+  it('falls back to text-only chat when camera permission is denied', async () => {
+    const t = setup({ media: () => Promise.reject(mediaError('NotAllowedError')) });
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    expect(t.controller.view).toMatchObject({
+      phase: 'waiting',
+      textOnly: true,
+      mediaProblem: 'permission-denied',
+      localStream: undefined,
+    });
+    expect(t.media.calls).toBe(1);
+  });
+
+  it('tries microphone or camera alone before giving up on devices', async () => {
+    const audioOnly = new FakeStream(new FakeTrack('audio'));
+    let call = 0;
+    const t = setup({
+      media: () =>
+        ++call === 1 ? Promise.reject(mediaError('NotFoundError')) : Promise.resolve(audioOnly),
+    });
+    await t.controller.start({ relayOnly: false });
+    expect(t.controller.view).toMatchObject({ textOnly: false, localStream: audioOnly });
+
+    const none = setup({ media: () => Promise.reject(mediaError('NotFoundError')) });
+    await none.controller.start({ relayOnly: false });
+    expect(none.controller.view).toMatchObject({ textOnly: true, mediaProblem: 'no-devices' });
+  });
+
+  it('calls the connection failed when the stranger never connects, suggesting relay mode', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    await t.clock.advance(CONNECT_TIMEOUT_MS);
+    expect(t.controller.view.problem).toEqual({ kind: 'peer-failed', reason: 'timeout' });
+    expect(peer.destroyed).toBe(true);
+    expect(t.status()).toContain('Hide my IP address');
+  });
+
+  it('fails on a peer error while connecting', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.events.emit('error', { kind: 'connection-failed', code: 'ERR_ICE_CONNECTION_FAILURE' });
+    expect(phase(t.controller.view)).toBe('failed');
+  });
+
+  it('re-asks the server when "Hide my IP address" changed before Next', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.events.emit('error', { kind: 'connection-failed', code: 'ERR_ICE_CONNECTION_FAILURE' });
+    t.controller.setRelayOnly(true);
+    t.controller.next();
+    await flush();
+    expect(t.signaling.sent.slice(-2)).toEqual([
+      { event: 'stop' },
+      { event: 'start', request: { nickname: 'Ann', interests: ['chess'], relayOnly: true } },
+    ]);
+  });
+
+  it('queues again by itself after the server connection comes back', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    t.signaling.goOffline();
+    expect(t.status()).toContain('Looking for a stranger');
+    expect(t.status()).toContain('retrying');
+    t.signaling.welcome();
+    await flush();
+    expect(t.signaling.sent.map((s) => s.event)).toEqual(['start', 'start']);
+  });
+
+  it('returns to idle with the reason when the server refuses the request', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    t.signaling.acks.push({ ok: false, code: 'invalid_nickname' });
+    await t.controller.start({ nickname: 'x', relayOnly: false });
+    await flush();
+    expect(t.controller.view.problem).toEqual({ kind: 'start-refused', code: 'invalid_nickname' });
+    expect(phase(t.controller.view)).toBe('idle');
+    expect(t.stream.tracks.every((track) => track.stopped)).toBe(true);
+  });
+
+  it('ignores a match that arrives after Stop', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: false });
+    t.controller.stop();
+    t.signaling.events.emit('matched', { initiator: true, sharedInterests: [] });
+    await flush();
+    expect(t.peers).toEqual([]);
+    expect(phase(t.controller.view)).toBe('idle');
+  });
+
+  it('sends and shows text messages with nicknames', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    expect(t.controller.sendText('too early')).toBe(false);
+    peer.open();
+    expect(t.controller.sendText('  hello  ')).toBe(true);
+    expect(peer.sent).toEqual([JSON.stringify({ type: 'text', text: 'hello' })]);
+    peer.receive({ type: 'text', text: 'hey Ann' });
+    expect(t.controller.view.chat).toMatchObject([
+      { from: 'me', name: 'Ann', text: 'hello' },
+      { from: 'stranger', name: 'Bo', text: 'hey Ann' },
+    ]);
+  });
+
+  it('ignores malformed messages from the stranger and says so once', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    peer.receive('not json');
+    peer.receive({ type: 'text', text: 'x', extra: true });
+    peer.receive({ type: 'image-chunk', id: 'nope', index: 0, data: 'AAAA' });
+    const system = t.controller.view.chat.filter((e) => e.from === 'system');
+    expect(system).toHaveLength(1);
+  });
+
+  it('drops a flood of stranger messages', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    for (let i = 0; i < 50; i++) peer.receive({ type: 'text', text: `m${i}` });
+    expect(t.controller.view.chat.filter((e) => e.from === 'stranger')).toHaveLength(5);
+    await t.clock.advance(1000);
+    peer.receive({ type: 'text', text: 'later' });
+    expect(t.controller.view.chat.at(-1)).toMatchObject({ text: 'later' });
+  });
+
+  it('sends a re-encoded picture in chunks and shows it', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    await t.controller.sendImage(new Blob(['raw photo with exif']));
+    const messages = peer.sent.map((text) => JSON.parse(text) as { type: string });
+    expect(messages.map((m) => m.type)).toEqual(['image-start', 'image-chunk', 'image-end']);
+    expect(t.controller.view.chat.at(-1)).toMatchObject({ kind: 'image', from: 'me', progress: 1 });
+    expect(t.controller.view.sendingImage).toBe(false);
+  });
+
+  it('toggles microphone and camera on the local tracks', async () => {
+    const t = setup();
+    await startAndMatch(t);
+    t.controller.toggleMicrophone();
+    t.controller.toggleCamera();
+    expect(t.stream.getAudioTracks()[0]?.enabled).toBe(false);
+    expect(t.stream.getVideoTracks()[0]?.enabled).toBe(false);
+    expect(t.controller.view).toMatchObject({ micMuted: true, cameraOff: true });
+  });
+});
