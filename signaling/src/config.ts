@@ -92,6 +92,8 @@ export interface TurnConfig {
   readonly credentialTtlSeconds: number;
   /** Allocations one credential may hold at once. @default 10 */
   readonly maxAllocationsPerUser: number;
+  /** Lifetime of an embedded TURN allocation a client does not refresh. @default 600 */
+  readonly allocationLifetimeSeconds: number;
 }
 
 type Source = Readonly<Record<string, string | undefined>>;
@@ -124,6 +126,7 @@ export const CONFIG_VARIABLES = [
   'TURN_ALLOWED_PEERS',
   'TURN_CREDENTIAL_TTL_SECONDS',
   'TURN_MAX_ALLOCATIONS_PER_USER',
+  'TURN_ALLOCATION_LIFETIME_SECONDS',
 ] as const;
 
 type Variable = (typeof CONFIG_VARIABLES)[number];
@@ -287,6 +290,7 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       allowedPeers,
       credentialTtlSeconds: read.integer('TURN_CREDENTIAL_TTL_SECONDS', 86_400, 60, 7 * 86_400),
       maxAllocationsPerUser: read.integer('TURN_MAX_ALLOCATIONS_PER_USER', 10, 1, 1000),
+      allocationLifetimeSeconds: read.integer('TURN_ALLOCATION_LIFETIME_SECONDS', 600, 30, 3600),
     },
     relayByDefault: read.boolean('RELAY_DEFAULT', false),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 5000, 100, 120_000),

@@ -1,29 +1,27 @@
 /**
- * Entry point: parse the configuration, build the app, listen, and shut
+ * Entry point: parse the configuration, start the product, listen, and shut
  * down within a bound on SIGTERM or SIGINT.
  */
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
-import { createApp } from './app.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
+import { startMayfly, type Mayfly } from './server.js';
 
 async function loadWebHandler(config: Config): Promise<RequestHandler | undefined> {
   const handlerFile = path.join(config.webBuildDir, 'handler.js');
   if (!existsSync(handlerFile)) {
-    console.warn(`web client not built (${handlerFile} missing): serving the API only`);
+    console.warn(`mayfly: web client not built (${handlerFile} missing): serving the API only`);
     return undefined;
   }
   const module = (await import(pathToFileURL(handlerFile).href)) as { handler: RequestHandler };
   return module.handler;
 }
 
-async function main(): Promise<void> {
-  let config: Config;
+function readConfig(): Config {
   try {
-    config = parseConfig(process.env, process.argv.slice(2));
+    return parseConfig(process.env, process.argv.slice(2));
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`mayfly: invalid configuration: ${error.message}`);
@@ -31,20 +29,38 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
 
-  const httpServer = createServer();
-  const app = createApp(httpServer, config, { webHandler: await loadWebHandler(config) });
+async function main(): Promise<void> {
+  const config = readConfig();
+  const webHandler = await loadWebHandler(config);
+  let mayfly: Mayfly;
+  let port: number;
+  try {
+    mayfly = await startMayfly(config, webHandler === undefined ? {} : { webHandler });
+    port = await mayfly.listen();
+  } catch (error) {
+    // Typical causes: the port is taken, or the address is not on this host.
+    const { code, message } = error as NodeJS.ErrnoException;
+    console.error(`mayfly: cannot start: ${code ?? ''} ${message}`.replace(/\s+/gu, ' '));
+    process.exit(1);
+  }
 
-  httpServer.listen(config.port, config.host, () => {
-    const address = httpServer.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(`mayfly: listening on http://${shownHost}:${port}`);
+  if (mayfly.turn !== undefined) {
     console.log(
-      `mayfly: listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
+      `mayfly: embedded TURN on UDP ${mayfly.turn.port}, relay address ${mayfly.turn.relayAddress}`,
     );
+  } else {
     console.log(
-      `mayfly: metadata logs in ${config.log.dir}, kept ${config.log.retentionDays} days`,
+      `mayfly: TURN ${config.turn.mode === 'off' ? 'off' : `external: ${config.turn.urls.join(', ')}`}`,
     );
-  });
+  }
+  if (config.turn.mode !== 'off' && config.turn.secretIsEphemeral) {
+    console.log('mayfly: TURN_SECRET unset: using a random secret for this process');
+  }
+  console.log(`mayfly: metadata logs in ${config.log.dir}, kept ${config.log.retentionDays} days`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -55,7 +71,7 @@ async function main(): Promise<void> {
       console.error('mayfly: shutdown took too long, exiting');
       process.exit(1);
     }, config.shutdownTimeoutMs).unref();
-    app.close().then(
+    mayfly.close().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(`mayfly: shutdown failed: ${(error as Error).message}`);

@@ -18,7 +18,7 @@ afterEach(() => {
 function launch(env: Record<string, string>, args: string[] = []) {
   const logDir = mkdtempSync(path.join(tmpdir(), 'mayfly-process-'));
   dirs.push(logDir);
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], {
     env: {
       PATH: process.env.PATH,
       LOG_DIR: logDir,

@@ -1,0 +1,79 @@
+/**
+ * The whole product in one process: the embedded TURN server (unless TURN
+ * is external or off), then the app on an HTTP server. Used by main.ts and
+ * by tests that need the real thing, TURN included.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { RequestHandler } from 'express';
+import { startEmbeddedTurn, type EmbeddedTurn } from '@mayfly/turn';
+import { createApp, type MayflyApp } from './app.js';
+import type { Config } from './config.js';
+import { createIceServerProvider } from './ice-servers.js';
+import type { Clock } from './matchmaker.js';
+
+export interface Mayfly {
+  readonly httpServer: HttpServer;
+  readonly app: MayflyApp;
+  /** The embedded TURN server, when TURN_MODE is embedded. */
+  readonly turn: EmbeddedTurn | undefined;
+  /** Listens on the configured port and host; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Graceful shutdown: clients are told, then HTTP, Socket.IO and TURN close. */
+  close(): Promise<void>;
+}
+
+export interface MayflyOptions {
+  readonly webHandler?: RequestHandler;
+  readonly clock?: Clock;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+export async function startMayfly(config: Config, options: MayflyOptions = {}): Promise<Mayfly> {
+  const clock = options.clock ?? systemClock;
+  const turn =
+    config.turn.mode === 'embedded'
+      ? await startEmbeddedTurn({
+          port: config.turn.port,
+          listenAddress: config.host,
+          secret: config.turn.secret,
+          realm: config.turn.realm,
+          ...(config.turn.externalIp === undefined ? {} : { externalIp: config.turn.externalIp }),
+          allowedPeers: config.turn.allowedPeers,
+          maxAllocationsPerUser: config.turn.maxAllocationsPerUser,
+          defaultLifetimeSeconds: config.turn.allocationLifetimeSeconds,
+          log: (event) => {
+            if (event.type === 'error') console.error(`turn: ${event.where}: ${event.code}`);
+          },
+          now: () => clock.now(),
+        })
+      : undefined;
+
+  const httpServer = createServer();
+  const app = createApp(httpServer, config, {
+    clock,
+    ...(options.webHandler === undefined ? {} : { webHandler: options.webHandler }),
+    iceServersFor: createIceServerProvider(config.turn, turn?.port, clock),
+  });
+
+  return {
+    httpServer,
+    app,
+    turn,
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      const address = httpServer.address();
+      return typeof address === 'object' && address !== null ? address.port : config.port;
+    },
+    async close() {
+      await app.close();
+      await turn?.close();
+    },
+  };
+}

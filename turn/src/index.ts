@@ -1,0 +1,38 @@
+/**
+ * @mayfly/turn: TURN for Mayfly.
+ *
+ * - Credentials: coturn's TURN REST API scheme, minted by signaling.
+ * - An embedded TURN server (node-turn 0.0.6 with its defects fixed) for
+ *   small deployments and development.
+ * - A coturn config generator for production, with the same peer policy.
+ * - A TURN client-side health check.
+ */
+export {
+  mintTurnCredential,
+  verifyTurnCredential,
+  parseTurnUsername,
+  turnPasswordFor,
+  MIN_SECRET_LENGTH,
+} from './credentials.js';
+export type {
+  MintTurnCredentialOptions,
+  TurnCredential,
+  TurnCredentialCheck,
+  TurnUsername,
+  VerifyTurnCredentialOptions,
+} from './credentials.js';
+export { DENIED_PEER_RANGES, compilePeerPolicy, isPeerAllowed } from './peer-policy.js';
+export type { DeniedPeerRange, PeerCheck, PeerPolicy } from './peer-policy.js';
+export { startEmbeddedTurn } from './embedded.js';
+export type { EmbeddedTurn, EmbeddedTurnOptions, PortRange } from './embedded.js';
+export { renderCoturnConfig } from './coturn-config.js';
+export type { CoturnConfigOptions, CoturnTlsOptions } from './coturn-config.js';
+export { checkTurnServer } from './check-turn-server.js';
+export type {
+  CheckTurnServerOptions,
+  TurnCheckFailure,
+  TurnServerCheck,
+} from './check-turn-server.js';
+export { TurnOptionError, TurnStartError, TurnStartErrorCode } from './errors.js';
+export type { AllocationCloseReason, AuthRejection, TurnLog, TurnLogEvent } from './turn-log.js';
+export type { TransportAddress } from './stun.js';

@@ -1,0 +1,121 @@
+/**
+ * Test fixtures: an embedded server on loopback with an injected clock, TURN
+ * clients and a UDP echo peer. Everything binds 127.0.0.1 and talks only to
+ * 127.0.0.1.
+ */
+import { createSocket } from 'node:dgram';
+import type { RemoteInfo } from 'node:dgram';
+import { afterEach } from 'vitest';
+import { mintTurnCredential, startEmbeddedTurn } from '../src/index.js';
+import type {
+  EmbeddedTurn,
+  EmbeddedTurnOptions,
+  TurnCredential,
+  TurnLogEvent,
+} from '../src/index.js';
+import { TurnClient } from '../src/stun-client.js';
+import type { TransportAddress } from '../src/stun.js';
+
+export const SECRET = 'test-secret-of-at-least-16-characters';
+export const REALM = 'mayfly.test';
+export const LOOPBACK = '127.0.0.1';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+export function onCleanup(cleanup: () => Promise<unknown>): void {
+  cleanups.push(cleanup);
+}
+
+/** A clock tests move by hand; starts at the real time so minted credentials look normal. */
+export class TestClock {
+  current = Date.now();
+  readonly now = (): number => this.current;
+  advanceSeconds(seconds: number): void {
+    this.current += seconds * 1000;
+  }
+}
+
+export interface TestTurn {
+  readonly turn: EmbeddedTurn;
+  readonly server: TransportAddress;
+  readonly clock: TestClock;
+  readonly events: TurnLogEvent[];
+  credential(id?: string): TurnCredential;
+  client(credential?: Partial<TurnCredential> | null): Promise<TurnClient>;
+  /** Resolves when the server logs an event of this type. */
+  nextEvent<T extends TurnLogEvent['type']>(type: T): Promise<Extract<TurnLogEvent, { type: T }>>;
+}
+
+export async function startTestTurn(options: Partial<EmbeddedTurnOptions> = {}): Promise<TestTurn> {
+  const clock = new TestClock();
+  const events: TurnLogEvent[] = [];
+  const listeners = new Set<(event: TurnLogEvent) => void>();
+  const turn = await startEmbeddedTurn({
+    port: 0,
+    listenAddress: LOOPBACK,
+    relayAddress: LOOPBACK,
+    secret: SECRET,
+    realm: REALM,
+    now: clock.now,
+    log: (event) => {
+      events.push(event);
+      for (const listener of listeners) listener(event);
+    },
+    ...options,
+  });
+  onCleanup(() => turn.close());
+  const server = { address: LOOPBACK, port: turn.port };
+  const credential = (id = 'stranger'): TurnCredential =>
+    mintTurnCredential({ secret: SECRET, ttlSeconds: 3600, id, now: clock.now() });
+  return {
+    turn,
+    server,
+    clock,
+    events,
+    credential,
+    async client(given) {
+      const resolved = given === null ? {} : { ...credential(), ...given };
+      const client = await TurnClient.open({
+        server,
+        localAddress: LOOPBACK,
+        rtoMs: 200,
+        timeoutMs: 2000,
+        ...resolved,
+      });
+      onCleanup(() => client.close());
+      return client;
+    },
+    nextEvent(type) {
+      return new Promise((resolve) => {
+        const listener = (event: TurnLogEvent): void => {
+          if (event.type !== type) return;
+          listeners.delete(listener);
+          resolve(event as Extract<TurnLogEvent, { type: typeof type }>);
+        };
+        listeners.add(listener);
+      });
+    },
+  };
+}
+
+export interface EchoPeer {
+  readonly address: TransportAddress;
+  readonly received: { data: Buffer; from: RemoteInfo }[];
+}
+
+/** A UDP peer on loopback that sends every datagram back to its sender. */
+export async function startEchoPeer(): Promise<EchoPeer> {
+  const socket = createSocket('udp4');
+  const received: EchoPeer['received'] = [];
+  socket.on('message', (data, from) => {
+    received.push({ data, from });
+    socket.send(data, from.port, from.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, LOOPBACK, resolve));
+  onCleanup(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+  return { address: { address: LOOPBACK, port: socket.address().port }, received };
+}

@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { TurnOptionError, TurnStartError, startEmbeddedTurn } from '../src/index.js';
+import type { EmbeddedTurnOptions } from '../src/index.js';
+import { TurnErrorResponse } from '../src/stun-client.js';
+import { LOOPBACK, REALM, SECRET, onCleanup, startTestTurn } from './helpers.js';
+
+const EXIT_BOUND_MS = 10_000;
+
+const base: EmbeddedTurnOptions = {
+  port: 0,
+  listenAddress: LOOPBACK,
+  relayAddress: LOOPBACK,
+  secret: SECRET,
+  realm: REALM,
+};
+
+async function bindLoopback(port = 0): Promise<Socket> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) =>
+    socket.bind({ port, address: LOOPBACK, exclusive: true }, resolve),
+  );
+  onCleanup(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+  return socket;
+}
+
+/** A UDP port on loopback that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, LOOPBACK, resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+describe('process lifecycle (defect 6)', () => {
+  it('lets a process that started, used and closed the server exit on its own', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/start-use-close.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const startedAt = Date.now();
+
+    const exit = await new Promise<{ code: number | null; hung: boolean }>((resolve) => {
+      const watchdog = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve({ code: null, hung: true });
+      }, EXIT_BOUND_MS);
+      child.on('exit', (code) => {
+        clearTimeout(watchdog);
+        resolve({ code, hung: false });
+      });
+    });
+
+    expect(exit, output).toEqual({ code: 0, hung: false });
+    expect(output).toBe('closed\n');
+    expect(Date.now() - startedAt).toBeLessThan(EXIT_BOUND_MS);
+  }, 15_000);
+
+  it('closes idempotently and frees its port for the next server', async () => {
+    const port = await freePort();
+    const first = await startEmbeddedTurn({ ...base, port });
+
+    await Promise.all([first.close(), first.close()]);
+    const second = await startEmbeddedTurn({ ...base, port });
+    onCleanup(() => second.close());
+
+    expect(second.port).toBe(port);
+  });
+
+  it('refuses a second start on a port this process already serves', async () => {
+    const port = await freePort();
+    const first = await startEmbeddedTurn({ ...base, port });
+    onCleanup(() => first.close());
+
+    await expect(startEmbeddedTurn({ ...base, port })).rejects.toMatchObject({
+      name: 'TurnStartError',
+      code: 'already-running',
+    });
+  });
+
+  it('waits for a closing server on the same port instead of failing (dev server restarts)', async () => {
+    const port = await freePort();
+    const first = await startEmbeddedTurn({ ...base, port });
+
+    const closing = first.close();
+    const second = await startEmbeddedTurn({ ...base, port });
+    onCleanup(() => second.close());
+
+    await closing;
+    expect(second.port).toBe(port);
+  });
+
+  it('reports a port held by another socket as address-in-use', async () => {
+    const holder = await bindLoopback();
+
+    const start = startEmbeddedTurn({ ...base, port: holder.address().port });
+
+    await expect(start).rejects.toBeInstanceOf(TurnStartError);
+    await expect(start).rejects.toMatchObject({ code: 'address-in-use' });
+  });
+
+  it('drains allocations when closed and answers nothing afterwards', async () => {
+    const { client, turn, events } = await startTestTurn();
+    const alice = await client();
+    await alice.allocate();
+
+    await turn.close();
+
+    expect(turn.allocationCount()).toBe(0);
+    expect(events).toContainEqual({
+      type: 'allocation-closed',
+      reason: 'server-closed',
+      allocations: 0,
+    });
+    expect(events.at(-1)).toEqual({ type: 'closed' });
+  });
+});
+
+describe('hostile input', () => {
+  it('survives datagrams node-turn cannot parse and keeps serving', async () => {
+    const { client, server, events } = await startTestTurn();
+    const sender = await bindLoopback();
+    const header = Buffer.from('000100082112a442000000000000000000000000', 'hex');
+    const unknownAttribute = Buffer.from('7fff000400000000', 'hex');
+    const malformed = [
+      Buffer.concat([header, unknownAttribute]),
+      Buffer.concat([header, unknownAttribute]).subarray(0, 24),
+      Buffer.from('40000100', 'hex'),
+      Buffer.alloc(0),
+    ];
+
+    for (const datagram of malformed) sender.send(datagram, server.port, server.address);
+    const alice = await client();
+
+    await expect(alice.allocate()).resolves.toBeDefined();
+    expect(events).toContainEqual({ type: 'malformed-datagram' });
+    expect(events.some((event) => event.type === 'error')).toBe(false);
+  });
+});
+
+describe('options', () => {
+  it.each<[string, Partial<EmbeddedTurnOptions>]>([
+    ['secret', { secret: 'too short' }],
+    ['realm', { realm: 'has space' }],
+    ['port', { port: 70_000 }],
+    ['listenAddress', { listenAddress: 'localhost' }],
+    ['externalIp', { externalIp: '203.0.113.7/32' }],
+    ['externalIp', { externalIp: '2001:db8::7' }],
+    ['allowedPeers', { allowedPeers: ['10.0.0.0/40'] }],
+    ['maxLifetimeSeconds', { defaultLifetimeSeconds: 600, maxLifetimeSeconds: 60 }],
+    ['relayPortRange.max', { relayPortRange: { min: 50_000, max: 49_000 } }],
+    ['maxAllocationsPerUser', { maxAllocationsPerUser: 0 }],
+  ])('rejects a bad %s with a TurnOptionError naming it', async (option, overrides) => {
+    const start = startEmbeddedTurn({ ...base, ...overrides });
+
+    await expect(start).rejects.toBeInstanceOf(TurnOptionError);
+    await expect(start).rejects.toMatchObject({ option });
+  });
+
+  it('announces externalIp as the relayed address while binding relayAddress', async () => {
+    const { client, turn } = await startTestTurn({ externalIp: '203.0.113.7' });
+    const alice = await client();
+
+    const { relayed } = await alice.allocate();
+
+    expect(turn.relayAddress).toBe('203.0.113.7');
+    expect(relayed.address).toBe('203.0.113.7');
+  });
+
+  it('binds relay sockets inside relayPortRange and answers 508 when it is exhausted', async () => {
+    const first = await freePort();
+    const range = { min: first, max: first };
+    const { client } = await startTestTurn({ relayPortRange: range });
+
+    const { relayed } = await (await client()).allocate();
+    const refused = (await client()).allocate();
+
+    expect(relayed.port).toBe(first);
+    await expect(refused).rejects.toBeInstanceOf(TurnErrorResponse);
+    await expect(refused).rejects.toMatchObject({ code: 508 });
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * One representative address per denied range, written out by hand so that a
+ * mistake in the range list cannot also hide in the samples. peer-policy.test.ts
+ * checks that every range of DENIED_PEER_RANGES has a sample here.
+ * These are only ever sent to the TURN server as XOR-PEER-ADDRESS values;
+ * no test sends a packet to any of them.
+ */
+export const DENIED_SAMPLES: readonly string[] = [
+  // IPv4
+  '0.0.0.0',
+  '0.1.2.3',
+  '10.1.2.3',
+  '100.64.0.1',
+  '100.127.255.254',
+  '127.0.0.1',
+  '127.255.255.254',
+  '169.254.169.254',
+  '172.16.0.1',
+  '172.31.255.254',
+  '192.0.0.8',
+  '192.0.2.1',
+  '192.88.99.1',
+  '192.168.1.1',
+  '198.18.0.1',
+  '198.19.255.254',
+  '198.51.100.1',
+  '203.0.113.1',
+  '224.0.0.251',
+  '239.255.255.250',
+  '240.0.0.1',
+  '255.255.255.255',
+  // IPv6
+  '::',
+  '::1',
+  '::127.0.0.1',
+  '64:ff9b::a00:1',
+  '64:ff9b:1::1',
+  '100::1',
+  '2001::1',
+  '2001:2::1',
+  '2001:db8::1',
+  '2002:7f00:1::1',
+  '3fff::1',
+  '5f00::1',
+  'fc00::1',
+  'fd12:3456::1',
+  'fe80::1',
+  'fec0::1',
+  'ff02::1',
+  // IPv4-mapped IPv6 (CVE-2026-27624 in coturn < 4.9.0)
+  '::ffff:0.0.0.0',
+  '::ffff:10.1.2.3',
+  '::ffff:100.64.0.1',
+  '::ffff:127.0.0.1',
+  '::ffff:127.1.2.3',
+  '::ffff:169.254.169.254',
+  '::ffff:172.16.0.1',
+  '::ffff:192.0.0.8',
+  '::ffff:192.0.2.1',
+  '::ffff:192.88.99.1',
+  '::ffff:192.168.1.1',
+  '::ffff:198.18.0.1',
+  '::ffff:198.51.100.1',
+  '::ffff:203.0.113.1',
+  '::ffff:224.0.0.251',
+  '::ffff:240.0.0.1',
+  '::ffff:255.255.255.255',
+  // The same, spelled differently
+  '0:0:0:0:0:ffff:7f00:1',
+  '::FFFF:7F00:1',
+  '0000:0000:0000:0000:0000:0000:0000:0001',
+];
+
+/** Public addresses the relay may reach (never contacted by any test). */
+export const ALLOWED_SAMPLES: readonly string[] = [
+  '8.8.8.8',
+  '1.1.1.1',
+  '100.63.255.255',
+  '100.128.0.0',
+  '172.15.255.255',
+  '172.32.0.0',
+  '192.0.3.1',
+  '198.17.255.255',
+  '198.20.0.0',
+  '223.255.255.255',
+  '::ffff:8.8.8.8',
+  '2606:4700:4700::1111',
+  '2a00:1450:4001::1',
+  '2001:200::1',
+];
