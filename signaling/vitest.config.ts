@@ -1,6 +1,10 @@
+import { defaultServerConditions } from 'vite';
 import { defineProject } from 'vitest/config';
 
+// Workspace packages resolve to their TypeScript source (the 'source' export
+// condition), so tests never depend on a build. Vite replaces its default
+// conditions when given any, hence the spread.
 export default defineProject({
-  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: { name: 'signaling', include: ['test/**/*.test.ts'] },
 });
