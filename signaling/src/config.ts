@@ -76,6 +76,8 @@ export interface TurnConfig {
   readonly mode: TurnMode;
   /** UDP port of the embedded TURN server. @default 3478 */
   readonly port: number;
+  /** Address the embedded TURN server binds, independent of HOST (which may be loopback behind a proxy). @default '0.0.0.0' */
+  readonly listenAddress: string;
   /** Shared secret for TURN REST API credentials. @default random per process */
   readonly secret: string;
   /** Whether the secret was generated because TURN_SECRET was unset. */
@@ -119,6 +121,7 @@ export const CONFIG_VARIABLES = [
   'WEB_BUILD_DIR',
   'TURN_MODE',
   'TURN_PORT',
+  'TURN_LISTEN_ADDRESS',
   'TURN_SECRET',
   'TURN_REALM',
   'TURN_URLS',
@@ -282,6 +285,7 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
     turn: {
       mode: turnMode,
       port: read.integer('TURN_PORT', 3478, 0, 65535),
+      listenAddress: read.string('TURN_LISTEN_ADDRESS', '0.0.0.0'),
       secret: turnSecret ?? randomBytes(32).toString('base64url'),
       secretIsEphemeral: turnSecret === undefined,
       realm: read.string('TURN_REALM', 'mayfly'),

@@ -35,7 +35,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
     config.turn.mode === 'embedded'
       ? await startEmbeddedTurn({
           port: config.turn.port,
-          listenAddress: config.host,
+          listenAddress: config.turn.listenAddress,
           secret: config.turn.secret,
           realm: config.turn.realm,
           ...(config.turn.externalIp === undefined ? {} : { externalIp: config.turn.externalIp }),

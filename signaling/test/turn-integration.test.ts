@@ -80,6 +80,7 @@ describe('the product with embedded TURN', () => {
       HOST: '127.0.0.1',
       LOG_DIR: logDir,
       TURN_PORT: '0',
+      TURN_LISTEN_ADDRESS: '127.0.0.1',
       TURN_SECRET: SECRET,
     });
     mayfly = await startMayfly(config);
