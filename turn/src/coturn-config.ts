@@ -5,9 +5,10 @@
  */
 import { assertTurnSecret } from './credentials.js';
 import { TurnOptionError } from './errors.js';
-import { canonicalIp, formatIp, formatIpv6, parseCidr, rangeBounds } from './ip-address.js';
+import { formatIp, formatIpv6, parseCidr, rangeBounds } from './ip-address.js';
 import { DENIED_PEER_RANGES } from './peer-policy.js';
 import type { PortRange } from './embedded.js';
+import { integerOption, ipOption } from './options.js';
 
 export interface CoturnTlsOptions {
   readonly certFile: string;
@@ -50,26 +51,6 @@ export interface CoturnConfigOptions {
   readonly tls?: CoturnTlsOptions;
 }
 
-function integer(
-  option: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const result = value ?? fallback;
-  if (!Number.isSafeInteger(result) || result < min || result > max) {
-    throw new TurnOptionError(option, `must be an integer from ${min} to ${max}`);
-  }
-  return result;
-}
-
-function ip(option: string, value: string): string {
-  const canonical = canonicalIp(value);
-  if (canonical === undefined) throw new TurnOptionError(option, `"${value}" is not an IP address`);
-  return canonical;
-}
-
 /** A config value must stay on its line and not start a comment. */
 function configValue(option: string, value: string): string {
   if (!/^[\x21-\x7e]+$/u.test(value) || value.includes('#')) {
@@ -104,12 +85,12 @@ export function renderCoturnConfig(options: CoturnConfigOptions): string {
   assertTurnSecret(options.secret);
   const secret = configValue('secret', options.secret);
   const realm = configValue('realm', options.realm);
-  const listeningPort = integer('listeningPort', options.listeningPort, 3478, 1, 65535);
+  const listeningPort = integerOption('listeningPort', options.listeningPort, 3478, 1, 65535);
   const listeningIp =
-    options.listeningIp === undefined ? undefined : ip('listeningIp', options.listeningIp);
-  const relayIp = options.relayIp === undefined ? undefined : ip('relayIp', options.relayIp);
+    options.listeningIp === undefined ? undefined : ipOption('listeningIp', options.listeningIp);
+  const relayIp = options.relayIp === undefined ? undefined : ipOption('relayIp', options.relayIp);
   const externalIp =
-    options.externalIp === undefined ? undefined : ip('externalIp', options.externalIp);
+    options.externalIp === undefined ? undefined : ipOption('externalIp', options.externalIp);
   const ownRelayIps = [...new Set([relayIp, externalIp].filter((value) => value !== undefined))];
   const allowRelayToRelay = options.allowRelayToRelay ?? ownRelayIps.length > 0;
   const allowedPeers = (options.allowedPeers ?? []).map((cidr) => {
@@ -123,10 +104,10 @@ export function renderCoturnConfig(options: CoturnConfigOptions): string {
       throw new TurnOptionError('allowedPeers', `"${cidr}" is not a peer range`);
     return range;
   });
-  const userQuota = integer('userQuota', options.userQuota, 10, 1, 100_000);
-  const totalQuota = integer('totalQuota', options.totalQuota, 1000, 1, 10_000_000);
-  const maxBps = integer('maxBps', options.maxBps, 500_000, 0, 1_000_000_000);
-  const staleNonce = integer('staleNonceSeconds', options.staleNonceSeconds, 600, 30, 86_400);
+  const userQuota = integerOption('userQuota', options.userQuota, 10, 1, 100_000);
+  const totalQuota = integerOption('totalQuota', options.totalQuota, 1000, 1, 10_000_000);
+  const maxBps = integerOption('maxBps', options.maxBps, 500_000, 0, 1_000_000_000);
+  const staleNonce = integerOption('staleNonceSeconds', options.staleNonceSeconds, 600, 30, 86_400);
 
   const lines: string[] = [
     '# turnserver.conf for Mayfly, rendered by @mayfly/turn renderCoturnConfig().',
@@ -148,8 +129,8 @@ export function renderCoturnConfig(options: CoturnConfigOptions): string {
     lines.push(`external-ip=${externalIp}`);
   }
   if (options.relayPortRange !== undefined) {
-    const min = integer('relayPortRange.min', options.relayPortRange.min, 0, 1024, 65535);
-    const max = integer('relayPortRange.max', options.relayPortRange.max, 0, min, 65535);
+    const min = integerOption('relayPortRange.min', options.relayPortRange.min, 0, 1024, 65535);
+    const max = integerOption('relayPortRange.max', options.relayPortRange.max, 0, min, 65535);
     lines.push('# Open these UDP ports in the firewall.', `min-port=${min}`, `max-port=${max}`);
   }
   lines.push(
@@ -236,7 +217,7 @@ export function renderCoturnConfig(options: CoturnConfigOptions): string {
       'no-tls',
     );
   } else {
-    const port = integer('tls.port', options.tls.port, 443, 1, 65535);
+    const port = integerOption('tls.port', options.tls.port, 443, 1, 65535);
     lines.push(
       '# turns:<host>:' + String(port) + '?transport=tcp for clients behind web-only firewalls.',
       `tls-listening-port=${port}`,

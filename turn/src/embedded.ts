@@ -15,6 +15,7 @@ import { FixedTurnServer } from './node-turn-fixes.js';
 import type { FixedTurnServerConfig } from './node-turn-fixes.js';
 import { compilePeerPolicy } from './peer-policy.js';
 import type { TurnLog } from './turn-log.js';
+import { integerOption, ipOption } from './options.js';
 
 export interface PortRange {
   readonly min: number;
@@ -77,26 +78,6 @@ export interface EmbeddedTurn {
 /** coturn's `stale-nonce` default. */
 const NONCE_LIFETIME_SECONDS = 600;
 
-function integer(
-  option: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const result = value ?? fallback;
-  if (!Number.isSafeInteger(result) || result < min || result > max) {
-    throw new TurnOptionError(option, `must be an integer from ${min} to ${max}`);
-  }
-  return result;
-}
-
-function ipLiteral(option: string, value: string): string {
-  const canonical = canonicalIp(value);
-  if (canonical === undefined) throw new TurnOptionError(option, `"${value}" is not an IP address`);
-  return canonical;
-}
-
 /** For canonical literals: the "any address" of either family. */
 function isUnspecified(ip: string): boolean {
   return ip === '0.0.0.0' || ip === '::';
@@ -120,16 +101,16 @@ function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
   if (!/^[\x21-\x7e]{1,127}$/u.test(options.realm)) {
     throw new TurnOptionError('realm', 'must be 1-127 printable ASCII characters without spaces');
   }
-  const port = integer('port', options.port, 3478, 0, 65535);
-  const listenAddress = ipLiteral('listenAddress', options.listenAddress ?? '0.0.0.0');
+  const port = integerOption('port', options.port, 3478, 0, 65535);
+  const listenAddress = ipOption('listenAddress', options.listenAddress ?? '0.0.0.0');
   const relayBindAddress =
     options.relayAddress === undefined
       ? listenAddress
-      : ipLiteral('relayAddress', options.relayAddress);
+      : ipOption('relayAddress', options.relayAddress);
   let announcedRelayAddress =
     options.externalIp === undefined
       ? relayBindAddress
-      : ipLiteral('externalIp', options.externalIp);
+      : ipOption('externalIp', options.externalIp);
   const relayFamily = ipFamilyOf(relayBindAddress);
   if (isUnspecified(announcedRelayAddress)) {
     const guess = firstExternalAddress(relayFamily);
@@ -144,14 +125,14 @@ function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
   if (ipFamilyOf(announcedRelayAddress) !== relayFamily) {
     throw new TurnOptionError('externalIp', 'must be of the same address family as relayAddress');
   }
-  const defaultLifetimeSeconds = integer(
+  const defaultLifetimeSeconds = integerOption(
     'defaultLifetimeSeconds',
     options.defaultLifetimeSeconds,
     600,
     1,
     86_400,
   );
-  const maxLifetimeSeconds = integer(
+  const maxLifetimeSeconds = integerOption(
     'maxLifetimeSeconds',
     options.maxLifetimeSeconds,
     Math.max(3600, defaultLifetimeSeconds),
@@ -160,8 +141,8 @@ function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
   );
   let relayPortRange: PortRange | undefined;
   if (options.relayPortRange !== undefined) {
-    const min = integer('relayPortRange.min', options.relayPortRange.min, 0, 1024, 65535);
-    const max = integer('relayPortRange.max', options.relayPortRange.max, 0, min, 65535);
+    const min = integerOption('relayPortRange.min', options.relayPortRange.min, 0, 1024, 65535);
+    const max = integerOption('relayPortRange.max', options.relayPortRange.max, 0, min, 65535);
     relayPortRange = { min, max };
   }
   const allowedPeers = options.allowedPeers ?? [];
@@ -180,7 +161,7 @@ function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
     isPeerAllowed: compilePeerPolicy({ allowedPeers: [...allowedPeers, ...ownRelayAddresses] }),
     // True only inside the operator's ranges: everything else is "denied".
     isExplicitlyAllowed: compilePeerPolicy({ allowedPeers, deniedPeers: ['::/0'] }),
-    maxAllocationsPerUser: integer(
+    maxAllocationsPerUser: integerOption(
       'maxAllocationsPerUser',
       options.maxAllocationsPerUser,
       10,
