@@ -1,5 +1,5 @@
 import type { Signal, StartRequest, Welcome } from '@mayfly/signaling/protocol';
-import type { PeerEvents, PeerOptions } from '../src/lib/peer/peer-connection';
+import type { PeerEvents, PeerOptions, RouteType } from '../src/lib/peer/peer-connection';
 import type { Clock, MediaPort, PeerLike } from '../src/lib/session/session-controller';
 import type {
   RequestResult,
@@ -131,6 +131,9 @@ export class FakePeer implements PeerLike {
   connected = false;
   destroyed = false;
   bufferedAmount = 0;
+  /** What `routeType()` answers; `routeReads` counts the calls. */
+  route: RouteType | undefined = undefined;
+  routeReads = 0;
 
   constructor(readonly options: PeerOptions) {}
 
@@ -148,6 +151,10 @@ export class FakePeer implements PeerLike {
   replaceTrack(): void {}
   destroy(): void {
     this.destroyed = true;
+  }
+  routeType(): Promise<RouteType | undefined> {
+    this.routeReads++;
+    return Promise.resolve(this.route);
   }
   open(): void {
     this.connected = true;

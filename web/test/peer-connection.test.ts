@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   PeerConnection,
+  routeFromStats,
   type PeerError,
   type SimplePeerConstructor,
   type SimplePeerOptions,
@@ -19,6 +20,7 @@ class FakeSimplePeer extends EventEmitter {
   readonly sent: string[] = [];
   destroyed = false;
   bufferedAmount = 0;
+  stats: unknown[] = [];
 
   constructor(readonly options: SimplePeerOptions) {
     super();
@@ -34,6 +36,37 @@ class FakeSimplePeer extends EventEmitter {
   destroy(): void {
     this.destroyed = true;
   }
+  getStats(callback: (error: Error | null, reports: unknown[]) => void): void {
+    queueMicrotask(() => callback(null, this.stats));
+  }
+}
+
+/** A report shaped like Chrome's getStats(): a transport naming its selected candidate pair. */
+function chromeStats(local: string, remote: string): unknown[] {
+  return [
+    { id: 'T01', type: 'transport', selectedCandidatePairId: 'CPb', dtlsState: 'connected' },
+    // A pair that was tried first and is no longer used must not decide the answer.
+    {
+      id: 'CPa',
+      type: 'candidate-pair',
+      localCandidateId: 'I-relay',
+      remoteCandidateId: 'I-remote',
+      state: 'succeeded',
+      nominated: false,
+    },
+    {
+      id: 'CPb',
+      type: 'candidate-pair',
+      localCandidateId: 'I-local',
+      remoteCandidateId: 'I-remote',
+      state: 'succeeded',
+      nominated: true,
+    },
+    { id: 'I-relay', type: 'local-candidate', candidateType: 'relay', address: '198.51.100.9' },
+    { id: 'I-local', type: 'local-candidate', candidateType: local, address: '192.0.2.10' },
+    { id: 'I-remote', type: 'remote-candidate', candidateType: remote, address: '203.0.113.7' },
+    { id: 'OT01', type: 'outbound-rtp', kind: 'video' },
+  ];
 }
 
 function create(relayOnly = false) {
@@ -151,5 +184,93 @@ describe('PeerConnection', () => {
     await flush();
     expect(codes).toEqual([await deriveSafetyCode(SDP_B, SDP_A)]);
     expect(connection.safetyCode).toBe(codes[0]);
+  });
+
+  it('reads the route from the stats, and says when ICE comes back after a drop', async () => {
+    const { connection, fake } = create();
+    const reconnects: string[] = [];
+    connection.on('iceReconnected', () => reconnects.push('again'));
+    fake.emit('iceStateChange', 'checking', 'gathering');
+    fake.emit('iceStateChange', 'connected', 'complete');
+    fake.emit('connect');
+    fake.stats = chromeStats('host', 'srflx');
+    expect(await connection.routeType()).toBe('direct');
+    fake.emit('iceStateChange', 'completed', 'complete');
+    expect(reconnects).toEqual([]); // still up: nothing changed
+    fake.emit('iceStateChange', 'disconnected', 'complete');
+    fake.emit('iceStateChange', 'connected', 'complete');
+    expect(reconnects).toEqual(['again']);
+    fake.stats = chromeStats('relay', 'srflx');
+    expect(await connection.routeType()).toBe('relayed');
+    connection.destroy();
+    expect(await connection.routeType()).toBeUndefined();
+  });
+});
+
+describe('routeFromStats', () => {
+  it('follows the transport to the selected pair and its local candidate', () => {
+    expect(routeFromStats(chromeStats('host', 'host'))).toBe('direct');
+    expect(routeFromStats(chromeStats('srflx', 'prflx'))).toBe('direct');
+    expect(routeFromStats(chromeStats('relay', 'host'))).toBe('relayed');
+  });
+
+  it('calls a pair relayed when only the stranger uses a relay', () => {
+    expect(routeFromStats(chromeStats('host', 'relay'))).toBe('relayed');
+  });
+
+  it('accepts a Map-like report (RTCStatsReport.values())', () => {
+    const report = new Map(
+      chromeStats('relay', 'relay').map((stats) => [(stats as { id: string }).id, stats]),
+    );
+    expect(routeFromStats(report.values())).toBe('relayed');
+  });
+
+  it('falls back to the selected, then the nominated succeeded pair without a transport', () => {
+    const candidates = [
+      { id: 'L1', type: 'local-candidate', candidateType: 'host' },
+      { id: 'L2', type: 'local-candidate', candidateType: 'relay' },
+      { id: 'R1', type: 'remote-candidate', candidateType: 'srflx' },
+    ];
+    const pair = (id: string, local: string, extra: object) => ({
+      id,
+      type: 'candidate-pair',
+      localCandidateId: local,
+      remoteCandidateId: 'R1',
+      ...extra,
+    });
+    // Firefox marks the pair in use with `selected`.
+    expect(
+      routeFromStats([
+        ...candidates,
+        pair('P1', 'L1', { state: 'succeeded', nominated: true }),
+        pair('P2', 'L2', { state: 'succeeded', selected: true }),
+      ]),
+    ).toBe('relayed');
+    expect(
+      routeFromStats([
+        ...candidates,
+        pair('P1', 'L2', { state: 'in-progress', nominated: true }),
+        pair('P2', 'L1', { state: 'succeeded', nominated: true }),
+      ]),
+    ).toBe('direct');
+  });
+
+  it('does not guess before a pair is chosen or when its candidates are missing', () => {
+    expect(routeFromStats([])).toBeUndefined();
+    expect(
+      routeFromStats([
+        { id: 'T', type: 'transport' },
+        { id: 'P', type: 'candidate-pair', state: 'in-progress', localCandidateId: 'L' },
+        { id: 'L', type: 'local-candidate', candidateType: 'relay' },
+      ]),
+    ).toBeUndefined();
+    expect(
+      routeFromStats([
+        { id: 'T', type: 'transport', selectedCandidatePairId: 'P' },
+        { id: 'P', type: 'candidate-pair', localCandidateId: 'L', remoteCandidateId: 'gone' },
+        { id: 'L', type: 'local-candidate', candidateType: 'host' },
+      ]),
+    ).toBeUndefined();
+    expect(routeFromStats([null, 'x', 42])).toBeUndefined();
   });
 });

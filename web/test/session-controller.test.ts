@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { PeerOptions } from '../src/lib/peer/peer-connection';
 import {
   CONNECT_TIMEOUT_MS,
+  ROUTE_CHECKS_MS,
   SessionController,
   type SessionView,
 } from '../src/lib/session/session-controller';
-import { statusText } from '../src/lib/session/status-text';
+import { routeMeaning, statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
 import {
   FakePeer,
@@ -168,6 +169,74 @@ describe('SessionController', () => {
     peer.open();
     peer.events.emit('closed');
     expect(t.status()).toContain('Stranger left');
+  });
+
+  it('tells whether media is relayed, reading the route a few times after connecting', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.route = 'relayed';
+    await t.clock.advance(10_000);
+    expect(peer.routeReads).toBe(0); // nothing to read before the connection opens
+    expect(t.controller.view.route).toBeUndefined();
+
+    peer.open();
+    await t.clock.advance(0);
+    expect(t.controller.view.route).toBe('relayed');
+    peer.route = 'direct'; // ICE settled on a better pair
+    await t.clock.advance(2_000);
+    expect(t.controller.view.route).toBe('direct');
+    peer.route = undefined; // an unreadable report keeps the last answer
+    await t.clock.advance(60_000);
+    expect(t.controller.view.route).toBe('direct');
+    expect(peer.routeReads).toBe(ROUTE_CHECKS_MS.length);
+  });
+
+  it('promises "not yours" only when this chat offered relay addresses alone', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: true });
+    await flush();
+    t.signaling.events.emit('matched', { initiator: true, sharedInterests: [] });
+    await flush();
+    // Unticking during the chat applies from the next stranger, not to this connection.
+    t.controller.setRelayOnly(false);
+    const peer = t.peers[0];
+    expect(peer?.options.relayOnly).toBe(true);
+    if (peer === undefined) throw new Error('no peer created');
+    peer.route = 'relayed';
+    peer.open();
+    await t.clock.advance(0);
+    expect(routeMeaning(t.controller.view)).toBe(
+      'The stranger sees our relay’s address, not yours.',
+    );
+    // Relayed because the stranger hid their IP: ours was still offered while connecting.
+    expect(routeMeaning({ route: 'relayed', chatRelayOnly: false })).toContain(
+      'shared its addresses',
+    );
+    expect(routeMeaning({ route: 'direct', chatRelayOnly: false })).toBe(
+      'The stranger’s browser can see your IP address.',
+    );
+  });
+
+  it('reads the route again after ICE reconnects, and forgets it when the chat ends', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.route = 'direct';
+    peer.open();
+    await t.clock.advance(60_000);
+    const reads = peer.routeReads;
+    peer.route = 'relayed';
+    peer.events.emit('iceReconnected');
+    await t.clock.advance(0);
+    expect(t.controller.view.route).toBe('relayed');
+    await t.clock.advance(60_000);
+    expect(peer.routeReads).toBe(reads + ROUTE_CHECKS_MS.length);
+
+    peer.events.emit('iceReconnected');
+    t.signaling.events.emit('partnerLeft', { reason: 'stop' });
+    expect(t.controller.view.route).toBeUndefined();
+    await t.clock.advance(60_000);
+    expect(peer.routeReads).toBe(reads + ROUTE_CHECKS_MS.length); // timers were cancelled
   });
 
   it('skips to the next stranger, freeing pictures held in memory', async () => {

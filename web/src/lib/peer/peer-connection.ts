@@ -20,10 +20,16 @@ export interface SimplePeerInstance {
   on(event: 'signal' | 'data' | 'error', listener: (value: unknown) => void): void;
   on(event: 'connect' | 'close', listener: () => void): void;
   on(event: 'stream', listener: (stream: MediaStream) => void): void;
+  on(
+    event: 'iceStateChange',
+    listener: (iceConnectionState: string, iceGatheringState: string) => void,
+  ): void;
   signal(data: Signal): void;
   send(data: string): void;
   replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void;
   destroy(): void;
+  /** The connection's stats as a list of flattened reports (simple-peer's callback style). */
+  getStats(callback: (error: Error | null, reports: unknown[]) => void): void;
   readonly bufferedAmount: number;
 }
 
@@ -57,9 +63,30 @@ export interface PeerEvents {
   data: (bytes: Uint8Array) => void;
   /** Derived from both DTLS fingerprints once both descriptions are known. */
   safetyCode: (code: string) => void;
+  /**
+   * ICE is connected again after it had dropped (a network change, an ICE restart): media may
+   * now take another route, so read `routeType()` again.
+   */
+  iceReconnected: () => void;
   /** The connection ended (either side). Emitted once, after `error` if there was one. */
   closed: () => void;
   error: (error: PeerError) => void;
+}
+
+/** Whether media goes through a TURN relay (ours or the stranger's) or straight between browsers. */
+export type RouteType = 'relayed' | 'direct';
+
+/** The fields of the WebRTC stats this module reads; every one may be missing. */
+interface RouteStats {
+  id?: unknown;
+  type?: unknown;
+  selectedCandidatePairId?: unknown;
+  localCandidateId?: unknown;
+  remoteCandidateId?: unknown;
+  state?: unknown;
+  selected?: unknown;
+  nominated?: unknown;
+  candidateType?: unknown;
 }
 
 const ERROR_KINDS: Readonly<Record<string, PeerErrorKind>> = {
@@ -108,6 +135,39 @@ export function toProtocolSignal(data: unknown): Signal | undefined {
   return undefined;
 }
 
+/**
+ * Reads the route media takes from a stats report: the transport's selected candidate pair
+ * (or, where browsers lack `selectedCandidatePairId`, the selected or nominated pair that
+ * succeeded), then its two candidates. A relay on either end means media goes through a TURN
+ * server, so neither browser sees the other's address. `undefined` while no pair is chosen.
+ */
+export function routeFromStats(reports: Iterable<unknown>): RouteType | undefined {
+  const byId = new Map<string, RouteStats>();
+  const pairs: RouteStats[] = [];
+  const transports: RouteStats[] = [];
+  for (const report of reports) {
+    if (typeof report !== 'object' || report === null) continue;
+    const stats = report as RouteStats;
+    if (typeof stats.id === 'string') byId.set(stats.id, stats);
+    if (stats.type === 'candidate-pair') pairs.push(stats);
+    else if (stats.type === 'transport') transports.push(stats);
+  }
+  const selectedIds = transports
+    .map((transport) => transport.selectedCandidatePairId)
+    .filter((id): id is string => typeof id === 'string');
+  const pair =
+    selectedIds.map((id) => byId.get(id)).find((stats) => stats?.type === 'candidate-pair') ??
+    pairs.find((stats) => stats.state === 'succeeded' && stats.selected === true) ??
+    pairs.find((stats) => stats.state === 'succeeded' && stats.nominated === true);
+  if (pair === undefined) return undefined;
+  const candidateType = (id: unknown): unknown =>
+    typeof id === 'string' ? byId.get(id)?.candidateType : undefined;
+  const local = candidateType(pair.localCandidateId);
+  const remote = candidateType(pair.remoteCandidateId);
+  if (local === 'relay' || remote === 'relay') return 'relayed';
+  return typeof local === 'string' && typeof remote === 'string' ? 'direct' : undefined;
+}
+
 export class PeerConnection {
   readonly #peer: SimplePeerInstance;
   readonly #events = new TypedEmitter<PeerEvents>();
@@ -116,6 +176,8 @@ export class PeerConnection {
   #safetyCode: string | undefined;
   #connected = false;
   #ended = false;
+  /** ICE is connected or completed right now. */
+  #iceUp = false;
 
   constructor(SimplePeer: SimplePeerConstructor, options: PeerOptions) {
     this.#peer = new SimplePeer({
@@ -144,6 +206,13 @@ export class PeerConnection {
       if (this.#ended || this.#connected) return;
       this.#connected = true;
       this.#events.emit('connected');
+    });
+    this.#peer.on('iceStateChange', (iceConnectionState) => {
+      if (this.#ended) return;
+      const up = iceConnectionState === 'connected' || iceConnectionState === 'completed';
+      const cameBack = up && !this.#iceUp && this.#connected;
+      this.#iceUp = up;
+      if (cameBack) this.#events.emit('iceReconnected');
     });
     this.#peer.on('stream', (stream) => {
       if (!this.#ended) this.#events.emit('stream', stream);
@@ -202,6 +271,24 @@ export class PeerConnection {
 
   replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void {
     if (!this.#ended) this.#peer.replaceTrack(oldTrack, newTrack, stream);
+  }
+
+  /**
+   * Whether media currently goes through a relay, from the connection's stats; `undefined` when
+   * that is not known (yet), or after the connection ended.
+   */
+  routeType(): Promise<RouteType | undefined> {
+    if (this.#ended) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.#peer.getStats((error, reports) => {
+        if (error !== null) {
+          console.warn('mayfly: could not read the connection stats', error);
+          resolve(undefined);
+          return;
+        }
+        resolve(this.#ended ? undefined : routeFromStats(reports));
+      });
+    });
   }
 
   /** Closes the connection. No events are emitted afterwards, not even `closed`. */

@@ -25,7 +25,7 @@ import {
   type ImageType,
 } from '../chat/data-protocol';
 import { ImageAssembler, splitImage } from '../chat/image-transfer';
-import type { PeerConnection, PeerError, PeerOptions } from '../peer/peer-connection';
+import type { PeerConnection, PeerError, PeerOptions, RouteType } from '../peer/peer-connection';
 import type { RequestResult, ServerStatus, SignalingPort } from '../signaling/signaling-client';
 
 export type Phase =
@@ -79,6 +79,13 @@ export interface SessionView {
   readonly partnerNickname: string | undefined;
   readonly sharedInterests: readonly string[];
   readonly safetyCode: string | undefined;
+  /** While connected: whether media goes through a relay; `undefined` until the stats tell. */
+  readonly route: RouteType | undefined;
+  /**
+   * The current chat's connection offered relay addresses only. "Hide my IP address" may have
+   * changed since; it applies from the next stranger.
+   */
+  readonly chatRelayOnly: boolean;
   readonly chat: readonly ChatEntry[];
   readonly sendingImage: boolean;
   readonly relayOnly: boolean;
@@ -87,7 +94,14 @@ export interface SessionView {
 /** The peer connection surface the controller uses (PeerConnection implements it). */
 export type PeerLike = Pick<
   PeerConnection,
-  'on' | 'signal' | 'send' | 'destroy' | 'replaceTrack' | 'bufferedAmount' | 'connected'
+  | 'on'
+  | 'signal'
+  | 'send'
+  | 'destroy'
+  | 'replaceTrack'
+  | 'bufferedAmount'
+  | 'connected'
+  | 'routeType'
 >;
 
 export interface MediaPort {
@@ -131,6 +145,11 @@ export const CHAT_HISTORY = 300;
 const STRANGER_MESSAGES_PER_SECOND = 5;
 /** Pause sending image chunks while this much is queued on the data channel. */
 const SEND_BUFFER_HIGH_WATER = 256 * 1024;
+/**
+ * When to read the media route, in ms after the connection opens or ICE reconnects. ICE may
+ * still move to a better candidate pair in the first seconds; after that the route is settled.
+ */
+export const ROUTE_CHECKS_MS: readonly number[] = [0, 2_000, 6_000, 15_000];
 /** Signals buffered while simple-peer loads; a real negotiation sends a few dozen. */
 const PENDING_SIGNALS_MAX = 200;
 
@@ -152,6 +171,8 @@ const INITIAL_VIEW: SessionView = {
   partnerNickname: undefined,
   sharedInterests: [],
   safetyCode: undefined,
+  route: undefined,
+  chatRelayOnly: false,
   chat: [],
   sendingImage: false,
   relayOnly: false,
@@ -184,6 +205,7 @@ export class SessionController {
   #peer: PeerLike | undefined;
   #pendingSignals: Signal[] = [];
   #connectTimer: unknown;
+  #routeTimers: unknown[] = [];
   #assembler = new ImageAssembler();
   #incomingImages = new Map<string, number>();
   #nextEntryId = 1;
@@ -402,6 +424,7 @@ export class SessionController {
       sharedInterests: matched.sharedInterests,
       safetyCode: undefined,
       remoteStream: undefined,
+      chatRelayOnly: this.#view.relayOnly,
     });
     this.#connectTimer = this.#deps.clock.setTimeout(() => {
       if (generation === this.#chatGeneration && this.#view.phase === 'connecting') {
@@ -413,7 +436,7 @@ export class SessionController {
       peer = await this.#deps.createPeer({
         initiator: matched.initiator,
         iceServers: this.#welcome?.iceServers ?? ([] as IceServer[]),
-        relayOnly: this.#view.relayOnly,
+        relayOnly: this.#view.chatRelayOnly,
         stream: this.#view.localStream,
       });
     } catch (error) {
@@ -430,7 +453,9 @@ export class SessionController {
     peer.on('connected', () => {
       this.#deps.clock.clearTimeout(this.#connectTimer);
       this.#update({ phase: 'connected' });
+      this.#watchRoute(peer, generation);
     });
+    peer.on('iceReconnected', () => this.#watchRoute(peer, generation));
     peer.on('stream', (remoteStream) => this.#update({ remoteStream }));
     peer.on('safetyCode', (safetyCode) => this.#update({ safetyCode }));
     peer.on('data', (bytes) => this.#onData(bytes));
@@ -446,6 +471,33 @@ export class SessionController {
     const pending = this.#pendingSignals;
     this.#pendingSignals = [];
     for (const signal of pending) peer.signal(signal);
+  }
+
+  /** Reads the media route a few times from now on; a newer schedule replaces an older one. */
+  #watchRoute(peer: PeerLike, generation: number): void {
+    const { clock } = this.#deps;
+    this.#stopWatchingRoute();
+    this.#routeTimers = ROUTE_CHECKS_MS.map((delay) =>
+      clock.setTimeout(() => void this.#checkRoute(peer, generation), delay),
+    );
+  }
+
+  async #checkRoute(peer: PeerLike, generation: number): Promise<void> {
+    let route: RouteType | undefined;
+    try {
+      route = await peer.routeType();
+    } catch (error) {
+      console.warn('mayfly: could not tell the connection route', error);
+      return;
+    }
+    if (generation !== this.#chatGeneration || this.#view.phase !== 'connected') return;
+    // An unreadable report keeps what we knew rather than making the badge flicker.
+    if (route !== undefined && route !== this.#view.route) this.#update({ route });
+  }
+
+  #stopWatchingRoute(): void {
+    for (const timer of this.#routeTimers) this.#deps.clock.clearTimeout(timer);
+    this.#routeTimers = [];
   }
 
   #onSignal(signal: Signal): void {
@@ -712,10 +764,11 @@ export class SessionController {
   #leaveChat(): void {
     this.#chatGeneration++;
     this.#deps.clock.clearTimeout(this.#connectTimer);
+    this.#stopWatchingRoute();
     this.#peer?.destroy();
     this.#peer = undefined;
     this.#pendingSignals = [];
-    this.#update({ remoteStream: undefined, sendingImage: false });
+    this.#update({ remoteStream: undefined, sendingImage: false, route: undefined });
   }
 
   /** Empties the log and frees every picture held in memory. */
