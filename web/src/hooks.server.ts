@@ -4,7 +4,8 @@ import type { Handle } from '@sveltejs/kit';
 export const handle: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   response.headers.set('Referrer-Policy', 'no-referrer');
-  response.headers.set('Permissions-Policy', 'camera=(self), microphone=(self)');
+  // The same policy the signaling service sets on its own responses.
+  response.headers.set('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=()');
   response.headers.set('X-Content-Type-Options', 'nosniff');
   return response;
 };

@@ -1,0 +1,253 @@
+/**
+ * The test API: `test` and `expect` with a server per worker and
+ * `openStranger`, which opens the app as one more person in their own browser
+ * context, with their own fake camera.
+ *
+ *   const a = await openStranger({ nickname: 'Ada', colour: 'red' });
+ *   await a.start();
+ */
+import {
+  chromium,
+  expect,
+  test as base,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+  type Response,
+} from '@playwright/test';
+import { chromiumLaunchOptions, type BrowserOptions } from './chromium';
+import type { CameraColour } from './fake-camera';
+import { recordPeerConnections } from './media';
+import { localTarget, remoteTarget, type Target } from './target';
+
+export { expect };
+
+export interface StrangerOptions {
+  /** How the test and its failure report call this person. @default 'A', 'B', ... */
+  label?: string;
+  nickname?: string;
+  interests?: readonly string[];
+  /** Their fake camera's colour. @default a colour no other stranger in the test has */
+  colour?: CameraColour;
+  /** They block camera and microphone. @default false */
+  cameraDenied?: boolean;
+  /** Sets "Hide my IP address"; by default it stays as the server's default left it. */
+  hideIp?: boolean;
+  /** Anything else for the browser context, e.g. a viewport or `devices['Pixel 7']`. */
+  context?: BrowserContextOptions;
+}
+
+/** The states the status region announces (QA contract). */
+export type StrangerState =
+  'Press Start' | 'Looking for a stranger' | 'Connected' | 'Stranger left' | RegExp;
+
+/** Waits until the page's single role=status region says `state`. */
+export async function waitForState(
+  page: Page,
+  state: StrangerState,
+  options: { timeout?: number } = {},
+): Promise<void> {
+  await expect(page.getByRole('status'), `status shows "${String(state)}"`).toContainText(
+    state,
+    options,
+  );
+}
+
+export class Stranger {
+  /** Responses for blob: URLs (received pictures), whose bytes scripts may not fetch. */
+  readonly #blobLoads = new Map<string, Response>();
+  /** Every URL the page requested, WebSockets included, from the first navigation on. */
+  readonly requestedUrls: string[] = [];
+  /** The page's console messages and uncaught errors. */
+  readonly consoleLines: string[] = [];
+
+  constructor(
+    readonly label: string,
+    readonly page: Page,
+    readonly colour: CameraColour,
+    readonly options: StrangerOptions,
+  ) {
+    page.on('request', (request) => this.requestedUrls.push(request.url()));
+    page.on('websocket', (socket) => this.requestedUrls.push(socket.url()));
+    page.on('response', (response) => {
+      if (response.url().startsWith('blob:')) this.#blobLoads.set(response.url(), response);
+    });
+    page.on('console', (message) =>
+      this.consoleLines.push(`[${message.type()}] ${message.text()}`),
+    );
+    page.on('pageerror', (error) => this.consoleLines.push(`[pageerror] ${error.message}`));
+  }
+
+  /** The bytes the page loaded from `url` (a blob: URL it showed). */
+  async loadedBytes(url: string): Promise<Buffer> {
+    await expect.poll(() => this.#blobLoads.has(url), { message: `${url} loaded` }).toBe(true);
+    const response = this.#blobLoads.get(url);
+    if (response === undefined) throw new Error(`${url} was not loaded`);
+    return response.body();
+  }
+
+  get status(): Locator {
+    return this.page.getByRole('status');
+  }
+
+  get chatLog(): Locator {
+    return this.page.getByRole('log');
+  }
+
+  button(name: 'Start' | 'Next' | 'Stop' | 'Send'): Locator {
+    return this.page.getByRole('button', { name, exact: true });
+  }
+
+  /** Confirms the age question (when the page asks it) and presses Start. */
+  async start(): Promise<void> {
+    const adult = this.page.getByRole('checkbox', { name: 'I am 18 or older' });
+    if ((await adult.count()) > 0) await adult.check();
+    await this.button('Start').click();
+  }
+
+  async next(): Promise<void> {
+    await this.button('Next').click();
+  }
+
+  async stop(): Promise<void> {
+    await this.button('Stop').click();
+  }
+
+  async waitForState(state: StrangerState, options: { timeout?: number } = {}): Promise<void> {
+    await waitForState(this.page, state, options);
+  }
+
+  async sendMessage(text: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await this.button('Send').click();
+  }
+
+  async sendImage(file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    await this.page.getByLabel('Send image').setInputFiles(file);
+  }
+
+  async safetyCode(): Promise<string> {
+    const code = this.page.getByLabel('Safety code');
+    await expect(code).toHaveText(/\S/u);
+    return (await code.innerText()).trim();
+  }
+
+  /** Closes the tab (the whole browser context), as a person closing the window. */
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}
+
+/** One browser per camera setup, launched when a test first needs it. */
+class BrowserPool {
+  private readonly browsers = new Map<string, Promise<Browser>>();
+
+  get(options: BrowserOptions): Promise<Browser> {
+    // A browser without camera access films nothing: one serves every colour.
+    const key = options.cameraDenied === true ? 'camera denied' : (options.colour ?? 'grey');
+    let browser = this.browsers.get(key);
+    if (browser === undefined) {
+      browser = chromium.launch(chromiumLaunchOptions(options));
+      this.browsers.set(key, browser);
+    }
+    return browser;
+  }
+
+  async close(): Promise<void> {
+    const browsers = await Promise.allSettled(this.browsers.values());
+    await Promise.all(
+      browsers.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)),
+    );
+  }
+}
+
+const AUTO_COLOURS: readonly CameraColour[] = ['red', 'blue', 'green', 'yellow'];
+
+interface WorkerFixtures {
+  /** Extra configuration for the local server, e.g. `{ INTEREST_WAIT_SECONDS: '2' }`. */
+  serverEnv: Record<string, string>;
+  target: Target;
+  browserPool: BrowserPool;
+}
+
+interface TestFixtures {
+  openStranger: (options?: StrangerOptions) => Promise<Stranger>;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  serverEnv: [{}, { scope: 'worker', option: true }],
+
+  // Each worker runs its own server: strangers of tests running side by side
+  // never meet, and a test may restart its server without hurting the others.
+  target: [
+    async ({ serverEnv }, use) => {
+      const baseUrl = process.env.BASE_URL;
+      const target =
+        baseUrl !== undefined && baseUrl !== ''
+          ? remoteTarget(baseUrl)
+          : await localTarget(serverEnv);
+      await use(target);
+      await target.dispose();
+    },
+    { scope: 'worker', timeout: 30_000 },
+  ],
+
+  browserPool: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads dependencies from this pattern
+    async ({}, use) => {
+      const pool = new BrowserPool();
+      await use(pool);
+      await pool.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  baseURL: async ({ target }, use) => {
+    await use(target.url);
+  },
+
+  openStranger: async ({ target, browserPool }, use, testInfo) => {
+    const opened: { stranger: Stranger; context: BrowserContext }[] = [];
+
+    await use(async (options = {}) => {
+      const label = options.label ?? String.fromCharCode(65 + opened.length);
+      const colour = options.colour ?? AUTO_COLOURS[opened.length % AUTO_COLOURS.length] ?? 'grey';
+      const browser = await browserPool.get({ colour, cameraDenied: options.cameraDenied });
+      const context = await browser.newContext({ baseURL: target.url, ...options.context });
+      await context.addInitScript(recordPeerConnections);
+      const page = await context.newPage();
+      const stranger = new Stranger(label, page, colour, options);
+      opened.push({ stranger, context });
+
+      await page.goto('/');
+      // The form works once the app has started and the server greeted it.
+      await stranger.waitForState('Press Start');
+      if (options.nickname !== undefined) {
+        await page.getByRole('textbox', { name: 'Nickname' }).fill(options.nickname);
+      }
+      if (options.interests !== undefined) {
+        await page.getByRole('textbox', { name: 'Interests' }).fill(options.interests.join(', '));
+      }
+      if (options.hideIp !== undefined) {
+        await page.getByRole('checkbox', { name: 'Hide my IP address' }).setChecked(options.hideIp);
+      }
+      return stranger;
+    });
+
+    const failed = testInfo.status !== testInfo.expectedStatus;
+    for (const { stranger, context } of opened) {
+      if (failed && stranger.consoleLines.length > 0) {
+        await testInfo.attach(`stranger ${stranger.label} console`, {
+          body: stranger.consoleLines.join('\n'),
+          contentType: 'text/plain',
+        });
+      }
+      await context.close();
+    }
+    if (failed && target.log !== '') {
+      await testInfo.attach('server output', { body: target.log, contentType: 'text/plain' });
+    }
+  },
+});

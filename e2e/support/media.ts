@@ -1,0 +1,139 @@
+/**
+ * What a stranger's page shows and how its WebRTC connection runs, read from
+ * the page itself. Nothing here needs a test hook in the app: the peer
+ * connections are recorded by an init script that wraps RTCPeerConnection.
+ */
+import { expect, type Page } from '@playwright/test';
+import { CAMERA_COLOURS, type CameraColour, type Rgb } from './fake-camera';
+
+/** The video of the other side, as the QA contract labels it. */
+export const strangerVideo = (page: Page) => page.getByLabel("Stranger's video");
+export const ownVideo = (page: Page) => page.getByLabel('Your video');
+
+/** The average colour of the stranger's video, drawn into a canvas in the page. */
+export async function remoteVideoColour(page: Page): Promise<Rgb> {
+  return strangerVideo(page).evaluate((video: HTMLVideoElement) => {
+    const [width, height] = [32, 24];
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (context === null) throw new Error('no 2d canvas');
+    context.drawImage(video, 0, 0, width, height);
+    const { data } = context.getImageData(0, 0, width, height);
+    let [red, green, blue] = [0, 0, 0];
+    for (let i = 0; i < data.length; i += 4) {
+      red += data[i] ?? 0;
+      green += data[i + 1] ?? 0;
+      blue += data[i + 2] ?? 0;
+    }
+    const pixels = width * height;
+    return [red / pixels, green / pixels, blue / pixels] as const;
+  });
+}
+
+function distance(a: Rgb, b: Rgb): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
+
+/**
+ * The camera colour a picture shows, or 'none' when it is far from all of
+ * them (black before the first frame, a blend, a frozen grey placeholder...).
+ */
+export function nearestCameraColour(rgb: Rgb, tolerance = 60): CameraColour | 'none' {
+  let best: CameraColour | 'none' = 'none';
+  let bestDistance = tolerance;
+  for (const [name, colour] of Object.entries(CAMERA_COLOURS)) {
+    const d = distance(rgb, colour);
+    if (d < bestDistance) [best, bestDistance] = [name as CameraColour, d];
+  }
+  return best;
+}
+
+/** Frames the stranger's video element has presented so far. */
+export async function remoteFrameCount(page: Page): Promise<number> {
+  return strangerVideo(page).evaluate(
+    (video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames,
+  );
+}
+
+/**
+ * The stranger's video really plays: a picture larger than the 2x2 placeholder
+ * a broken path still produces, and new frames arriving, showing `colour`.
+ */
+export async function expectStrangerVideo(page: Page, colour: CameraColour): Promise<void> {
+  await expect
+    .poll(() => strangerVideo(page).evaluate((video: HTMLVideoElement) => video.videoWidth), {
+      message: "the stranger's video has a real picture (videoWidth > 2)",
+    })
+    .toBeGreaterThan(2);
+  const framesBefore = await remoteFrameCount(page);
+  await expect
+    .poll(() => remoteFrameCount(page), { message: "the stranger's video keeps getting frames" })
+    .toBeGreaterThan(framesBefore + 5);
+  await expect
+    .poll(async () => nearestCameraColour(await remoteVideoColour(page)), {
+      message: `the stranger's video shows their ${colour} camera`,
+    })
+    .toBe(colour);
+}
+
+/**
+ * Installed with `context.addInitScript` before any page script runs: keeps
+ * every RTCPeerConnection the page creates, so tests can read its stats.
+ * Self-contained, because Playwright ships the function's source text.
+ */
+export function recordPeerConnections(): void {
+  const Native = window.RTCPeerConnection;
+  const recorded: RTCPeerConnection[] = [];
+  class RecordedPeerConnection extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      recorded.push(this);
+    }
+  }
+  Object.defineProperty(window, '__e2ePeerConnections', { value: recorded });
+  window.RTCPeerConnection = RecordedPeerConnection;
+}
+
+export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+interface CandidateReport {
+  /** Types of the candidates of the pair the connection uses, once it has chosen one. */
+  selected: { local: CandidateType; remote: CandidateType } | undefined;
+  /** Types of every candidate the page learnt from the stranger. */
+  remoteTypes: CandidateType[];
+}
+
+/** What the `getStats()` of the page's newest RTCPeerConnection says about ICE candidates. */
+export async function candidateReport(page: Page): Promise<CandidateReport> {
+  return page.evaluate(async () => {
+    const peers = (window as unknown as { __e2ePeerConnections?: RTCPeerConnection[] })
+      .__e2ePeerConnections;
+    const peer = peers?.at(-1);
+    if (peer === undefined) return { selected: undefined, remoteTypes: [] };
+    const reports = [...(await peer.getStats()).values()] as Record<string, unknown>[];
+    const byId = new Map(reports.map((report) => [report.id, report]));
+    const remoteTypes = reports
+      .filter((report) => report.type === 'remote-candidate')
+      .map((report) => report.candidateType as CandidateType);
+    const transport = reports.find(
+      (report) => report.type === 'transport' && typeof report.selectedCandidatePairId === 'string',
+    );
+    const pair = byId.get(transport?.selectedCandidatePairId);
+    const local = byId.get(pair?.localCandidateId)?.candidateType as CandidateType | undefined;
+    const remote = byId.get(pair?.remoteCandidateId)?.candidateType as CandidateType | undefined;
+    return {
+      selected: local === undefined || remote === undefined ? undefined : { local, remote },
+      remoteTypes,
+    };
+  });
+}
+
+/**
+ * The type of the local ICE candidate the connection actually uses ('relay'
+ * means the media goes through TURN), or undefined before one is chosen.
+ */
+export async function selectedCandidateType(page: Page): Promise<CandidateType | undefined> {
+  return (await candidateReport(page)).selected?.local;
+}

@@ -1,0 +1,47 @@
+/**
+ * "Hide my IP address": the call goes through the product's TURN relay and the
+ * stranger never learns the address of the one who hid it.
+ */
+import { expect, test } from '../support/fixtures';
+import { candidateReport, expectStrangerVideo, selectedCandidateType } from '../support/media';
+import { relayServerEnv } from '../support/server';
+
+test.use({ serverEnv: relayServerEnv() });
+
+test('with "Hide my IP address" the call goes through the relay', async ({ openStranger }) => {
+  const a = await openStranger({ hideIp: true });
+  const b = await openStranger({ hideIp: false });
+  await a.start();
+  await a.waitForState('Looking for a stranger');
+  await b.start();
+  await a.waitForState('Connected');
+  await b.waitForState('Connected');
+  await expectStrangerVideo(a.page, b.colour);
+  await expectStrangerVideo(b.page, a.colour);
+  await a.sendMessage('sent through the relay');
+  await expect(b.chatLog).toContainText('sent through the relay');
+
+  expect(await selectedCandidateType(a.page)).toBe('relay');
+  // B never learns A's address: every candidate of A's that reached B is a relay one.
+  const seenByB = await candidateReport(b.page);
+  expect(seenByB.selected?.remote).toBe('relay');
+  expect(new Set(seenByB.remoteTypes)).toEqual(new Set(['relay']));
+});
+
+test('when both hide their IP address the call goes relay to relay', async ({ openStranger }) => {
+  const a = await openStranger({ hideIp: true });
+  const b = await openStranger({ hideIp: true });
+  await a.start();
+  await a.waitForState('Looking for a stranger');
+  await b.start();
+  await a.waitForState('Connected');
+  await b.waitForState('Connected');
+  await expectStrangerVideo(a.page, b.colour);
+  await expectStrangerVideo(b.page, a.colour);
+
+  for (const stranger of [a, b]) {
+    const report = await candidateReport(stranger.page);
+    expect(report.selected, stranger.label).toEqual({ local: 'relay', remote: 'relay' });
+    expect(new Set(report.remoteTypes), stranger.label).toEqual(new Set(['relay']));
+  }
+});

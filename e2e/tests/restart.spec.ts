@@ -1,0 +1,53 @@
+import { expect, test } from '../support/fixtures';
+
+test.beforeEach(({ target }) => {
+  test.skip(target.restart === undefined, 'needs a server this run started (not BASE_URL)');
+});
+
+/** Socket.IO's back-off after a restart plus a WebRTC set-up. */
+const RECONNECT_TIMEOUT_MS = 20_000;
+
+test('a stranger waiting through a server restart is found after it', async ({
+  openStranger,
+  target,
+}) => {
+  const a = await openStranger();
+  await a.start();
+  await a.waitForState('Looking for a stranger');
+
+  await target.restart?.();
+  // Without pressing anything, A is back in the new server's queue.
+  await expect
+    .poll(async () => (await target.counts()).waiting, { timeout: RECONNECT_TIMEOUT_MS })
+    .toBe(1);
+
+  const b = await openStranger();
+  await b.start();
+  await a.waitForState('Connected');
+  await b.waitForState('Connected');
+});
+
+test('strangers chatting through a server restart can be matched again afterwards', async ({
+  openStranger,
+  target,
+}) => {
+  const a = await openStranger();
+  const b = await openStranger();
+  await a.start();
+  await a.waitForState('Looking for a stranger');
+  await b.start();
+  await a.waitForState('Connected');
+  await b.waitForState('Connected');
+
+  await target.restart?.();
+  await expect
+    .poll(async () => (await target.counts()).connected, { timeout: RECONNECT_TIMEOUT_MS })
+    .toBe(2);
+
+  // The call itself never needed the server: B learns of Next from the closed connection.
+  await a.next();
+  await b.waitForState('Stranger left', { timeout: 3000 });
+  await b.next();
+  await a.waitForState('Connected', { timeout: RECONNECT_TIMEOUT_MS });
+  await b.waitForState('Connected', { timeout: RECONNECT_TIMEOUT_MS });
+});
