@@ -80,20 +80,45 @@ export async function expectStrangerVideo(page: Page, colour: CameraColour): Pro
 
 /**
  * Installed with `context.addInitScript` before any page script runs: keeps
- * every RTCPeerConnection the page creates, so tests can read its stats.
+ * every RTCPeerConnection the page creates, so tests can read its stats, and
+ * every candidate line the page is given by the stranger (trickled or inside
+ * a remote description), so tests can check what the stranger revealed.
  * Self-contained, because Playwright ships the function's source text.
  */
 export function recordPeerConnections(): void {
   const Native = window.RTCPeerConnection;
   const recorded: RTCPeerConnection[] = [];
+  const remoteCandidates: string[] = [];
   class RecordedPeerConnection extends Native {
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
       recorded.push(this);
     }
+    override addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
+      if (candidate?.candidate) remoteCandidates.push(candidate.candidate);
+      return super.addIceCandidate(candidate ?? undefined);
+    }
+    override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      for (const line of (description.sdp ?? '').split(/\r?\n/)) {
+        if (line.startsWith('a=candidate:')) remoteCandidates.push(line.slice(2));
+      }
+      return super.setRemoteDescription(description);
+    }
   }
   Object.defineProperty(window, '__e2ePeerConnections', { value: recorded });
+  Object.defineProperty(window, '__e2eRemoteCandidates', { value: remoteCandidates });
   window.RTCPeerConnection = RecordedPeerConnection;
+}
+
+/**
+ * The types (`typ host|srflx|prflx|relay`) of every candidate line the page
+ * was given by the stranger, whether getStats lists them or not.
+ */
+export async function receivedCandidateTypes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const lines = (window as unknown as { __e2eRemoteCandidates?: string[] }).__e2eRemoteCandidates;
+    return (lines ?? []).map((line) => / typ (\S+)/.exec(line)?.[1] ?? 'unparsable');
+  });
 }
 
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';

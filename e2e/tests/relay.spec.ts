@@ -3,7 +3,12 @@
  * stranger never learns the address of the one who hid it.
  */
 import { expect, test } from '../support/fixtures';
-import { candidateReport, expectStrangerVideo, selectedCandidateType } from '../support/media';
+import {
+  candidateReport,
+  expectStrangerVideo,
+  receivedCandidateTypes,
+  selectedCandidateType,
+} from '../support/media';
 import { relayServerEnv } from '../support/server';
 
 test.use({ serverEnv: relayServerEnv() });
@@ -26,6 +31,12 @@ test('with "Hide my IP address" the call goes through the relay', async ({ openS
   const seenByB = await candidateReport(b.page);
   expect(seenByB.selected?.remote).toBe('relay');
   expect(new Set(seenByB.remoteTypes)).toEqual(new Set(['relay']));
+  // Not only what B's stats list: no candidate line B was ever given names another type.
+  const givenToB = await receivedCandidateTypes(b.page);
+  expect(givenToB.length).toBeGreaterThan(0);
+  expect(new Set(givenToB)).toEqual(new Set(['relay']));
+  // The other way round A learns B's addresses: B did not ask to hide them.
+  expect(await receivedCandidateTypes(a.page)).toContain('host');
 });
 
 test('when both hide their IP address the call goes relay to relay', async ({ openStranger }) => {
