@@ -19,7 +19,7 @@ import {
 } from '@playwright/test';
 import { chromiumLaunchOptions, type BrowserOptions } from './chromium';
 import type { CameraColour } from './fake-camera';
-import { recordPeerConnections } from './media';
+import { recordPeerConnections, webrtcStats } from './media';
 import { localTarget, remoteTarget, type Target } from './target';
 
 export { expect };
@@ -242,6 +242,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         await testInfo.attach(`stranger ${stranger.label} console`, {
           body: stranger.consoleLines.join('\n'),
           contentType: 'text/plain',
+        });
+      }
+      // A crashed page has no stats left to give; the failure itself is reported anyway.
+      const stats = failed ? await webrtcStats(stranger.page).catch(() => []) : [];
+      if (stats.length > 0) {
+        await testInfo.attach(`stranger ${stranger.label} webrtc stats`, {
+          body: JSON.stringify(stats, null, 2),
+          contentType: 'application/json',
         });
       }
       await context.close();

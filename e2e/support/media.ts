@@ -78,6 +78,41 @@ export async function expectStrangerVideo(page: Page, colour: CameraColour): Pro
     .toBe(colour);
 }
 
+/** A page with a name for failure messages; a `Stranger` is one. */
+export interface LabelledPage {
+  readonly label: string;
+  readonly page: Page;
+}
+
+/**
+ * Every page's stranger's video keeps getting frames for `durationMs`: checked over and over,
+ * each check needs `minFrames` new frames on every page within `stallMs`. A call that dies, or
+ * freezes for longer than `stallMs`, fails with the time it happened at.
+ */
+export async function expectVideoKeepsFlowing(
+  pages: readonly LabelledPage[],
+  options: { durationMs: number; minFrames?: number; stallMs?: number },
+): Promise<void> {
+  const { durationMs, minFrames = 10, stallMs = 5_000 } = options;
+  const started = Date.now();
+  const frames = await Promise.all(pages.map(({ page }) => remoteFrameCount(page)));
+  while (Date.now() - started < durationMs) {
+    const elapsed = ((Date.now() - started) / 1000).toFixed(1);
+    await Promise.all(
+      pages.map(async ({ label, page }, index) => {
+        const previous = frames[index] ?? 0;
+        await expect
+          .poll(() => remoteFrameCount(page), {
+            message: `${label}: ${minFrames} more frames within ${stallMs} ms, ${elapsed} s into the check (had ${previous})`,
+            timeout: stallMs,
+          })
+          .toBeGreaterThanOrEqual(previous + minFrames);
+        frames[index] = await remoteFrameCount(page);
+      }),
+    );
+  }
+}
+
 /**
  * Installed with `context.addInitScript` before any page script runs: keeps
  * every RTCPeerConnection the page creates, so tests can read its stats, and
@@ -126,6 +161,8 @@ export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 interface CandidateReport {
   /** Types of the candidates of the pair the connection uses, once it has chosen one. */
   selected: { local: CandidateType; remote: CandidateType } | undefined;
+  /** The STUN or TURN server URL that gave the selected local candidate, if any. */
+  selectedServerUrl: string | undefined;
   /** Types of every candidate the page learnt from the stranger. */
   remoteTypes: CandidateType[];
 }
@@ -136,7 +173,9 @@ export async function candidateReport(page: Page): Promise<CandidateReport> {
     const peers = (window as unknown as { __e2ePeerConnections?: RTCPeerConnection[] })
       .__e2ePeerConnections;
     const peer = peers?.at(-1);
-    if (peer === undefined) return { selected: undefined, remoteTypes: [] };
+    if (peer === undefined) {
+      return { selected: undefined, selectedServerUrl: undefined, remoteTypes: [] };
+    }
     const reports = [...(await peer.getStats()).values()] as Record<string, unknown>[];
     const byId = new Map(reports.map((report) => [report.id, report]));
     const remoteTypes = reports
@@ -146,10 +185,12 @@ export async function candidateReport(page: Page): Promise<CandidateReport> {
       (report) => report.type === 'transport' && typeof report.selectedCandidatePairId === 'string',
     );
     const pair = byId.get(transport?.selectedCandidatePairId);
-    const local = byId.get(pair?.localCandidateId)?.candidateType as CandidateType | undefined;
+    const localCandidate = byId.get(pair?.localCandidateId);
+    const local = localCandidate?.candidateType as CandidateType | undefined;
     const remote = byId.get(pair?.remoteCandidateId)?.candidateType as CandidateType | undefined;
     return {
       selected: local === undefined || remote === undefined ? undefined : { local, remote },
+      selectedServerUrl: localCandidate?.url as string | undefined,
       remoteTypes,
     };
   });
@@ -161,4 +202,56 @@ export async function candidateReport(page: Page): Promise<CandidateReport> {
  */
 export async function selectedCandidateType(page: Page): Promise<CandidateType | undefined> {
   return (await candidateReport(page)).selected?.local;
+}
+
+/**
+ * Both ends of the call use relay candidates only, and neither was ever given a candidate of
+ * the other that is not a relay one (so no host or srflx address was revealed).
+ */
+export async function expectRelayOnlyCall(pages: readonly LabelledPage[]): Promise<void> {
+  for (const { label, page } of pages) {
+    const report = await candidateReport(page);
+    expect(report.selected, `${label}: the selected candidate pair`).toEqual({
+      local: 'relay',
+      remote: 'relay',
+    });
+    const given = await receivedCandidateTypes(page);
+    expect(given.length, `${label}: candidates given by the stranger`).toBeGreaterThan(0);
+    expect(new Set(given), `${label}: types of the candidates the stranger gave`).toEqual(
+      new Set(['relay']),
+    );
+  }
+}
+
+/**
+ * The ICE and RTP side of the page's newest RTCPeerConnection's `getStats()` (transport,
+ * candidate pairs, candidates, inbound and outbound RTP), like chrome://webrtc-internals,
+ * for a failing test's report. Empty when the page made no connection or was closed.
+ */
+export async function webrtcStats(page: Page): Promise<Record<string, unknown>[]> {
+  if (page.isClosed()) return [];
+  return page.evaluate(async () => {
+    const peers = (window as unknown as { __e2ePeerConnections?: RTCPeerConnection[] })
+      .__e2ePeerConnections;
+    const peer = peers?.at(-1);
+    if (peer === undefined) return [];
+    const wanted = new Set([
+      'transport',
+      'candidate-pair',
+      'local-candidate',
+      'remote-candidate',
+      'inbound-rtp',
+      'outbound-rtp',
+    ]);
+    const states = {
+      connectionState: peer.connectionState,
+      iceConnectionState: peer.iceConnectionState,
+    };
+    return [
+      states,
+      ...[...(await peer.getStats()).values()].filter((report: { type: string }) =>
+        wanted.has(report.type),
+      ),
+    ] as Record<string, unknown>[];
+  });
 }

@@ -36,7 +36,8 @@ export type IceServerProvider = (request: IncomingMessage) => IceServer[];
 
 export function createIceServerProvider(
   turn: Pick<TurnConfig, 'mode' | 'urls' | 'secret' | 'credentialTtlSeconds' | 'externalIp'>,
-  embeddedPort: number | undefined,
+  /** The embedded TURN server's port, once it is known. */
+  embeddedPort: () => number | undefined,
   clock: Clock,
 ): IceServerProvider {
   if (turn.mode === 'off') return () => [];
@@ -52,8 +53,9 @@ export function createIceServerProvider(
           : isIP(external) === 6
             ? `[${external}]`
             : external;
-      if (hostname === undefined || embeddedPort === undefined) return [];
-      urls = embeddedTurnUrls(hostname, embeddedPort);
+      const port = embeddedPort();
+      if (hostname === undefined || port === undefined) return [];
+      urls = embeddedTurnUrls(hostname, port);
     }
     const { username, credential } = mintTurnCredential({
       secret: turn.secret,

@@ -8,9 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lastExpiredDay, millisUntilNextDay, utcDay } from './days.js';
 import type { Clock } from './matchmaker.js';
+import type { AllocationCloseReason, AuthRejection } from '@mayfly/turn';
 import type { ErrorCode, PartnerLeftReason } from './protocol.js';
 
 export type RejectionReason = 'origin' | 'connection_cap' | 'shutting_down';
+
+/** Why the embedded TURN relay refused a request: its auth rejections, the deny list, the quota. */
+export type RelayRefusal = AuthRejection | 'peer-denied' | 'quota-exceeded';
 
 export type MetadataRecord =
   | { event: 'connect'; client: string }
@@ -18,7 +22,11 @@ export type MetadataRecord =
   | { event: 'rejected'; client: string; reason: RejectionReason }
   | { event: 'paired'; client: string; waitedMs: number; byInterest: boolean }
   | { event: 'chat_ended'; client: string; durationMs: number; reason: PartnerLeftReason }
-  | { event: 'protocol_error'; client: string; code: ErrorCode };
+  | { event: 'protocol_error'; client: string; code: ErrorCode }
+  // The embedded TURN relay knows no client key; its records carry none.
+  | { event: 'relay_allocated'; lifetimeSeconds: number }
+  | { event: 'relay_closed'; reason: AllocationCloseReason }
+  | { event: 'relay_refused'; reason: RelayRefusal };
 
 const LOG_FILE = /^connections-(\d{4}-\d{2}-\d{2})\.jsonl$/u;
 const KEY_FILE = /^(\d{4}-\d{2}-\d{2})\.key$/u;

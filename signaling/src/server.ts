@@ -1,15 +1,16 @@
 /**
- * The whole product in one process: the embedded TURN server (unless TURN
- * is external or off), then the app on an HTTP server. Used by main.ts and
- * by tests that need the real thing, TURN included.
+ * The whole product in one process: the app on an HTTP server and, unless
+ * TURN is external or off, the embedded TURN server. Used by main.ts and by
+ * tests that need the real thing, TURN included.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { RequestHandler } from 'express';
-import { startEmbeddedTurn, type EmbeddedTurn } from '@mayfly/turn';
+import { startEmbeddedTurn, type EmbeddedTurn, type TurnLogEvent } from '@mayfly/turn';
 import { createApp, type MayflyApp } from './app.js';
 import type { Config } from './config.js';
 import { createIceServerProvider } from './ice-servers.js';
 import type { Clock } from './matchmaker.js';
+import type { MetadataLog } from './metadata-log.js';
 
 export interface Mayfly {
   readonly httpServer: HttpServer;
@@ -29,32 +30,60 @@ export interface MayflyOptions {
 
 const systemClock: Clock = { now: () => Date.now() };
 
+/** Writes the relay's metadata events worth keeping; refreshes are too frequent to be worth a line. */
+export function recordRelayEvent(metadataLog: MetadataLog, event: TurnLogEvent): void {
+  switch (event.type) {
+    case 'allocation-created':
+      metadataLog.write({ event: 'relay_allocated', lifetimeSeconds: event.lifetimeSeconds });
+      break;
+    case 'allocation-closed':
+      metadataLog.write({ event: 'relay_closed', reason: event.reason });
+      break;
+    case 'auth-rejected':
+      metadataLog.write({ event: 'relay_refused', reason: event.reason });
+      break;
+    case 'peer-denied':
+    case 'quota-exceeded':
+      metadataLog.write({ event: 'relay_refused', reason: event.type });
+      break;
+    case 'error':
+      console.error(`turn: ${event.where}: ${event.code}`);
+      break;
+    default:
+      break;
+  }
+}
+
 export async function startMayfly(config: Config, options: MayflyOptions = {}): Promise<Mayfly> {
   const clock = options.clock ?? systemClock;
-  const turn =
-    config.turn.mode === 'embedded'
-      ? await startEmbeddedTurn({
-          port: config.turn.port,
-          listenAddress: config.turn.listenAddress,
-          secret: config.turn.secret,
-          realm: config.turn.realm,
-          ...(config.turn.externalIp === undefined ? {} : { externalIp: config.turn.externalIp }),
-          allowedPeers: config.turn.allowedPeers,
-          maxAllocationsPerUser: config.turn.maxAllocationsPerUser,
-          defaultLifetimeSeconds: config.turn.allocationLifetimeSeconds,
-          log: (event) => {
-            if (event.type === 'error') console.error(`turn: ${event.where}: ${event.code}`);
-          },
-          now: () => clock.now(),
-        })
-      : undefined;
-
   const httpServer = createServer();
+  let turn: EmbeddedTurn | undefined;
+  const iceServersFor = createIceServerProvider(config.turn, () => turn?.port, clock);
   const app = createApp(httpServer, config, {
     clock,
     ...(options.webHandler === undefined ? {} : { webHandler: options.webHandler }),
-    iceServersFor: createIceServerProvider(config.turn, turn?.port, clock),
+    iceServersFor,
   });
+
+  if (config.turn.mode === 'embedded') {
+    try {
+      turn = await startEmbeddedTurn({
+        port: config.turn.port,
+        listenAddress: config.turn.listenAddress,
+        secret: config.turn.secret,
+        realm: config.turn.realm,
+        ...(config.turn.externalIp === undefined ? {} : { externalIp: config.turn.externalIp }),
+        allowedPeers: config.turn.allowedPeers,
+        maxAllocationsPerUser: config.turn.maxAllocationsPerUser,
+        defaultLifetimeSeconds: config.turn.allocationLifetimeSeconds,
+        log: (event) => recordRelayEvent(app.metadataLog, event),
+        now: () => clock.now(),
+      });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+  }
 
   return {
     httpServer,

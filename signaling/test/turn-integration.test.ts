@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,7 +39,7 @@ describe('ICE servers for a connection', () => {
   it('mints a fresh credential per connection that the TURN secret verifies', () => {
     const clock = new ManualClock();
     const config = parseConfig({ TURN_SECRET: SECRET, TURN_CREDENTIAL_TTL_SECONDS: '3600' });
-    const provide = createIceServerProvider(config.turn, 3478, clock);
+    const provide = createIceServerProvider(config.turn, () => 3478, clock);
     const [first] = provide(requestWithHost('chat.example'));
     const [second] = provide(requestWithHost('chat.example'));
     expect(first?.urls).toEqual(['stun:chat.example:3478', 'turn:chat.example:3478?transport=udp']);
@@ -62,13 +62,19 @@ describe('ICE servers for a connection', () => {
       TURN_URLS: 'turn:turn.example:3478?transport=udp,turns:turn.example:443?transport=tcp',
       TURN_SECRET: SECRET,
     });
-    const [server] = createIceServerProvider(external.turn, undefined, clock)(requestWithHost('x'));
+    const [server] = createIceServerProvider(
+      external.turn,
+      () => undefined,
+      clock,
+    )(requestWithHost('x'));
     expect(server?.urls).toEqual([
       'turn:turn.example:3478?transport=udp',
       'turns:turn.example:443?transport=tcp',
     ]);
     const off = parseConfig({ TURN_MODE: 'off' });
-    expect(createIceServerProvider(off.turn, undefined, clock)(requestWithHost('x'))).toEqual([]);
+    expect(createIceServerProvider(off.turn, () => undefined, clock)(requestWithHost('x'))).toEqual(
+      [],
+    );
   });
 });
 
@@ -115,5 +121,24 @@ describe('the product with embedded TURN', () => {
     });
     expect(forged.allocated).toBe(false);
     expect(forged.failure).toMatchObject({ code: 'error-response', status: 401 });
+
+    // The relay's metadata lands in the same log, with no client key or address.
+    await mayfly.close();
+    mayfly = undefined;
+    const records = readdirSync(logDir)
+      .filter((name) => name.endsWith('.jsonl'))
+      .flatMap((name) =>
+        readFileSync(path.join(logDir ?? '', name), 'utf8')
+          .trim()
+          .split('\n'),
+      )
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((record) => String(record.event).startsWith('relay_'));
+    expect(records.map(({ time: _time, ...rest }) => rest)).toEqual([
+      { event: 'relay_allocated', lifetimeSeconds: 600 },
+      { event: 'relay_refused', reason: 'peer-denied' },
+      { event: 'relay_closed', reason: 'released' },
+      { event: 'relay_refused', reason: 'forged' },
+    ]);
   });
 });

@@ -465,16 +465,16 @@ export class FixedTurnServer {
     if (allocation === undefined) return reply.reject(437, 'Allocation Mismatch');
     // Defect 3: node-turn read `defaultLifetime` and `maxAllocateTimeout`,
     // which do not exist, so every Refresh armed a NaN timer and the
-    // allocation died. RFC 8656 section 7.3: 0 deletes; otherwise
-    // min(requested or default, max).
+    // allocation died. RFC 8656 section 7.3: 0 deletes; otherwise the
+    // requested lifetime capped at the maximum, but never below the default.
     const requested = message.getAttribute('lifetime');
     if (requested === 0) {
       void this.closeAllocation(allocation, 'released');
       reply.addAttribute('lifetime', 0);
     } else {
-      const lifetimeSeconds = Math.min(
-        requested ?? this.config.defaultLifetimeSeconds,
-        this.config.maxLifetimeSeconds,
+      const lifetimeSeconds = Math.max(
+        this.config.defaultLifetimeSeconds,
+        Math.min(requested ?? 0, this.config.maxLifetimeSeconds),
       );
       allocation.refresh(lifetimeSeconds);
       reply.addAttribute('lifetime', lifetimeSeconds);

@@ -63,7 +63,7 @@ describe('allocation lifetimes (defect 3)', () => {
     expect(await lifetimeFor(60)).toBe(600);
   });
 
-  it('grants the requested lifetime up to max on Refresh, and the default when none is asked', async () => {
+  it('grants the requested lifetime on Refresh between the default and the max (RFC 8656 7.3)', async () => {
     const { client } = await startTestTurn({
       defaultLifetimeSeconds: 600,
       maxLifetimeSeconds: 3600,
@@ -72,7 +72,7 @@ describe('allocation lifetimes (defect 3)', () => {
     await alice.allocate();
 
     expect(await alice.refresh(1800)).toBe(1800);
-    expect(await alice.refresh(60)).toBe(60);
+    expect(await alice.refresh(60)).toBe(600);
     expect(await alice.refresh()).toBe(600);
     expect(await alice.refresh(99_999)).toBe(3600);
   });

@@ -82,6 +82,8 @@ describe.skipIf(!hasCoturn)(title, () => {
         configFile,
         '--log-file=stdout',
         `--pidfile=${join(directory, 'turnserver.pid')}`,
+        // Its own user database, not the system's /var/lib/turn/turndb.
+        `--userdb=${join(directory, 'turndb')}`,
         ...ipv6,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
