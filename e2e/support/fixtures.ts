@@ -259,3 +259,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     }
   },
 });
+
+/**
+ * Pairs two strangers the way people would: the first starts and is looking
+ * before the second starts; resolves once both are connected.
+ */
+export async function meet(first: Stranger, second: Stranger): Promise<void> {
+  await first.start();
+  await first.waitForState('Looking for a stranger');
+  await second.start();
+  await first.waitForState('Connected');
+  await second.waitForState('Connected');
+}

@@ -1,14 +1,10 @@
-import { expect, test } from '../support/fixtures';
+import { expect, test, meet } from '../support/fixtures';
 import { expectStrangerVideo } from '../support/media';
 
 test('a stranger who blocks the camera can still chat by text', async ({ openStranger }) => {
   const a = await openStranger({ cameraDenied: true });
   const b = await openStranger();
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
   await expect(a.page.getByLabel('Your video')).toHaveCount(0);
   // Sending nothing does not stop A from seeing B.
   await expectStrangerVideo(a.page, b.colour);
@@ -22,11 +18,7 @@ test('a stranger who blocks the camera can still chat by text', async ({ openStr
 test('two strangers who both block the camera can chat by text', async ({ openStranger }) => {
   const a = await openStranger({ cameraDenied: true });
   const b = await openStranger({ cameraDenied: true });
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
 
   await a.sendMessage('text only, both ways');
   await expect(b.chatLog).toContainText('text only, both ways');

@@ -1,4 +1,4 @@
-import { expect, test } from '../support/fixtures';
+import { expect, test, meet } from '../support/fixtures';
 import {
   QUADRANT_COLOURS,
   jpegWithExif,
@@ -35,11 +35,7 @@ async function expectPictureArrives(from: Stranger, to: Stranger, picture: TestP
 test('two strangers meet, see each other, chat and share pictures', async ({ openStranger }) => {
   const a = await openStranger({ nickname: 'Ada', colour: 'red' });
   const b = await openStranger({ nickname: 'Bo', colour: 'blue' });
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
 
   await test.step('each sees the other’s camera', async () => {
     await expectStrangerVideo(a.page, 'blue');

@@ -3,7 +3,7 @@
  * generates (docs/self-hosting.md): two strangers who hide their IP address talk relay to
  * relay through it, which needs the generator's relay-to-relay allowance.
  */
-import { expect } from '../support/fixtures';
+import { expect, meet } from '../support/fixtures';
 import { hasCoturn, testWithCoturn as test, TURNSERVER } from '../support/coturn';
 import {
   candidateReport,
@@ -30,11 +30,7 @@ test('two who hide their IP address talk relay to relay through coturn with the 
 }) => {
   const a = await openStranger({ hideIp: true });
   const b = await openStranger({ hideIp: true });
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
   await expectStrangerVideo(a.page, b.colour);
   await expectStrangerVideo(b.page, a.colour);
   await expectRelayOnlyCall([a, b]);

@@ -1,4 +1,4 @@
-import { expect, test, type Stranger } from '../support/fixtures';
+import { expect, test, type Stranger, meet } from '../support/fixtures';
 
 /** A person noticing their stranger left is part of the product; 3 s is the promise. */
 const LEFT_WITHIN_MS = 3000;
@@ -6,11 +6,7 @@ const LEFT_WITHIN_MS = 3000;
 async function connectedPair(openStranger: (options?: object) => Promise<Stranger>) {
   const a = await openStranger();
   const b = await openStranger();
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
   return [a, b] as const;
 }
 

@@ -1,4 +1,4 @@
-import { test } from '../support/fixtures';
+import { test, meet } from '../support/fixtures';
 import { expectStrangerVideo } from '../support/media';
 
 test('Next leaves the stranger for someone new; the one left is told and meets someone else', async ({
@@ -6,11 +6,7 @@ test('Next leaves the stranger for someone new; the one left is told and meets s
 }) => {
   const a = await openStranger();
   const b = await openStranger();
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
 
   const c = await openStranger();
   await c.start();

@@ -1,4 +1,4 @@
-import { expect, test } from '../support/fixtures';
+import { expect, test, meet } from '../support/fixtures';
 import { jpegWithExif } from '../support/images';
 import { expectStrangerVideo } from '../support/media';
 
@@ -8,11 +8,7 @@ test('a whole chat leaves no cookies or stored data and talks only to its own or
 }) => {
   const a = await openStranger({ nickname: 'Ada', interests: ['privacy'] });
   const b = await openStranger({ interests: ['privacy'] });
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
   await expectStrangerVideo(b.page, a.colour);
   await a.sendMessage('is anything stored?');
   await expect(b.chatLog).toContainText('is anything stored?');

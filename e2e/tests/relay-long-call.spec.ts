@@ -5,7 +5,7 @@
  * lifetime Chrome refreshes every ~15 s, so 95 s of video spans six refreshes and the end of
  * Chrome's ChannelBind retry window.
  */
-import { expect, test } from '../support/fixtures';
+import { expect, test, meet } from '../support/fixtures';
 import {
   expectRelayOnlyCall,
   expectStrangerVideo,
@@ -27,11 +27,7 @@ test(`a call between two who hide their IP address keeps its video through the r
   test.setTimeout((CALL_SECONDS + 60) * 1000);
   const a = await openStranger({ hideIp: true });
   const b = await openStranger({ hideIp: true });
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
   await expectStrangerVideo(a.page, b.colour);
   await expectStrangerVideo(b.page, a.colour);
   await expectRelayOnlyCall([a, b]);

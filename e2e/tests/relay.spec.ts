@@ -2,7 +2,7 @@
  * "Hide my IP address": the call goes through the product's TURN relay and the
  * stranger never learns the address of the one who hid it.
  */
-import { expect, test } from '../support/fixtures';
+import { expect, test, meet } from '../support/fixtures';
 import {
   candidateReport,
   expectStrangerVideo,
@@ -16,11 +16,7 @@ test.use({ serverEnv: relayServerEnv() });
 test('with "Hide my IP address" the call goes through the relay', async ({ openStranger }) => {
   const a = await openStranger({ hideIp: true });
   const b = await openStranger({ hideIp: false });
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
   await expectStrangerVideo(a.page, b.colour);
   await expectStrangerVideo(b.page, a.colour);
   await a.sendMessage('sent through the relay');
@@ -42,11 +38,7 @@ test('with "Hide my IP address" the call goes through the relay', async ({ openS
 test('when both hide their IP address the call goes relay to relay', async ({ openStranger }) => {
   const a = await openStranger({ hideIp: true });
   const b = await openStranger({ hideIp: true });
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
   await expectStrangerVideo(a.page, b.colour);
   await expectStrangerVideo(b.page, a.colour);
 

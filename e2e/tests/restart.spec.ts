@@ -1,4 +1,4 @@
-import { expect, test } from '../support/fixtures';
+import { expect, test, meet } from '../support/fixtures';
 
 test.beforeEach(({ target }) => {
   test.skip(target.restart === undefined, 'needs a server this run started (not BASE_URL)');
@@ -33,11 +33,7 @@ test('strangers chatting through a server restart can be matched again afterward
 }) => {
   const a = await openStranger();
   const b = await openStranger();
-  await a.start();
-  await a.waitForState('Looking for a stranger');
-  await b.start();
-  await a.waitForState('Connected');
-  await b.waitForState('Connected');
+  await meet(a, b);
 
   await target.restart?.();
   await expect
