@@ -7,7 +7,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config.js';
-import type { Clock } from './matchmaker.js';
+import { systemClock, type Clock } from './matchmaker.js';
 import { MetadataLog } from './metadata-log.js';
 import { buildPrivacyStatement } from './privacy.js';
 import type { IceServer } from './protocol.js';
@@ -41,8 +41,6 @@ export interface MayflyApp {
   close(): Promise<void>;
 }
 
-const systemClock: Clock = { now: () => Date.now() };
-
 /** Headers on every response. Page-specific ones (CSP) come from the web client. */
 const securityHeaders: RequestHandler = (_request, response, next) => {
   response.setHeader('Referrer-Policy', 'no-referrer');
@@ -59,8 +57,6 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   metadataLog.startRetentionSweeper();
   const pseudonymizer = new Pseudonymizer(metadataLog.keyDir, clock);
   let closing = false;
-  // Filled in once signaling exists, below; routes only run after that.
-  let counts = (): object => ({});
 
   // An express app rather than a Router: mounted on a plain Node server (the
   // Vite dev server) it still gives handlers express's response methods.
@@ -75,7 +71,8 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
       response.status(503).json({ status: 'shutting_down' });
       return;
     }
-    response.json({ status: 'ok', ...counts() });
+    // `signaling` is created below; requests only arrive after that.
+    response.json({ status: 'ok', ...signaling.matchmaker.counts() });
   });
 
   routes.get('/privacy.json', (_request, response) => {
@@ -102,7 +99,6 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     pseudonymizer,
     iceServersFor: deps.iceServersFor ?? (() => []),
   });
-  counts = () => signaling.matchmaker.counts();
 
   return {
     express: app,

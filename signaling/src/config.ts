@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { canonicalIp, compilePeerPolicy, MIN_SECRET_LENGTH } from '@mayfly/turn';
 
 export class ConfigError extends Error {
   constructor(
@@ -169,6 +170,15 @@ class Reader {
     return this.raw(name);
   }
 
+  /** An IP address literal in canonical form, or undefined when unset. */
+  ipAddress(name: Variable): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const address = canonicalIp(value);
+    if (address === undefined) throw new ConfigError(name, `"${value}" is not an IP address`);
+    return address;
+  }
+
   integer(name: Variable, fallback: number, min: number, max: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -226,21 +236,20 @@ function parseOrigin(name: Variable, value: string): string {
   return url.origin;
 }
 
-const CIDR_PATTERN = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:.]+)\/\d{1,3}$/iu;
-
 /** Parses the configuration from environment variables, then flags over them. */
 export function parseConfig(env: Source = process.env, argv: readonly string[] = []): Config {
   const read = new Reader({ ...env, ...parseFlags(argv) });
 
   const turnSecret = read.optionalString('TURN_SECRET');
-  if (turnSecret !== undefined && turnSecret.length < 16) {
-    throw new ConfigError('TURN_SECRET', 'must be at least 16 characters');
+  if (turnSecret !== undefined && turnSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('TURN_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
   }
   const allowedPeers = read.list('TURN_ALLOWED_PEERS');
-  for (const cidr of allowedPeers) {
-    if (!CIDR_PATTERN.test(cidr)) {
-      throw new ConfigError('TURN_ALLOWED_PEERS', `"${cidr}" is not a CIDR range like 10.0.0.0/8`);
-    }
+  try {
+    // The relay's own parser, so that what start-up accepts the relay accepts.
+    compilePeerPolicy({ allowedPeers });
+  } catch (error) {
+    throw new ConfigError('TURN_ALLOWED_PEERS', (error as Error).message);
   }
   const turnMode = read.oneOf<TurnMode>('TURN_MODE', 'embedded', ['embedded', 'external', 'off']);
   const turnUrls = read.list('TURN_URLS');
@@ -285,12 +294,12 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
     turn: {
       mode: turnMode,
       port: read.integer('TURN_PORT', 3478, 0, 65535),
-      listenAddress: read.string('TURN_LISTEN_ADDRESS', '0.0.0.0'),
+      listenAddress: read.ipAddress('TURN_LISTEN_ADDRESS') ?? '0.0.0.0',
       secret: turnSecret ?? randomBytes(32).toString('base64url'),
       secretIsEphemeral: turnSecret === undefined,
       realm: read.string('TURN_REALM', 'mayfly'),
       urls: turnUrls,
-      externalIp: read.optionalString('TURN_EXTERNAL_IP'),
+      externalIp: read.ipAddress('TURN_EXTERNAL_IP'),
       allowedPeers,
       credentialTtlSeconds: read.integer('TURN_CREDENTIAL_TTL_SECONDS', 86_400, 60, 7 * 86_400),
       maxAllocationsPerUser: read.integer('TURN_MAX_ALLOCATIONS_PER_USER', 10, 1, 1000),

@@ -32,6 +32,11 @@ export function embeddedTurnUrls(hostname: string, port: number): string[] {
   return [`stun:${hostname}:${port}`, `turn:${hostname}:${port}?transport=udp`];
 }
 
+/** An address as it stands in a URL: IPv6 in brackets. */
+function urlHost(address: string): string {
+  return isIP(address) === 6 ? `[${address}]` : address;
+}
+
 export type IceServerProvider = (request: IncomingMessage) => IceServer[];
 
 export function createIceServerProvider(
@@ -46,13 +51,8 @@ export function createIceServerProvider(
     if (turn.urls.length > 0) {
       urls = [...turn.urls];
     } else {
-      const external = turn.externalIp;
       const hostname =
-        external === undefined
-          ? requestHostname(request)
-          : isIP(external) === 6
-            ? `[${external}]`
-            : external;
+        turn.externalIp === undefined ? requestHostname(request) : urlHost(turn.externalIp);
       const port = embeddedPort();
       if (hostname === undefined || port === undefined) return [];
       urls = embeddedTurnUrls(hostname, port);

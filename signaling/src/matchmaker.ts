@@ -16,6 +16,8 @@ export interface Clock {
   now(): number;
 }
 
+export const systemClock: Clock = { now: () => Date.now() };
+
 export interface MatchmakerOptions {
   readonly interestWaitMs: number;
   readonly skipMemoryMs: number;

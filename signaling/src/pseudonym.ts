@@ -7,30 +7,23 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { isIPv6 } from 'node:net';
 import path from 'node:path';
+import { formatIp, isIpv4Mapped, parseIp } from '@mayfly/turn';
 import { utcDay } from './days.js';
 import type { Clock } from './matchmaker.js';
 
 /**
- * The part of an address that identifies a client: the whole IPv4 address,
- * or the /64 prefix of an IPv6 one (a host picks its own interface id).
+ * The part of an address that identifies a client: the whole IPv4 address
+ * (also when IPv4-mapped), or the /64 prefix of an IPv6 one (a host picks its
+ * own interface id). Anything else is returned as it is.
  */
 export function clientAddressKey(address: string): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/iu.exec(address);
-  if (mapped?.[1] !== undefined) return mapped[1];
-  if (!isIPv6(address)) return address;
-  return expandIPv6(address).slice(0, 4).join(':') + '::/64';
-}
-
-function expandIPv6(address: string): string[] {
-  const withoutZone = address.split('%')[0] ?? address;
-  const [head = '', tail] = withoutZone.split('::');
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = [...headGroups, ...Array<string>(Math.max(0, missing)).fill('0'), ...tailGroups];
-  return groups.map((group) => group.toLowerCase().replace(/^0+(?=.)/u, ''));
+  const bytes = parseIp(address);
+  if (bytes === undefined) return address;
+  if (isIpv4Mapped(bytes)) return formatIp(bytes);
+  const prefix = bytes.slice();
+  prefix.fill(0, 8);
+  return `${formatIp(prefix)}/64`;
 }
 
 export class Pseudonymizer {

@@ -9,7 +9,7 @@ import { startEmbeddedTurn, type EmbeddedTurn, type TurnLogEvent } from '@mayfly
 import { createApp, type MayflyApp } from './app.js';
 import type { Config } from './config.js';
 import { createIceServerProvider } from './ice-servers.js';
-import type { Clock } from './matchmaker.js';
+import { systemClock, type Clock } from './matchmaker.js';
 import type { MetadataLog } from './metadata-log.js';
 
 export interface Mayfly {
@@ -27,8 +27,6 @@ export interface MayflyOptions {
   readonly webHandler?: RequestHandler;
   readonly clock?: Clock;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 /** Writes the relay's metadata events worth keeping; refreshes are too frequent to be worth a line. */
 export function recordRelayEvent(metadataLog: MetadataLog, event: TurnLogEvent): void {

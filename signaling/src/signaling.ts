@@ -34,6 +34,8 @@ interface SocketData {
   nickname: string | undefined;
   relayOnly: boolean;
   limiter: RateLimiter;
+  /** Whether the socket is over its rate limit, so only the first dropped event is logged. */
+  limited: boolean;
 }
 
 type InterServerEvents = Record<string, never>;
@@ -137,6 +139,9 @@ export function attachSignaling(
   let shuttingDown = false;
   let matchTimer: NodeJS.Timeout | undefined;
 
+  const addressKeyOf = (request: IncomingMessage): string =>
+    clientAddressKey(clientAddressOf(request, config.trustProxyHops));
+
   const reject = (request: IncomingMessage, reason: RejectionReason): void => {
     const address = clientAddressOf(request, config.trustProxyHops);
     metadataLog.write({ event: 'rejected', client: pseudonymizer.pseudonymOf(address), reason });
@@ -157,7 +162,7 @@ export function attachSignaling(
         reject(request, 'origin');
         return callback('origin not allowed', false);
       }
-      const addressKey = clientAddressKey(clientAddressOf(request, config.trustProxyHops));
+      const addressKey = addressKeyOf(request);
       if ((connectionsPerAddress.get(addressKey) ?? 0) >= config.maxConnectionsPerAddress) {
         reject(request, 'connection_cap');
         return callback('too many connections', false);
@@ -170,9 +175,7 @@ export function attachSignaling(
   io.engine.on(
     'connection',
     (rawSocket: { request: IncomingMessage; once(e: 'close', l: () => void): void }) => {
-      const addressKey = clientAddressKey(
-        clientAddressOf(rawSocket.request, config.trustProxyHops),
-      );
+      const addressKey = addressKeyOf(rawSocket.request);
       connectionsPerAddress.set(addressKey, (connectionsPerAddress.get(addressKey) ?? 0) + 1);
       rawSocket.once('close', () => {
         const remaining = (connectionsPerAddress.get(addressKey) ?? 1) - 1;
@@ -292,6 +295,7 @@ export function attachSignaling(
       connectedAt: clock.now(),
       nickname: undefined,
       relayOnly: false,
+      limited: false,
       limiter: new RateLimiter(
         config.limits.rateLimitBurst,
         config.limits.rateLimitPerSecond,
@@ -311,18 +315,23 @@ export function attachSignaling(
       const ack = args.length > 0 ? args[args.length - 1] : undefined;
       const payload = typeof ack === 'function' ? args.slice(0, -1) : args;
       let response: Ack;
-      if (!socket.data.limiter.tryTake()) {
+      const allowed = socket.data.limiter.tryTake();
+      // A flood must not turn into a flood of log lines: one per episode.
+      const firstDropped = !allowed && !socket.data.limited;
+      socket.data.limited = !allowed;
+      if (!allowed) {
         response = { ok: false, code: ErrorCode.RateLimited };
       } else {
         try {
           response = handle(socket, event, payload);
         } catch (error) {
           // A bug must cost one event, not the service. Log the kind only: never payloads.
-          console.error(`signaling: ${event} handler failed: ${(error as Error).name}`);
+          const known = (CLIENT_EVENTS as readonly string[]).includes(event) ? event : 'unknown';
+          console.error(`signaling: ${known} handler failed: ${(error as Error).name}`);
           response = { ok: false, code: ErrorCode.InvalidPayload };
         }
       }
-      if (!response.ok) {
+      if (!response.ok && (allowed || firstDropped)) {
         metadataLog.write({
           event: 'protocol_error',
           client: socket.data.client,

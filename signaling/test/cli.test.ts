@@ -86,6 +86,13 @@ describe('operator commands', () => {
     expect(ok.stdout).toMatch(/round trip\s+[\d.]+ ms/u);
     expect(ok.stdout).toContain('169.254.169.254 refused (403)');
 
+    const badTimeout = await command('turn-check', { TURN_SECRET: SECRET }, [
+      '--timeout-ms',
+      'soon',
+    ]);
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.stderr).toContain('--timeout-ms: expected milliseconds');
+
     const wrong = await command('turn-check', {
       TURN_SECRET: 'a-different-secret-0123456789',
       TURN_PORT: String(turn.port),

@@ -34,7 +34,10 @@ describe('config', () => {
     [{ TURN_MODE: 'external', TURN_SECRET: 'x'.repeat(20) }, 'TURN_URLS'],
     [{ TURN_MODE: 'external', TURN_URLS: 'turn:turn.example:3478' }, 'TURN_SECRET'],
     [{ TURN_URLS: 'http://turn.example' }, 'TURN_URLS'],
-    [{ TURN_ALLOWED_PEERS: '10.0.0.0' }, 'TURN_ALLOWED_PEERS'],
+    [{ TURN_ALLOWED_PEERS: '10.1.2.3/8' }, 'TURN_ALLOWED_PEERS'],
+    [{ TURN_ALLOWED_PEERS: 'intranet' }, 'TURN_ALLOWED_PEERS'],
+    [{ TURN_EXTERNAL_IP: 'turn.example' }, 'TURN_EXTERNAL_IP'],
+    [{ TURN_LISTEN_ADDRESS: '0.0.0.0.0' }, 'TURN_LISTEN_ADDRESS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => parseConfig(env)).toThrowError(ConfigError);
     try {

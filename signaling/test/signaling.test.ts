@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { io as connect } from 'socket.io-client';
@@ -323,6 +325,22 @@ describe('signaling: bad input', () => {
     // b's own round trip for settle is rate-limited separately; its budget is untouched.
     await settle(b);
     expect(received.filter((e) => e.event === 'signal')).toHaveLength(relayed);
+  });
+});
+
+describe('signaling: rate-limit logging', () => {
+  it('writes one log line per rate-limit episode, not one per dropped event', async () => {
+    const target = await serve({ RATE_LIMIT_BURST: '5', RATE_LIMIT_PER_SECOND: '1' });
+    const [a] = await pair(target);
+    const acks = await Promise.all(
+      Array.from({ length: 30 }, () => a.emitWithAck('signal', HOST_CANDIDATE)),
+    );
+    expect(acks.filter((ack) => !ack.ok && ack.code === 'rate_limited').length).toBeGreaterThan(20);
+    await target.app.close();
+    const lines = readdirSync(target.logDir)
+      .filter((name) => name.endsWith('.jsonl'))
+      .flatMap((name) => readFileSync(path.join(target.logDir, name), 'utf8').trim().split('\n'));
+    expect(lines.filter((line) => line.includes('"rate_limited"'))).toHaveLength(1);
   });
 });
 

@@ -34,5 +34,6 @@ export type {
   TurnServerCheck,
 } from './check-turn-server.js';
 export { TurnOptionError, TurnStartError, TurnStartErrorCode } from './errors.js';
+export { canonicalIp, formatIp, isIpv4Mapped, parseIp } from './ip-address.js';
 export type { AllocationCloseReason, AuthRejection, TurnLog, TurnLogEvent } from './turn-log.js';
 export type { TransportAddress } from './stun.js';

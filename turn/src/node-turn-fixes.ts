@@ -49,14 +49,11 @@ import type {
 import type { PeerCheck } from './peer-policy.js';
 import { RelayAllocation } from './relay-allocation.js';
 import {
-  StunAttribute,
-  StunClass,
   StunMethod,
   TRANSPORT_UDP,
   decodeChannelData,
   encodeChannelData,
-  encodeStunMessage,
-  encodeXorAddress,
+  encodePeerDataIndication,
 } from './stun.js';
 import type { TransportAddress } from './stun.js';
 import { errorCode } from './turn-log.js';
@@ -601,23 +598,12 @@ export class FixedTurnServer {
     if (!allocation.hasPermission(peer.address)) return;
     const channel = allocation.channelForPeer(peer);
     const datagram =
-      channel !== undefined ? encodeChannelData(channel, data) : dataIndication(peer, data);
+      channel !== undefined
+        ? encodeChannelData(channel, data)
+        : encodePeerDataIndication(StunMethod.Data, peer, data);
     listener.send(datagram, allocation.client.port, allocation.client.address, (error) => {
       if (error !== null)
         this.config.log({ type: 'error', where: 'client-send', code: errorCode(error) });
     });
   }
-}
-
-function dataIndication(peer: TransportAddress, data: Buffer): Buffer {
-  const transactionId = randomBytes(12);
-  return encodeStunMessage({
-    method: StunMethod.Data,
-    class: StunClass.Indication,
-    transactionId,
-    attributes: [
-      { type: StunAttribute.XorPeerAddress, value: encodeXorAddress(peer, transactionId) },
-      { type: StunAttribute.Data, value: data },
-    ],
-  });
 }

@@ -24,6 +24,7 @@ import {
   decodeXorAddress,
   encodeChannelData,
   encodeChannelNumber,
+  encodePeerDataIndication,
   encodeRequestedTransport,
   encodeStunMessage,
   encodeUint32,
@@ -224,20 +225,10 @@ export class TurnClient {
 
   /** Sends data to a peer through a Send indication (no answer comes back). */
   sendIndication(peer: TransportAddress, data: Buffer): void {
-    const transactionId = randomBytes(12);
     this.transmit(
-      encodeStunMessage(
-        {
-          method: StunMethod.Send,
-          class: StunClass.Indication,
-          transactionId,
-          attributes: [
-            { type: StunAttribute.XorPeerAddress, value: encodeXorAddress(peer, transactionId) },
-            { type: StunAttribute.Data, value: data },
-          ],
-        },
-        { fingerprint: this.options.fingerprint ?? true },
-      ),
+      encodePeerDataIndication(StunMethod.Send, peer, data, {
+        fingerprint: this.options.fingerprint ?? true,
+      }),
     );
   }
 

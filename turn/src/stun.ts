@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * A small STUN/TURN codec (RFC 8489, RFC 8656): enough for a TURN client that
  * allocates, authenticates, relays and checks a server. Independent of
@@ -124,6 +125,31 @@ export function encodeStunMessage(message: StunMessage, options: EncodeOptions =
     body = Buffer.concat([body, encodeAttribute(StunAttribute.Fingerprint, crc)]);
   }
   return withLength(0);
+}
+
+/**
+ * A Send (client to server) or Data (server to client) indication: payload
+ * bytes to or from a peer, the TURN alternative to ChannelData.
+ */
+export function encodePeerDataIndication(
+  method: typeof StunMethod.Send | typeof StunMethod.Data,
+  peer: TransportAddress,
+  data: Buffer,
+  options: EncodeOptions = {},
+): Buffer {
+  const transactionId = randomBytes(12);
+  return encodeStunMessage(
+    {
+      method,
+      class: StunClass.Indication,
+      transactionId,
+      attributes: [
+        { type: StunAttribute.XorPeerAddress, value: encodeXorAddress(peer, transactionId) },
+        { type: StunAttribute.Data, value: data },
+      ],
+    },
+    options,
+  );
 }
 
 /** STUN messages start with two zero bits; ChannelData with 0b01. */

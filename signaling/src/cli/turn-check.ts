@@ -29,7 +29,11 @@ function target(): { host: string; port: number } {
 }
 
 const { host, port } = target();
-const timeoutMs = Number(options['timeout-ms'] ?? 3000);
+const timeoutText = options['timeout-ms'] ?? '3000';
+if (!/^\d{1,6}$/u.test(timeoutText) || Number(timeoutText) < 100) {
+  fail(COMMAND, `--timeout-ms: expected milliseconds from 100 to 999999, got "${timeoutText}"`);
+}
+const timeoutMs = Number(timeoutText);
 const { username, credential } = mintTurnCredential({ secret, ttlSeconds: 300 });
 // The cloud metadata address: the classic target of a relay abused for SSRF,
 // and never this server's own relay address. On an IPv6 relay, its
