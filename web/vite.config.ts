@@ -5,8 +5,8 @@ import { storageFree } from './dev/storage-free-plugin.ts';
 
 export default defineConfig({
   plugins: [storageFree(), sveltekit(), mayflySignaling()],
-  // '@mayfly/signaling/protocol' resolves to its TypeScript source under the 'source' condition,
-  // so the client never depends on a build of the signaling package.
+  // '@mayfly/protocol' resolves to its TypeScript source under the 'source' condition,
+  // so the client never depends on a build of the protocol package.
   resolve: { conditions: ['source', ...defaultClientConditions] },
   ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   build: { target: 'es2022' },

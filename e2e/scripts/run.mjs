@@ -53,14 +53,13 @@ function newestMtime(target) {
 }
 
 /** The files `npm start` runs; each must be newer than every source it is built from. */
-const BUILD_OUTPUTS = ['signaling/dist/main.js', 'web/build/handler.js'];
+const BUILD_OUTPUTS = ['server/dist/main.js', 'web/build/handler.js'];
 const BUILD_INPUTS = [
-  'turn/src',
-  'turn/package.json',
-  'turn/tsconfig.build.json',
-  'signaling/src',
-  'signaling/package.json',
-  'signaling/tsconfig.build.json',
+  ...['protocol', 'turn', 'signaling', 'server'].flatMap((workspace) => [
+    `${workspace}/src`,
+    `${workspace}/package.json`,
+    `${workspace}/tsconfig.build.json`,
+  ]),
   'web/src',
   'web/static',
   'web/package.json',

@@ -1,5 +1,5 @@
 /**
- * Runs the built product (`node signaling/dist/main.js`) as a child process for
+ * Runs the built product (`node server/dist/main.js`) as a child process for
  * the tests: on a free port, with its own log folder, restartable on the same
  * port so connected clients can find it again.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const ENTRY = path.join(REPO_ROOT, 'signaling/dist/main.js');
+const ENTRY = path.join(REPO_ROOT, 'server/dist/main.js');
 
 /**
  * The product's configuration in tests. Extend it here, or per spec file with

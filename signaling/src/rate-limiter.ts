@@ -1,4 +1,4 @@
-import type { Clock } from './matchmaker.js';
+import type { Clock } from '@mayfly/protocol';
 
 /**
  * A token bucket per socket: `burst` events at once, refilled at

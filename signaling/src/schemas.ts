@@ -12,7 +12,7 @@ import {
   normalizeNickname,
   SDP_MAX_LENGTH,
   type Signal,
-} from './protocol.js';
+} from '@mayfly/protocol';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode };
 

@@ -6,20 +6,20 @@
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { Config } from './config.js';
-import { Matchmaker, type Clock, type Decision } from './matchmaker.js';
-import type { MetadataLog, RejectionReason } from './metadata-log.js';
 import {
   type Ack,
   CLIENT_EVENTS,
   type ClientToServerEvents,
+  type Clock,
   ErrorCode,
   type IceServer,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
   type Signal,
-} from './protocol.js';
-import { clientAddressKey, type Pseudonymizer } from './pseudonym.js';
+} from '@mayfly/protocol';
+import { clientAddressKey, clientAddressOf } from './client-address.js';
+import { Matchmaker, type Decision } from './matching/index.js';
+import type { MetadataSink, RejectionReason } from './metadata.js';
 import { RateLimiter } from './rate-limiter.js';
 import {
   isRelayCandidate,
@@ -27,6 +27,7 @@ import {
   parseStartRequest,
   stripNonRelayCandidates,
 } from './schemas.js';
+import type { SignalingConfig } from './signaling-config.js';
 
 interface SocketData {
   client: string;
@@ -54,21 +55,12 @@ type SignalingSocket = Socket<
 
 export interface SignalingDeps {
   readonly clock: Clock;
-  readonly metadataLog: MetadataLog;
-  readonly pseudonymizer: Pseudonymizer;
+  readonly metadataLog: MetadataSink;
+  /** The pseudonym the metadata log knows a client address by. */
+  readonly pseudonymOf: (address: string) => string;
   /** ICE servers, with fresh credentials, for a new connection. */
   readonly iceServersFor: (request: IncomingMessage) => IceServer[];
 }
-
-export type SignalingConfig = Pick<
-  Config,
-  | 'allowedOrigins'
-  | 'trustProxyHops'
-  | 'maxConnectionsPerAddress'
-  | 'matching'
-  | 'limits'
-  | 'relayByDefault'
->;
 
 export interface Signaling {
   readonly io: SignalingServer;
@@ -90,22 +82,6 @@ function reply(socket: SignalingSocket, event: string, ack: unknown, response: A
         : { code: response.code },
     );
   }
-}
-
-/**
- * The client address of a request: the socket's peer, or with
- * `trustProxyHops` proxies in front, the address the outermost trusted
- * proxy saw (counted from the right of X-Forwarded-For).
- */
-export function clientAddressOf(request: IncomingMessage, trustProxyHops: number): string {
-  const peer = request.socket.remoteAddress ?? 'unknown';
-  if (trustProxyHops === 0) return peer;
-  const header = request.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
-  return forwarded[forwarded.length - trustProxyHops] ?? forwarded[0] ?? peer;
 }
 
 /**
@@ -133,7 +109,7 @@ export function attachSignaling(
   config: SignalingConfig,
   deps: SignalingDeps,
 ): Signaling {
-  const { clock, metadataLog, pseudonymizer } = deps;
+  const { clock, metadataLog, pseudonymOf } = deps;
   const matchmaker = new Matchmaker(config.matching, clock);
   const connectionsPerAddress = new Map<string, number>();
   let shuttingDown = false;
@@ -144,7 +120,7 @@ export function attachSignaling(
 
   const reject = (request: IncomingMessage, reason: RejectionReason): void => {
     const address = clientAddressOf(request, config.trustProxyHops);
-    metadataLog.write({ event: 'rejected', client: pseudonymizer.pseudonymOf(address), reason });
+    metadataLog.write({ event: 'rejected', client: pseudonymOf(address), reason });
   };
 
   const io: SignalingServer = new Server(httpServer, {
@@ -291,7 +267,7 @@ export function attachSignaling(
 
     const address = clientAddressOf(socket.request, config.trustProxyHops);
     socket.data = {
-      client: pseudonymizer.pseudonymOf(address),
+      client: pseudonymOf(address),
       connectedAt: clock.now(),
       nickname: undefined,
       relayOnly: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Matchmaker, type Decision } from '../src/matchmaker.js';
-import { ManualClock } from './helpers.js';
+import { ManualClock } from '@mayfly/protocol';
+import { Matchmaker, type Decision } from '../src/matching/index.js';
 
 const INTEREST_WAIT = 5000;
 const SKIP_MEMORY = 600_000;

@@ -1,13 +1,20 @@
-/** An option has a bad value; `option` names it so a config layer can point at its source. */
-export class TurnOptionError extends RangeError {
+/**
+ * An option has a bad value; `option` names it so that whoever set it can
+ * find it. The one shape of option errors in Mayfly: the TURN library's own
+ * and the service configuration's (server/src/config.ts) extend it.
+ */
+export class OptionError extends RangeError {
   constructor(
     readonly option: string,
     problem: string,
   ) {
     super(`${option}: ${problem}`);
-    this.name = 'TurnOptionError';
+    this.name = new.target.name;
   }
 }
+
+/** A TURN library option (an argument of startEmbeddedTurn, renderCoturnConfig...) is bad. */
+export class TurnOptionError extends OptionError {}
 
 export const TurnStartErrorCode = {
   /** Another embedded server of this process holds the port and is not closing. */

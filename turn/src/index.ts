@@ -33,7 +33,7 @@ export type {
   TurnCheckFailure,
   TurnServerCheck,
 } from './check-turn-server.js';
-export { TurnOptionError, TurnStartError, TurnStartErrorCode } from './errors.js';
+export { OptionError, TurnOptionError, TurnStartError, TurnStartErrorCode } from './errors.js';
 export { canonicalIp, formatIp, isIpv4Mapped, parseIp } from './ip-address.js';
 export type { AllocationCloseReason, AuthRejection, TurnLog, TurnLogEvent } from './turn-log.js';
 export type { TransportAddress } from './stun.js';

@@ -7,7 +7,7 @@ type NodeMiddleware = (
   next: (error?: unknown) => void,
 ) => void;
 
-/** The part of `@mayfly/signaling` this plugin relies on. */
+/** The part of `@mayfly/server` this plugin relies on. */
 interface SignalingModule {
   parseConfig(env: Readonly<Record<string, string | undefined>>, argv?: readonly string[]): unknown;
   createSignaling(
@@ -26,7 +26,7 @@ function isSignalingModule(value: unknown): value is SignalingModule {
 type Loader = () => Promise<unknown>;
 
 // A variable, so that type-checking does not depend on the package's build output.
-const SIGNALING_PACKAGE: string = '@mayfly/signaling';
+const SIGNALING_PACKAGE: string = '@mayfly/server';
 
 /**
  * Runs the signaling service inside `vite dev` / `vite preview`, on the same port as the page,
@@ -51,7 +51,7 @@ export function mayflySignaling(): Plugin {
       return;
     }
     if (!isSignalingModule(signalingModule)) {
-      logger.warn('[mayfly] @mayfly/signaling does not export createSignaling/parseConfig');
+      logger.warn('[mayfly] @mayfly/server does not export createSignaling/parseConfig');
       return;
     }
     const config = signalingModule.parseConfig(devEnvironment(process.env));

@@ -1,4 +1,4 @@
-import type { Signal, StartRequest, Welcome } from '@mayfly/signaling/protocol';
+import type { Signal, StartRequest, Welcome } from '@mayfly/protocol';
 import type { PeerEvents, PeerOptions, RouteType } from '../src/lib/peer/peer-connection';
 import type { Clock, MediaPort, PeerLike } from '../src/lib/session/session-controller';
 import type {

@@ -3,7 +3,7 @@
  * of ICE servers (TURN credentials are minted per connection), gather candidates against them,
  * and hang up. Dependencies are injected, as in the session controller.
  */
-import type { IceServer } from '@mayfly/signaling/protocol';
+import type { IceServer } from '@mayfly/protocol';
 import {
   runConnectivityProbe,
   type CandidateTally,

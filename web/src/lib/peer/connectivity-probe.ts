@@ -4,7 +4,7 @@
  * that creates an RTCPeerConnection besides peer-connection.ts; this one never connects to
  * anyone, it only gathers, then closes.
  */
-import type { IceServer } from '@mayfly/signaling/protocol';
+import type { IceServer } from '@mayfly/protocol';
 
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 

@@ -2,7 +2,7 @@
  * The only module that deals with WebRTC. It wraps @thaunknown/simple-peer and exposes typed
  * events; the rest of the client never sees an RTCPeerConnection.
  */
-import type { IceServer, Signal } from '@mayfly/signaling/protocol';
+import type { IceServer, Signal } from '@mayfly/protocol';
 import { TypedEmitter } from '../typed-emitter';
 import { deriveSafetyCode } from './safety-code';
 

@@ -16,7 +16,7 @@ import type {
   Signal,
   StartRequest,
   Welcome,
-} from '@mayfly/signaling/protocol';
+} from '@mayfly/protocol';
 import {
   DATA_LIMITS,
   decodeMessage,

@@ -11,8 +11,8 @@ import type {
   Signal,
   StartRequest,
   Welcome,
-} from '@mayfly/signaling/protocol';
-import { PROTOCOL_VERSION } from '@mayfly/signaling/protocol';
+} from '@mayfly/protocol';
+import { PROTOCOL_VERSION } from '@mayfly/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { TypedEmitter } from '../typed-emitter';
 

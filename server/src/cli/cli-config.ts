@@ -3,6 +3,7 @@
  * options from configuration flags, parses the configuration like the
  * service does, and turns errors into one clear line and an exit code.
  */
+import { renderHelp } from '../config-options.js';
 import { ConfigError, parseConfig, type Config } from '../config.js';
 
 export interface CommandLine {
@@ -16,6 +17,13 @@ export function readCommandLine(
   ownOptions: readonly string[],
   argv: readonly string[] = process.argv.slice(2),
 ): CommandLine {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    const own = ownOptions.map((name) => `--${name}`).join(', ');
+    process.stdout.write(
+      `${command}: own options: ${own === '' ? '(none)' : own}\n\n${renderHelp(`npm run ${command} --`)}`,
+    );
+    process.exit(0);
+  }
   const options: Record<string, string> = {};
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {

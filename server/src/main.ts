@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
+import { renderHelp } from './config-options.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { startMayfly, type Mayfly } from './server.js';
 
@@ -20,6 +21,10 @@ async function loadWebHandler(config: Config): Promise<RequestHandler | undefine
 }
 
 function readConfig(): Config {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(renderHelp('npm start --'));
+    process.exit(0);
+  }
   try {
     return parseConfig(process.env, process.argv.slice(2));
   } catch (error) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { io as connect } from 'socket.io-client';
-import type { Signal } from '../src/protocol.js';
+import type { Signal } from '@mayfly/protocol';
 import {
   type Client,
   connectClient,

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import { MetadataLog } from '../src/metadata-log.js';
-import { clientAddressKey, Pseudonymizer } from '../src/pseudonym.js';
+import { clientAddressKey } from '@mayfly/signaling';
+import { Pseudonymizer } from '../src/pseudonym.js';
 import {
   connectClient,
   connectPair,

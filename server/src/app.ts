@@ -6,13 +6,12 @@
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
+import { systemClock, type Clock, type IceServer } from '@mayfly/protocol';
+import { attachSignaling, type Signaling } from '@mayfly/signaling';
 import type { Config } from './config.js';
-import { systemClock, type Clock } from './matchmaker.js';
 import { MetadataLog } from './metadata-log.js';
 import { buildPrivacyStatement } from './privacy.js';
-import type { IceServer } from './protocol.js';
 import { Pseudonymizer } from './pseudonym.js';
-import { attachSignaling, type Signaling } from './signaling.js';
 
 export interface AppDeps {
   readonly clock?: Clock;
@@ -96,7 +95,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   const signaling = attachSignaling(httpServer, config, {
     clock,
     metadataLog,
-    pseudonymizer,
+    pseudonymOf: (address) => pseudonymizer.pseudonymOf(address),
     iceServersFor: deps.iceServersFor ?? (() => []),
   });
 

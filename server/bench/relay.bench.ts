@@ -16,7 +16,7 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
-import type { Signal } from '../src/protocol.js';
+import type { Signal } from '@mayfly/protocol';
 
 const { values } = parseArgs({
   options: {

@@ -9,7 +9,7 @@ import { startEmbeddedTurn, type EmbeddedTurn, type TurnLogEvent } from '@mayfly
 import { createApp, type MayflyApp } from './app.js';
 import type { Config } from './config.js';
 import { createIceServerProvider } from './ice-servers.js';
-import { systemClock, type Clock } from './matchmaker.js';
+import { systemClock, type Clock } from '@mayfly/protocol';
 import type { MetadataLog } from './metadata-log.js';
 
 export interface Mayfly {

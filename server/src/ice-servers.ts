@@ -7,8 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { mintTurnCredential } from '@mayfly/turn';
 import type { TurnConfig } from './config.js';
-import type { Clock } from './matchmaker.js';
-import type { IceServer } from './protocol.js';
+import type { Clock } from '@mayfly/protocol';
+import type { IceServer } from '@mayfly/protocol';
 
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/u;

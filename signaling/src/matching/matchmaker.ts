@@ -10,13 +10,7 @@
  * shared-interest partners until they have waited `interestWaitMs`, then
  * anyone.
  */
-import { PartnerLeftReason } from './protocol.js';
-
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+import { type Clock, PartnerLeftReason } from '@mayfly/protocol';
 
 export interface MatchmakerOptions {
   readonly interestWaitMs: number;

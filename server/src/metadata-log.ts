@@ -1,28 +1,22 @@
 /**
  * The only thing the service writes to disk: connection metadata, one JSON
- * object per line, one file per UTC day. The record types below are the
- * complete list of what can be written; none of them has room for a
- * nickname, an interest, a message, an SDP, an ICE candidate or an address.
+ * object per line, one file per UTC day. The record types below (with the
+ * signaling service's, in signaling/src/metadata.ts) are the complete list
+ * of what can be written; none of them has room for a nickname, an
+ * interest, a message, an SDP, an ICE candidate or an address.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { lastExpiredDay, millisUntilNextDay, utcDay } from './days.js';
-import type { Clock } from './matchmaker.js';
+import type { Clock } from '@mayfly/protocol';
+import type { MetadataSink, SignalingRecord } from '@mayfly/signaling';
 import type { AllocationCloseReason, AuthRejection } from '@mayfly/turn';
-import type { ErrorCode, PartnerLeftReason } from './protocol.js';
-
-export type RejectionReason = 'origin' | 'connection_cap' | 'shutting_down';
+import { lastExpiredDay, millisUntilNextDay, utcDay } from './days.js';
 
 /** Why the embedded TURN relay refused a request: its auth rejections, the deny list, the quota. */
 export type RelayRefusal = AuthRejection | 'peer-denied' | 'quota-exceeded';
 
 export type MetadataRecord =
-  | { event: 'connect'; client: string }
-  | { event: 'disconnect'; client: string; durationMs: number }
-  | { event: 'rejected'; client: string; reason: RejectionReason }
-  | { event: 'paired'; client: string; waitedMs: number; byInterest: boolean }
-  | { event: 'chat_ended'; client: string; durationMs: number; reason: PartnerLeftReason }
-  | { event: 'protocol_error'; client: string; code: ErrorCode }
+  | SignalingRecord
   // The embedded TURN relay knows no client key; its records carry none.
   | { event: 'relay_allocated'; lifetimeSeconds: number }
   | { event: 'relay_closed'; reason: AllocationCloseReason }
@@ -40,7 +34,7 @@ export interface MetadataLogOptions {
   readonly retentionDays: number;
 }
 
-export class MetadataLog {
+export class MetadataLog implements MetadataSink {
   private stream: fs.WriteStream | undefined;
   private streamDay = '';
   private sweepTimer: NodeJS.Timeout | undefined;

@@ -8,23 +8,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatIp, isIpv4Mapped, parseIp } from '@mayfly/turn';
+import type { Clock } from '@mayfly/protocol';
+import { clientAddressKey } from '@mayfly/signaling';
 import { utcDay } from './days.js';
-import type { Clock } from './matchmaker.js';
-
-/**
- * The part of an address that identifies a client: the whole IPv4 address
- * (also when IPv4-mapped), or the /64 prefix of an IPv6 one (a host picks its
- * own interface id). Anything else is returned as it is.
- */
-export function clientAddressKey(address: string): string {
-  const bytes = parseIp(address);
-  if (bytes === undefined) return address;
-  if (isIpv4Mapped(bytes)) return formatIp(bytes);
-  const prefix = bytes.slice();
-  prefix.fill(0, 8);
-  return `${formatIp(prefix)}/64`;
-}
 
 export class Pseudonymizer {
   private day = '';

@@ -3,11 +3,14 @@
  *
  * The one definition of what travels between a browser and the signaling
  * service. The server types its Socket.IO `Server` with these interfaces and
- * the web client types its `Socket` with them. This module has no runtime
- * dependencies so that it can be bundled into the browser as is.
+ * the web client types its `Socket` with them. This package has no runtime
+ * dependencies so that it can be bundled into the browser as is, and so that
+ * third-party clients can import it without the server.
  *
  * Written up for third-party clients in docs/protocol.md; keep both in step.
  */
+
+export { ManualClock, systemClock, type Clock } from './clock.js';
 
 export const PROTOCOL_VERSION = 1;
 

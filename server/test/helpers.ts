@@ -9,14 +9,14 @@ import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApp, type MayflyApp } from '../src/app.js';
 import { parseConfig, type Config } from '../src/config.js';
-import type { Clock } from '../src/matchmaker.js';
+import type { Clock } from '@mayfly/protocol';
 import type {
   Ack,
   ClientToServerEvents,
   IceServer,
   ServerToClientEvents,
   StartRequest,
-} from '../src/protocol.js';
+} from '@mayfly/protocol';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -130,15 +130,4 @@ export async function settle(...clients: Client[]): Promise<void> {
   }
 }
 
-export class ManualClock implements Clock {
-  constructor(private time = Date.UTC(2026, 10, 21, 12)) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-  set(time: number): void {
-    this.time = time;
-  }
-}
+export { ManualClock } from '@mayfly/protocol';

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES } from '../src/config-options.js';
 import { connectClient, nextEvent } from './helpers.js';
 
 const MAIN = path.resolve(import.meta.dirname, '../src/main.ts');
@@ -48,6 +49,14 @@ function launch(env: Record<string, string>, args: string[] = []) {
 }
 
 describe('the service process', () => {
+  it('--help lists every option and exits 0 without starting', async () => {
+    const server = launch({}, ['--help']);
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toMatch(/^usage: /u);
+    for (const variable of CONFIG_VARIABLES) expect(server.output()).toContain(`env ${variable},`);
+    expect(server.output()).not.toContain('listening');
+  });
+
   it('on SIGTERM tells connected clients and exits 0', async () => {
     const server = launch({ HOST: '127.0.0.1' }, ['--port', '0']);
     const port = await server.listening;

@@ -1,0 +1,291 @@
+/**
+ * Every configuration option, declared once: its name, default, bounds and
+ * meaning. This table drives parsing (config.ts), `--help` and the README's
+ * configuration table, and a test fails when the README disagrees with it.
+ *
+ * Each option is an environment variable, or a command-line flag of the
+ * same name in kebab case (`--log-retention-days 7`). Options that depend
+ * on each other (TURN_URLS is required in external mode) are checked in
+ * config.ts after each has been parsed on its own.
+ */
+import { canonicalIp, OptionError } from '@mayfly/turn';
+
+/** A configuration variable or flag has a bad value; `variable` names it. */
+export class ConfigError extends OptionError {
+  get variable(): string {
+    return this.option;
+  }
+}
+
+export interface OptionSpec<T> {
+  /** What it means, one line, as in the README table. */
+  readonly doc: string;
+  /** The default as a person reads it (README, --help). */
+  readonly shownDefault: string;
+  /** Parses the trimmed raw value, or returns the default when it is unset. */
+  parse(raw: string | undefined, name: string): T;
+}
+
+function code(value: string | number): string {
+  return `\`${value}\``;
+}
+
+function integer(fallback: number, min: number, max: number, doc: string): OptionSpec<number> {
+  return {
+    doc,
+    shownDefault: code(fallback),
+    parse(raw, name) {
+      if (raw === undefined) return fallback;
+      if (!/^-?\d+$/u.test(raw))
+        throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+      const value = Number(raw);
+      if (value < min || value > max) {
+        throw new ConfigError(name, `expected a number from ${min} to ${max}, got ${value}`);
+      }
+      return value;
+    },
+  };
+}
+
+function text(fallback: string, doc: string, shownDefault = code(fallback)): OptionSpec<string> {
+  return { doc, shownDefault, parse: (raw) => raw ?? fallback };
+}
+
+function optionalText(doc: string, shownDefault = '(none)'): OptionSpec<string | undefined> {
+  return { doc, shownDefault, parse: (raw) => raw };
+}
+
+function boolean(fallback: boolean, doc: string): OptionSpec<boolean> {
+  return {
+    doc,
+    shownDefault: code(String(fallback)),
+    parse(raw, name) {
+      if (raw === undefined) return fallback;
+      const value = raw.toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+      if (['0', 'false', 'no', 'off'].includes(value)) return false;
+      throw new ConfigError(name, `expected true or false, got "${raw}"`);
+    },
+  };
+}
+
+function oneOf<T extends string>(fallback: T, allowed: readonly T[], doc: string): OptionSpec<T> {
+  return {
+    doc,
+    shownDefault: code(fallback),
+    parse(raw, name) {
+      if (raw === undefined) return fallback;
+      if (!(allowed as readonly string[]).includes(raw)) {
+        throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+      }
+      return raw as T;
+    },
+  };
+}
+
+/** A comma-separated list; each item checked by `item`, which throws a ConfigError. */
+function list(
+  doc: string,
+  item: (value: string, name: string) => string = (value) => value,
+  shownDefault = '(none)',
+): OptionSpec<readonly string[]> {
+  return {
+    doc,
+    shownDefault,
+    parse(raw, name) {
+      if (raw === undefined) return [];
+      return raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
+        .map((part) => item(part, name));
+    },
+  };
+}
+
+/** An IP address literal in canonical form, or undefined when unset. */
+function ipAddress(doc: string, shownDefault = '(none)'): OptionSpec<string | undefined> {
+  return {
+    doc,
+    shownDefault,
+    parse(raw, name) {
+      if (raw === undefined) return undefined;
+      const address = canonicalIp(raw);
+      if (address === undefined) throw new ConfigError(name, `"${raw}" is not an IP address`);
+      return address;
+    },
+  };
+}
+
+function origin(value: string, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.origin !== value.replace(/\/$/u, '')
+  ) {
+    throw new ConfigError(name, `"${value}" is not an origin like https://chat.example`);
+  }
+  return url.origin;
+}
+
+function iceUrl(value: string, name: string): string {
+  if (!/^(?:turns?|stuns?):[^\s]+$/u.test(value)) {
+    throw new ConfigError(name, `"${value}" is not a turn:, turns: or stun: URL`);
+  }
+  return value;
+}
+
+export const TURN_MODES = ['embedded', 'external', 'off'] as const;
+export type TurnMode = (typeof TURN_MODES)[number];
+
+/** The declaration. Order is the README's and --help's. */
+export const OPTIONS = {
+  PORT: integer(3000, 0, 65535, 'HTTP and Socket.IO port'),
+  HOST: text('0.0.0.0', 'address to listen on'),
+  ALLOWED_ORIGINS: list(
+    "comma-separated origins allowed besides the page's own (e.g. `https://chat.example`)",
+    origin,
+  ),
+  TRUST_PROXY_HOPS: integer(
+    0,
+    0,
+    10,
+    'reverse proxies in front whose `X-Forwarded-For` is trusted for the client address',
+  ),
+  MAX_CONNECTIONS_PER_ADDRESS: integer(
+    10,
+    1,
+    100_000,
+    'live connections one client address (IPv6: one /64) may hold',
+  ),
+  INTEREST_WAIT_SECONDS: integer(
+    5,
+    0,
+    3600,
+    'how long strangers with interests wait for a shared one before anyone will do',
+  ),
+  SKIP_MEMORY_MINUTES: integer(10, 0, 24 * 60, 'how long a skipped stranger is not offered again'),
+  MAX_MESSAGE_BYTES: integer(
+    64 * 1024,
+    8 * 1024,
+    1024 * 1024,
+    'largest Socket.IO message; a larger one closes that connection',
+  ),
+  RATE_LIMIT_BURST: integer(40, 1, 10_000, 'events a connection may send at once'),
+  RATE_LIMIT_PER_SECOND: integer(
+    10,
+    1,
+    10_000,
+    'events a connection may send per second, sustained',
+  ),
+  PING_INTERVAL_MS: integer(2500, 100, 60_000, 'Engine.IO ping interval'),
+  PING_TIMEOUT_MS: integer(
+    2500,
+    100,
+    60_000,
+    'a client silent this long after a ping is dropped (interval + timeout bound how fast a lost partner is noticed)',
+  ),
+  LOG_DIR: text('logs', 'folder for daily metadata logs and their pseudonym keys', code('./logs')),
+  LOG_RETENTION_DAYS: integer(30, 1, 3650, 'days a log file and its key are kept'),
+  RELAY_DEFAULT: boolean(false, 'tick "Hide my IP address" by default'),
+  SHUTDOWN_TIMEOUT_MS: integer(
+    5000,
+    100,
+    120_000,
+    'longest a graceful shutdown may take before the process exits anyway',
+  ),
+  WEB_BUILD_DIR: optionalText('built web client to serve', code('web/build')),
+  TURN_MODE: oneOf<TurnMode>(
+    'embedded',
+    TURN_MODES,
+    '`embedded` (node-turn in this process), `external` (e.g. coturn at `TURN_URLS`) or `off`',
+  ),
+  TURN_PORT: integer(3478, 0, 65535, 'UDP port of the embedded TURN server'),
+  TURN_LISTEN_ADDRESS: ipAddress(
+    'address the embedded TURN server binds (independent of `HOST`, which may be loopback behind a proxy)',
+    code('0.0.0.0'),
+  ),
+  TURN_SECRET: optionalText(
+    "shared secret for time-limited TURN credentials (coturn's `static-auth-secret`); at least 16 characters",
+    'random per process',
+  ),
+  TURN_REALM: text('mayfly', 'TURN realm'),
+  TURN_URLS: list('TURN URLs handed to clients; required for `external`', iceUrl, '(derived)'),
+  TURN_EXTERNAL_IP: ipAddress('public relay IP address when the host is behind NAT'),
+  TURN_ALLOWED_PEERS: list(
+    'CIDR ranges or single addresses the relay may reach despite the deny list (private deployments)',
+  ),
+  TURN_CREDENTIAL_TTL_SECONDS: integer(
+    86_400,
+    60,
+    7 * 86_400,
+    'lifetime of minted TURN credentials',
+  ),
+  TURN_MAX_ALLOCATIONS_PER_USER: integer(10, 1, 1000, 'allocations one credential may hold'),
+  TURN_ALLOCATION_LIFETIME_SECONDS: integer(
+    600,
+    30,
+    3600,
+    'lifetime of an embedded TURN allocation the browser does not refresh',
+  ),
+} as const satisfies Record<string, OptionSpec<unknown>>;
+
+export type Variable = keyof typeof OPTIONS;
+export type OptionValues = {
+  readonly [V in Variable]: ReturnType<(typeof OPTIONS)[V]['parse']>;
+};
+
+export const CONFIG_VARIABLES = Object.keys(OPTIONS) as Variable[];
+
+/** `PORT` -> `--port`. */
+export function flagOf(variable: Variable): string {
+  return `--${variable.toLowerCase().replaceAll('_', '-')}`;
+}
+
+/** Reads every option from `source`; throws a ConfigError naming the first bad one. */
+export function readOptions(source: Readonly<Record<string, string | undefined>>): OptionValues {
+  const values: Record<string, unknown> = {};
+  for (const variable of CONFIG_VARIABLES) {
+    const raw = source[variable]?.trim();
+    values[variable] = OPTIONS[variable].parse(raw === '' ? undefined : raw, variable);
+  }
+  return values as OptionValues;
+}
+
+/** The README's configuration table, as Markdown rows (Prettier aligns them). */
+export function renderOptionsTable(): string {
+  const rows = [
+    '| variable | default | meaning |',
+    '| --- | --- | --- |',
+    ...CONFIG_VARIABLES.map(
+      (variable) =>
+        `| \`${variable}\` | ${OPTIONS[variable].shownDefault} | ${OPTIONS[variable].doc} |`,
+    ),
+  ];
+  return rows.join('\n');
+}
+
+/** The `--help` listing. */
+export function renderHelp(command: string): string {
+  const width = Math.max(...CONFIG_VARIABLES.map((variable) => flagOf(variable).length));
+  const plain = (value: string): string => value.replaceAll('`', '');
+  const lines = CONFIG_VARIABLES.map(
+    (variable) =>
+      `  ${flagOf(variable).padEnd(width)}  ${plain(OPTIONS[variable].doc)}\n` +
+      `  ${''.padEnd(width)}  env ${variable}, default ${plain(OPTIONS[variable].shownDefault)}`,
+  );
+  return [
+    `usage: ${command} [--option value ...]`,
+    '',
+    'Every option is also an environment variable; flags win over the environment.',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,163 @@
+/**
+ * Configuration, parsed once at start-up into a frozen typed object.
+ *
+ * The options themselves (names, defaults, bounds, meaning) are declared in
+ * config-options.ts; this module parses them from environment variables and
+ * flags (flags win), checks the ones that depend on each other, and shapes
+ * the result so that each module receives only its slice. A bad value stops
+ * start-up with a {@link ConfigError} that names the variable.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { SignalingConfig } from '@mayfly/signaling';
+import { compilePeerPolicy, MIN_SECRET_LENGTH } from '@mayfly/turn';
+import {
+  CONFIG_VARIABLES,
+  ConfigError,
+  flagOf,
+  readOptions,
+  type TurnMode,
+} from './config-options.js';
+
+export { CONFIG_VARIABLES, ConfigError, type TurnMode } from './config-options.js';
+export type { LimitsConfig, MatchingConfig } from '@mayfly/signaling';
+
+export interface Config extends SignalingConfig {
+  /** TCP port for HTTP and Socket.IO. */
+  readonly port: number;
+  /** Address to listen on. */
+  readonly host: string;
+  readonly log: LogConfig;
+  readonly turn: TurnConfig;
+  /** How long a shutdown may take before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
+  /** Folder of the built web client (adapter-node output); served when present. */
+  readonly webBuildDir: string;
+}
+
+export interface LogConfig {
+  /** Folder for daily metadata logs and their pseudonymization keys. */
+  readonly dir: string;
+  /** Days a log file and its key are kept. */
+  readonly retentionDays: number;
+}
+
+export interface TurnConfig {
+  readonly mode: TurnMode;
+  /** UDP port of the embedded TURN server. */
+  readonly port: number;
+  /** Address the embedded TURN server binds, independent of HOST. */
+  readonly listenAddress: string;
+  /** Shared secret for TURN REST API credentials. */
+  readonly secret: string;
+  /** Whether the secret was generated because TURN_SECRET was unset. */
+  readonly secretIsEphemeral: boolean;
+  readonly realm: string;
+  /** URLs handed to clients; for `embedded` derived from the request's host when empty. */
+  readonly urls: readonly string[];
+  /** Public address announced for relayed candidates when the host is behind NAT. */
+  readonly externalIp: string | undefined;
+  /** CIDR ranges the relay may reach although the deny list covers them. */
+  readonly allowedPeers: readonly string[];
+  readonly credentialTtlSeconds: number;
+  /** Allocations one credential may hold at once. */
+  readonly maxAllocationsPerUser: number;
+  /** Lifetime of an embedded TURN allocation a client does not refresh. */
+  readonly allocationLifetimeSeconds: number;
+}
+
+type Source = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../../web/build');
+
+/**
+ * Turns `--flag value` and `--flag=value` arguments into variables.
+ * Throws a ConfigError for a flag that is not a known variable.
+ */
+export function parseFlags(argv: readonly string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) throw new ConfigError(arg, 'unexpected argument; use --name value');
+    const [rawName = '', inlineValue] = arg.slice(2).split(/=(.*)/su, 2);
+    const variable = CONFIG_VARIABLES.find((name) => flagOf(name) === `--${rawName.toLowerCase()}`);
+    if (variable === undefined) throw new ConfigError(`--${rawName}`, 'unknown option');
+    const value = inlineValue ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`--${rawName}`, 'missing value');
+    flags[variable] = value;
+  }
+  return flags;
+}
+
+/** Parses the configuration from environment variables, then flags over them. */
+export function parseConfig(env: Source = process.env, argv: readonly string[] = []): Config {
+  const option = readOptions({ ...env, ...parseFlags(argv) });
+
+  const turnSecret = option.TURN_SECRET;
+  if (turnSecret !== undefined && turnSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('TURN_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  try {
+    // The relay's own parser, so that what start-up accepts the relay accepts.
+    compilePeerPolicy({ allowedPeers: option.TURN_ALLOWED_PEERS });
+  } catch (error) {
+    throw new ConfigError('TURN_ALLOWED_PEERS', (error as Error).message);
+  }
+  if (option.TURN_MODE === 'external' && option.TURN_URLS.length === 0) {
+    throw new ConfigError('TURN_URLS', 'required when TURN_MODE is external');
+  }
+  if (option.TURN_MODE === 'external' && turnSecret === undefined) {
+    throw new ConfigError(
+      'TURN_SECRET',
+      'required when TURN_MODE is external (the same as coturn)',
+    );
+  }
+
+  const config: Config = {
+    port: option.PORT,
+    host: option.HOST,
+    allowedOrigins: option.ALLOWED_ORIGINS,
+    trustProxyHops: option.TRUST_PROXY_HOPS,
+    maxConnectionsPerAddress: option.MAX_CONNECTIONS_PER_ADDRESS,
+    matching: {
+      interestWaitMs: option.INTEREST_WAIT_SECONDS * 1000,
+      skipMemoryMs: option.SKIP_MEMORY_MINUTES * 60_000,
+    },
+    limits: {
+      maxMessageBytes: option.MAX_MESSAGE_BYTES,
+      rateLimitBurst: option.RATE_LIMIT_BURST,
+      rateLimitPerSecond: option.RATE_LIMIT_PER_SECOND,
+      pingIntervalMs: option.PING_INTERVAL_MS,
+      pingTimeoutMs: option.PING_TIMEOUT_MS,
+    },
+    log: {
+      dir: path.resolve(option.LOG_DIR),
+      retentionDays: option.LOG_RETENTION_DAYS,
+    },
+    turn: {
+      mode: option.TURN_MODE,
+      port: option.TURN_PORT,
+      listenAddress: option.TURN_LISTEN_ADDRESS ?? '0.0.0.0',
+      secret: turnSecret ?? randomBytes(32).toString('base64url'),
+      secretIsEphemeral: turnSecret === undefined,
+      realm: option.TURN_REALM,
+      urls: option.TURN_URLS,
+      externalIp: option.TURN_EXTERNAL_IP,
+      allowedPeers: option.TURN_ALLOWED_PEERS,
+      credentialTtlSeconds: option.TURN_CREDENTIAL_TTL_SECONDS,
+      maxAllocationsPerUser: option.TURN_MAX_ALLOCATIONS_PER_USER,
+      allocationLifetimeSeconds: option.TURN_ALLOCATION_LIFETIME_SECONDS,
+    },
+    relayByDefault: option.RELAY_DEFAULT,
+    shutdownTimeoutMs: option.SHUTDOWN_TIMEOUT_MS,
+    webBuildDir: path.resolve(option.WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === 'object' && child !== null) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

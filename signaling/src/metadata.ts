@@ -1,0 +1,21 @@
+/**
+ * What the signaling service tells the metadata log: the complete list of
+ * its records. None of them has room for a nickname, an interest, a
+ * message, an SDP, an ICE candidate or an address; `client` is always a
+ * pseudonym. Where the records go (files, retention) is the host's business.
+ */
+import type { ErrorCode, PartnerLeftReason } from '@mayfly/protocol';
+
+export type RejectionReason = 'origin' | 'connection_cap' | 'shutting_down';
+
+export type SignalingRecord =
+  | { event: 'connect'; client: string }
+  | { event: 'disconnect'; client: string; durationMs: number }
+  | { event: 'rejected'; client: string; reason: RejectionReason }
+  | { event: 'paired'; client: string; waitedMs: number; byInterest: boolean }
+  | { event: 'chat_ended'; client: string; durationMs: number; reason: PartnerLeftReason }
+  | { event: 'protocol_error'; client: string; code: ErrorCode };
+
+export interface MetadataSink {
+  write(record: SignalingRecord): void;
+}

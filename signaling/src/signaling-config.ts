@@ -1,0 +1,36 @@
+/**
+ * The options the signaling logic reads. The host (server/) parses them from
+ * the environment and documents each; here they are plain typed values.
+ */
+
+export interface MatchingConfig {
+  /** How long strangers with interests wait for a shared one before anyone will do, in ms. */
+  readonly interestWaitMs: number;
+  /** How long a skipped stranger is not offered again to the one who skipped, in ms. */
+  readonly skipMemoryMs: number;
+}
+
+export interface LimitsConfig {
+  /** Largest Socket.IO message the transport accepts; larger ones close that socket. */
+  readonly maxMessageBytes: number;
+  /** Events a socket may send in a burst. */
+  readonly rateLimitBurst: number;
+  /** Events a socket may send per second, sustained. */
+  readonly rateLimitPerSecond: number;
+  /** Engine.IO ping interval: with pingTimeoutMs, bounds how fast a dropped client is noticed. */
+  readonly pingIntervalMs: number;
+  readonly pingTimeoutMs: number;
+}
+
+export interface SignalingConfig {
+  /** Origins allowed besides the page's own. */
+  readonly allowedOrigins: readonly string[];
+  /** Reverse proxies in front of the service whose X-Forwarded-For to trust. */
+  readonly trustProxyHops: number;
+  /** Live connections allowed from one client address. */
+  readonly maxConnectionsPerAddress: number;
+  readonly matching: MatchingConfig;
+  readonly limits: LimitsConfig;
+  /** Clients hide their IP address unless the user unticks it. */
+  readonly relayByDefault: boolean;
+}
