@@ -100,10 +100,22 @@ export class Stranger {
     return this.page.getByRole('button', { name, exact: true });
   }
 
-  /** Confirms the age question (when the page asks it) and presses Start. */
-  async start(): Promise<void> {
+  /**
+   * The start form's "I am 18 or older" checkbox. The age question is part of the product
+   * (QA contract): a page without it fails the test here, never skips it.
+   */
+  async ageConfirmation(): Promise<Locator> {
     const adult = this.page.getByRole('checkbox', { name: 'I am 18 or older' });
-    if ((await adult.count()) > 0) await adult.check();
+    await expect(
+      adult,
+      'the start form asks "I am 18 or older" (required by the QA contract, docs/testing.md)',
+    ).toBeVisible();
+    return adult;
+  }
+
+  /** Confirms the age question and presses Start. */
+  async start(): Promise<void> {
+    await (await this.ageConfirmation()).check();
     await this.button('Start').click();
   }
 

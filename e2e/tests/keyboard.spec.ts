@@ -16,12 +16,10 @@ test('the whole flow works from the keyboard: Start, Escape for Next, Stop', asy
   const a = await openStranger({ label: 'keyboard user' });
   const { page } = a;
 
-  const adult = page.getByRole('checkbox', { name: 'I am 18 or older' });
-  if ((await adult.count()) > 0) {
-    await tabTo(page, adult);
-    await page.keyboard.press('Space');
-    await expect(adult).toBeChecked();
-  }
+  const adult = await a.ageConfirmation();
+  await tabTo(page, adult);
+  await page.keyboard.press('Space');
+  await expect(adult).toBeChecked();
   await tabTo(page, a.button('Start'));
   await page.keyboard.press('Enter');
   await a.waitForState('Looking for a stranger');

@@ -7,8 +7,7 @@ test('the main flow works on a phone-sized screen', async ({ openStranger }) => 
   const desktop = await openStranger({ label: 'desktop' });
   const { page } = phone;
 
-  const adult = page.getByRole('checkbox', { name: 'I am 18 or older' });
-  if ((await adult.count()) > 0) await adult.tap();
+  await (await phone.ageConfirmation()).tap();
   await phone.button('Start').tap();
   await phone.waitForState('Looking for a stranger');
   await desktop.start();
