@@ -1,6 +1,9 @@
 import type { Signal, StartRequest, Welcome } from '@mayfly/protocol';
 import type { PeerEvents, PeerOptions, RouteType } from '../src/lib/peer/peer-connection';
-import type { Clock, MediaPort, PeerLike } from '../src/lib/session/session-controller';
+import type { ObjectUrls } from '../src/lib/chat/chat-log';
+import type { Clock } from '../src/lib/clock';
+import type { MediaPort } from '../src/lib/session/local-media';
+import type { PeerLike } from '../src/lib/session/session-controller';
 import type {
   RequestResult,
   ServerStatus,
@@ -99,13 +102,15 @@ export class FakeStream {
   }
 }
 
-export function fakeMedia(result: () => Promise<FakeStream>): MediaPort & { calls: number } {
+export function fakeMedia(
+  result: (constraints: MediaStreamConstraints) => Promise<FakeStream>,
+): MediaPort & { calls: number } {
   const media = {
     available: true,
     calls: 0,
-    getUserMedia: () => {
+    getUserMedia: (constraints: MediaStreamConstraints) => {
       media.calls++;
-      return result() as unknown as Promise<MediaStream>;
+      return result(constraints) as unknown as Promise<MediaStream>;
     },
     enumerateDevices: () =>
       Promise.resolve([
@@ -115,6 +120,24 @@ export function fakeMedia(result: () => Promise<FakeStream>): MediaPort & { call
       ] as MediaDeviceInfo[]),
   };
   return media;
+}
+
+/** Object URLs as `blob:test/1`, `blob:test/2`…, recording which were made and freed. */
+export function fakeObjectUrls(): ObjectUrls & { created: string[]; revoked: string[] } {
+  let next = 1;
+  const urls = {
+    created: [] as string[],
+    revoked: [] as string[],
+    create: (): string => {
+      const url = `blob:test/${next++}`;
+      urls.created.push(url);
+      return url;
+    },
+    revoke: (url: string): void => {
+      urls.revoked.push(url);
+    },
+  };
+  return urls;
 }
 
 export function mediaError(name: string): Error {
@@ -148,7 +171,11 @@ export class FakePeer implements PeerLike {
     this.sent.push(text);
     return true;
   }
-  replaceTrack(): void {}
+  /** Tracks swapped by `replaceTrack`, old and new. */
+  readonly replaced: [unknown, unknown][] = [];
+  replaceTrack(old: unknown, fresh: unknown): void {
+    this.replaced.push([old, fresh]);
+  }
   destroy(): void {
     this.destroyed = true;
   }

@@ -4,10 +4,10 @@
  * and hang up. Dependencies are injected, as in the session controller.
  */
 import type { IceServer } from '@mayfly/protocol';
+import type { Clock } from '../clock';
 import {
   runConnectivityProbe,
   type CandidateTally,
-  type ProbeClock,
   type ProbeOptions,
   type ProbeResult,
 } from '../peer/connectivity-probe';
@@ -33,7 +33,7 @@ export interface ConnectivityTestDeps {
   /** A new signaling connection of the test's own; closed when the test ends. */
   openSignaling(): WelcomeSource;
   createPeer: ProbeOptions['createPeer'];
-  clock: ProbeClock;
+  clock: Clock;
 }
 
 export interface ConnectivityTestOptions {
@@ -81,7 +81,7 @@ export async function runConnectivityTest(
 /** Connects and waits for the server's welcome; `undefined` when none comes in time. */
 function welcomeIceServers(
   signaling: WelcomeSource,
-  clock: ProbeClock,
+  clock: Clock,
   signal: AbortSignal | undefined,
 ): Promise<readonly IceServer[] | undefined> {
   return new Promise((resolve, reject) => {

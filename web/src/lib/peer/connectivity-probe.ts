@@ -5,6 +5,7 @@
  * anyone, it only gathers, then closes.
  */
 import type { IceServer } from '@mayfly/protocol';
+import type { Clock } from '../clock';
 
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 
@@ -141,15 +142,9 @@ export type ProbePeer = Pick<
   | 'close'
 >;
 
-export interface ProbeClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface ProbeOptions {
   createPeer(config: RTCConfiguration): ProbePeer;
-  clock: ProbeClock;
+  clock: Clock;
   /** Stop waiting for more candidates after this long. @default PROBE_TIMEOUT_MS */
   timeoutMs?: number;
   /** Called after every new candidate, for a live count. */

@@ -1,4 +1,4 @@
-import type { SessionView } from './session-controller';
+import type { SessionView } from './session-view';
 
 /**
  * The line under the connection route badge. "Not yours" holds only when this chat offered

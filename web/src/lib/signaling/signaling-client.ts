@@ -2,17 +2,14 @@
  * The only module that talks to the signaling server. It owns the Socket.IO connection to this
  * page's own origin, reconnects by itself, and turns the protocol's events into typed callbacks.
  */
-import type {
-  Ack,
-  ClientToServerEvents,
-  Matched,
-  PartnerLeft,
-  ServerToClientEvents,
-  Signal,
-  StartRequest,
-  Welcome,
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type Signal,
+  type StartRequest,
 } from '@mayfly/protocol';
-import { PROTOCOL_VERSION } from '@mayfly/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { TypedEmitter } from '../typed-emitter';
 
@@ -21,15 +18,17 @@ export type ServerStatus = 'connecting' | 'online' | 'offline';
 /** An acknowledgement, or `unreachable` when the request could not be sent or got no answer. */
 export type RequestResult = Ack | { ok: false; code: 'unreachable' };
 
-export interface SignalingEvents {
-  /** The server greeted us: emitted after every (re)connection. */
-  welcome: (welcome: Welcome) => void;
-  matched: (matched: Matched) => void;
-  signal: (signal: Signal) => void;
-  partnerLeft: (partnerLeft: PartnerLeft) => void;
+/**
+ * The protocol's server events that reach the session (`welcome` after every (re)connection),
+ * plus our connection state. `protocolError` and `shutdown` are handled here and go no further.
+ */
+export type SignalingEvents = Pick<
+  ServerToClientEvents,
+  'welcome' | 'matched' | 'signal' | 'partnerLeft'
+> & {
   /** Connection state changes; `offline` means a retry is scheduled. */
   status: (status: ServerStatus) => void;
-}
+};
 
 /** What the session controller needs from signaling; tests provide a fake. */
 export interface SignalingPort {

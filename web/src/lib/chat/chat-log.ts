@@ -1,0 +1,208 @@
+/**
+ * The log of one chat: what each side said and showed, in order, at most CHAT_HISTORY entries.
+ * It turns the stranger's data channel messages into entries (reassembling pictures, dropping a
+ * flood, refusing what it cannot read) and owns the object URL of every picture, freeing it when
+ * its entry goes.
+ */
+import type { Clock } from '../clock';
+import { decodeMessage, type ImageType } from './data-protocol';
+import { ImageAssembler, type AssemblyEvent } from './image-transfer';
+
+interface EntryBase {
+  id: number;
+  from: 'me' | 'stranger' | 'system';
+  /** Display name of the author. */
+  name: string;
+}
+export type ChatEntry =
+  | (EntryBase & { kind: 'text'; text: string })
+  | (EntryBase & {
+      kind: 'image';
+      /** Object URL once the image is complete. */
+      url: string | undefined;
+      /** 0 to 1. */
+      progress: number;
+      failed: boolean;
+    });
+
+export interface ObjectUrls {
+  create(blob: Blob): string;
+  revoke(url: string): void;
+}
+
+export interface ChatLogDeps {
+  objectUrls: ObjectUrls;
+  clock: Pick<Clock, 'now'>;
+  onChange(entries: readonly ChatEntry[]): void;
+}
+
+/** Entries kept in the chat log; older ones (and their images) are dropped. */
+export const CHAT_HISTORY = 300;
+/** Stranger's messages per second shown before the rest are dropped. */
+const STRANGER_MESSAGES_PER_SECOND = 5;
+
+type ImagePatch = Partial<{ url: string; progress: number; failed: boolean }>;
+
+export class ChatLog {
+  readonly #deps: ChatLogDeps;
+  #entries: readonly ChatEntry[] = [];
+  #nextEntryId = 1;
+  #assembler = new ImageAssembler();
+  /** The stranger's pictures still arriving: transfer id to entry id. */
+  readonly #incomingImages = new Map<string, number>();
+  #strangerWindow = { start: 0, count: 0, warned: false };
+  #rejectedWarned = false;
+
+  constructor(deps: ChatLogDeps) {
+    this.#deps = deps;
+  }
+
+  get entries(): readonly ChatEntry[] {
+    return this.#entries;
+  }
+
+  addOwnText(name: string, text: string): void {
+    this.#append({ kind: 'text', from: 'me', name, text });
+  }
+
+  /** Shows a picture we are sending; returns its entry, for `setProgress` and `markFailed`. */
+  addOwnImage(name: string, bytes: Uint8Array<ArrayBuffer>, mime: ImageType): number {
+    const url = this.#deps.objectUrls.create(new Blob([bytes], { type: mime }));
+    return this.#append({ kind: 'image', from: 'me', name, url, progress: 0, failed: false });
+  }
+
+  setProgress(entryId: number, progress: number): void {
+    this.#patchImage(entryId, { progress });
+  }
+
+  markFailed(entryId: number): void {
+    this.#patchImage(entryId, { failed: true });
+  }
+
+  /** A line from Mayfly itself. */
+  system(text: string): void {
+    this.#append({ kind: 'text', from: 'system', name: 'Mayfly', text });
+  }
+
+  /** One message from the stranger's data channel, shown under `strangerName`. */
+  receive(bytes: Uint8Array, strangerName: string): void {
+    const decoded = decodeMessage(bytes);
+    if (!decoded.ok) {
+      this.#rejected(decoded.reason);
+      return;
+    }
+    const { message } = decoded;
+    if (message.type === 'text') {
+      if (this.#admitStrangerMessage())
+        this.#append({ kind: 'text', from: 'stranger', name: strangerName, text: message.text });
+      return;
+    }
+    const event = this.#assembler.accept(message);
+    if (event !== undefined) this.#onAssembly(event, strangerName);
+  }
+
+  /** Empties the log for the next stranger and frees every picture held in memory. */
+  clear(): void {
+    for (const entry of this.#entries) this.#revoke(entry);
+    this.#assembler = new ImageAssembler();
+    this.#incomingImages.clear();
+    this.#strangerWindow = { start: 0, count: 0, warned: false };
+    this.#rejectedWarned = false;
+    this.#set([]);
+  }
+
+  #onAssembly(event: AssemblyEvent, strangerName: string): void {
+    switch (event.kind) {
+      case 'started': {
+        const entryId = this.#append({
+          kind: 'image',
+          from: 'stranger',
+          name: strangerName,
+          url: undefined,
+          progress: 0,
+          failed: false,
+        });
+        this.#incomingImages.set(event.id, entryId);
+        break;
+      }
+      case 'progress': {
+        const entryId = this.#incomingImages.get(event.id);
+        if (entryId !== undefined) this.setProgress(entryId, event.received / event.size);
+        break;
+      }
+      case 'complete': {
+        const entryId = this.#incomingImages.get(event.id);
+        this.#incomingImages.delete(event.id);
+        if (entryId === undefined) break;
+        const url = this.#deps.objectUrls.create(new Blob([event.bytes], { type: event.mime }));
+        this.#patchImage(entryId, { url, progress: 1 });
+        break;
+      }
+      case 'rejected': {
+        const entryId = event.id === undefined ? undefined : this.#incomingImages.get(event.id);
+        if (entryId !== undefined) {
+          this.#incomingImages.delete(event.id ?? '');
+          this.markFailed(entryId);
+        }
+        this.#rejected(event.reason);
+        break;
+      }
+    }
+  }
+
+  /** Drops a flood of messages instead of letting it take over the log and screen readers. */
+  #admitStrangerMessage(): boolean {
+    const now = this.#deps.clock.now();
+    const window = this.#strangerWindow;
+    if (now - window.start >= 1000) {
+      window.start = now;
+      window.count = 0;
+    }
+    window.count++;
+    if (window.count <= STRANGER_MESSAGES_PER_SECOND) return true;
+    if (!window.warned) {
+      window.warned = true;
+      this.system('The stranger is sending messages too fast; some were not shown.');
+    }
+    return false;
+  }
+
+  #rejected(reason: string): void {
+    console.warn('mayfly: ignored a data channel message from the stranger:', reason);
+    if (this.#rejectedWarned) return;
+    this.#rejectedWarned = true;
+    this.system(
+      reason === 'image-too-large' || reason === 'too-many-images'
+        ? 'The stranger tried to send a picture that is too large or one too many; it was refused.'
+        : 'Something the stranger’s browser sent was not understood and was ignored.',
+    );
+  }
+
+  #append(entry: DistributiveOmit<ChatEntry, 'id'>): number {
+    const id = this.#nextEntryId++;
+    const entries = [...this.#entries, { ...entry, id }];
+    const overflow = entries.length - CHAT_HISTORY;
+    for (const dropped of entries.slice(0, Math.max(overflow, 0))) this.#revoke(dropped);
+    this.#set(overflow > 0 ? entries.slice(overflow) : entries);
+    return id;
+  }
+
+  #patchImage(entryId: number, patch: ImagePatch): void {
+    this.#set(
+      this.#entries.map((entry) =>
+        entry.id === entryId && entry.kind === 'image' ? { ...entry, ...patch } : entry,
+      ),
+    );
+  }
+
+  #revoke(entry: ChatEntry): void {
+    if (entry.kind === 'image' && entry.url !== undefined) this.#deps.objectUrls.revoke(entry.url);
+  }
+
+  #set(entries: readonly ChatEntry[]): void {
+    this.#entries = entries;
+    this.#deps.onChange(entries);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

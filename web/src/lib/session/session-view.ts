@@ -1,0 +1,66 @@
+/**
+ * What the page sees of a chat session: its phase and everything shown beside it, as one
+ * immutable snapshot the controller publishes after every change.
+ */
+import type { ChatEntry } from '../chat/chat-log';
+import type { PeerError, RouteType } from '../peer/peer-connection';
+import type { RequestResult, ServerStatus } from '../signaling/signaling-client';
+import { NO_MEDIA, type MediaState } from './local-media';
+
+export type Phase =
+  'idle' | 'requesting-media' | 'waiting' | 'connecting' | 'connected' | 'partner-left' | 'failed';
+
+export type Problem =
+  | { kind: 'start-refused'; code: Extract<RequestResult, { ok: false }>['code'] }
+  | { kind: 'peer-failed'; reason: PeerError['kind'] | 'timeout' };
+
+/** Everything the page shows: the session's own state, the local media's and the chat log. */
+export interface SessionView extends MediaState {
+  readonly phase: Phase;
+  readonly server: ServerStatus;
+  /** The operator's default for "Hide my IP address", known after the server's welcome. */
+  readonly relayByDefault: boolean | undefined;
+  readonly problem: Problem | undefined;
+  readonly remoteStream: MediaStream | undefined;
+  readonly partnerNickname: string | undefined;
+  readonly sharedInterests: readonly string[];
+  readonly safetyCode: string | undefined;
+  /** While connected: whether media goes through a relay; `undefined` until the stats tell. */
+  readonly route: RouteType | undefined;
+  /**
+   * The current chat's connection offered relay addresses only. "Hide my IP address" may have
+   * changed since; it applies from the next stranger.
+   */
+  readonly chatRelayOnly: boolean;
+  readonly chat: readonly ChatEntry[];
+  readonly sendingImage: boolean;
+  readonly relayOnly: boolean;
+}
+
+const INITIAL_VIEW: SessionView = {
+  ...NO_MEDIA,
+  phase: 'idle',
+  server: 'connecting',
+  relayByDefault: undefined,
+  problem: undefined,
+  remoteStream: undefined,
+  partnerNickname: undefined,
+  sharedInterests: [],
+  safetyCode: undefined,
+  route: undefined,
+  chatRelayOnly: false,
+  chat: [],
+  sendingImage: false,
+  relayOnly: false,
+};
+
+export function initialView(): SessionView {
+  return INITIAL_VIEW;
+}
+
+const IN_CHAT: ReadonlySet<Phase> = new Set(['connecting', 'connected', 'partner-left', 'failed']);
+
+/** A stranger was found and is still on screen, whether or not they are connected: Next applies. */
+export function isInChat(phase: Phase): boolean {
+  return IN_CHAT.has(phase);
+}
