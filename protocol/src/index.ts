@@ -34,6 +34,12 @@ export const ErrorCode = {
   RateLimited: 'rate_limited',
   /** The server is shutting down and takes no new work. */
   ShuttingDown: 'shutting_down',
+  /**
+   * Matching is briefly unavailable (a node cannot reach the state it shares
+   * with other nodes); nothing changed. Try again in a few seconds; a call in
+   * progress is not affected.
+   */
+  MatchingUnavailable: 'matching_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

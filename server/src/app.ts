@@ -64,14 +64,14 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   routes.disable('etag');
   routes.use(securityHeaders);
 
-  routes.get('/healthz', (_request, response) => {
+  routes.get('/healthz', async (_request, response) => {
     response.setHeader('Cache-Control', 'no-store');
     if (closing) {
       response.status(503).json({ status: 'shutting_down' });
       return;
     }
     // `signaling` is created below; requests only arrive after that.
-    response.json({ status: 'ok', ...signaling.matchmaker.counts() });
+    response.json({ status: 'ok', ...(await signaling.matching.counts()) });
   });
 
   routes.get('/privacy.json', (_request, response) => {

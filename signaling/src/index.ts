@@ -16,3 +16,9 @@ export {
   type SignalingDeps,
   type SignalingServer,
 } from './signaling.js';
+export {
+  localConnectionCap,
+  redisConnectionCap,
+  type ConnectionCap,
+  type RedisConnectionCapOptions,
+} from './connection-cap.js';

@@ -5,7 +5,7 @@
  * connection metadata. It holds no matching rules of its own.
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import {
   type Ack,
   CLIENT_EVENTS,
@@ -18,7 +18,15 @@ import {
   type Signal,
 } from '@mayfly/protocol';
 import { clientAddressKey, clientAddressOf } from './client-address.js';
-import { Matchmaker, type Decision } from './matching/index.js';
+import { localConnectionCap, type ConnectionCap } from './connection-cap.js';
+import {
+  inMemoryMatching,
+  MatchingUnavailableError,
+  type Decision,
+  type MatchingBackend,
+  type MatchResult,
+  type StrangerId,
+} from './matching/index.js';
 import type { MetadataSink, RejectionReason } from './metadata.js';
 import { RateLimiter } from './rate-limiter.js';
 import {
@@ -32,14 +40,18 @@ import type { SignalingConfig } from './signaling-config.js';
 interface SocketData {
   client: string;
   connectedAt: number;
-  nickname: string | undefined;
+  /** The partner the matching backend paired this socket with, as delivered to this node. */
+  partner: StrangerId | undefined;
   relayOnly: boolean;
   limiter: RateLimiter;
   /** Whether the socket is over its rate limit, so only the first dropped event is logged. */
   limited: boolean;
 }
 
-type InterServerEvents = Record<string, never>;
+/** Between signaling nodes (through the Socket.IO Redis adapter): decisions for each other's sockets. */
+interface InterServerEvents {
+  decisions: (decisions: readonly Decision[]) => void;
+}
 export type SignalingServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
@@ -60,11 +72,17 @@ export interface SignalingDeps {
   readonly pseudonymOf: (address: string) => string;
   /** ICE servers, with fresh credentials, for a new connection. */
   readonly iceServersFor: (request: IncomingMessage) => IceServer[];
+  /** Who holds the strangers; this process's Matchmaker by default. */
+  readonly matching?: MatchingBackend;
+  /** Live connections per address; counted in this process by default. */
+  readonly connectionCap?: ConnectionCap;
+  /** A Socket.IO adapter shared by several nodes (Redis); none in one process. */
+  readonly adapter?: ServerOptions['adapter'];
 }
 
 export interface Signaling {
   readonly io: SignalingServer;
-  readonly matchmaker: Matchmaker;
+  readonly matching: MatchingBackend;
   /** Tells every client the server is going away, then disconnects them all. */
   shutdown(retryAfterMs: number): Promise<void>;
 }
@@ -110,8 +128,8 @@ export function attachSignaling(
   deps: SignalingDeps,
 ): Signaling {
   const { clock, metadataLog, pseudonymOf } = deps;
-  const matchmaker = new Matchmaker(config.matching, clock);
-  const connectionsPerAddress = new Map<string, number>();
+  const matching = deps.matching ?? inMemoryMatching(config.matching, clock);
+  const connectionCap = deps.connectionCap ?? localConnectionCap(config.maxConnectionsPerAddress);
   let shuttingDown = false;
   let matchTimer: NodeJS.Timeout | undefined;
 
@@ -123,11 +141,18 @@ export function attachSignaling(
     metadataLog.write({ event: 'rejected', client: pseudonymOf(address), reason });
   };
 
+  /**
+   * How to release each counted handshake once its connection closes. A
+   * handshake that never becomes a connection is released after a while.
+   */
+  const releases = new WeakMap<IncomingMessage, { release: () => void; timer: NodeJS.Timeout }>();
+
   const io: SignalingServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.limits.maxMessageBytes,
     pingInterval: config.limits.pingIntervalMs,
     pingTimeout: config.limits.pingTimeoutMs,
+    ...(deps.adapter === undefined ? {} : { adapter: deps.adapter }),
     // The WebSocket handshake ignores CORS; this check is what keeps other sites out.
     allowRequest: (request, callback) => {
       if (shuttingDown) {
@@ -138,83 +163,123 @@ export function attachSignaling(
         reject(request, 'origin');
         return callback('origin not allowed', false);
       }
-      const addressKey = addressKeyOf(request);
-      if ((connectionsPerAddress.get(addressKey) ?? 0) >= config.maxConnectionsPerAddress) {
-        reject(request, 'connection_cap');
-        return callback('too many connections', false);
-      }
-      callback(null, true);
+      connectionCap.acquire(addressKeyOf(request)).then(
+        (release) => {
+          if (release === undefined) {
+            reject(request, 'connection_cap');
+            return callback('too many connections', false);
+          }
+          const timer = setTimeout(() => {
+            releases.delete(request);
+            release();
+          }, 10_000).unref();
+          releases.set(request, { release, timer });
+          callback(null, true);
+        },
+        () => {
+          // A cap that cannot be checked (Redis away) must not lock everyone out.
+          callback(null, true);
+        },
+      );
     },
   });
 
-  // Count live Engine.IO connections per address, for the cap above.
   io.engine.on(
     'connection',
     (rawSocket: { request: IncomingMessage; once(e: 'close', l: () => void): void }) => {
-      const addressKey = addressKeyOf(rawSocket.request);
-      connectionsPerAddress.set(addressKey, (connectionsPerAddress.get(addressKey) ?? 0) + 1);
-      rawSocket.once('close', () => {
-        const remaining = (connectionsPerAddress.get(addressKey) ?? 1) - 1;
-        if (remaining > 0) connectionsPerAddress.set(addressKey, remaining);
-        else connectionsPerAddress.delete(addressKey);
-      });
+      const counted = releases.get(rawSocket.request);
+      if (counted === undefined) return;
+      releases.delete(rawSocket.request);
+      clearTimeout(counted.timer);
+      rawSocket.once('close', counted.release);
     },
   );
 
   const scheduleMatching = (): void => {
     clearTimeout(matchTimer);
-    const deadline = matchmaker.nextDeadline();
-    if (deadline === undefined) return;
-    matchTimer = setTimeout(
-      () => {
-        apply(matchmaker.pairWaiting());
-      },
-      Math.max(0, deadline - clock.now()),
-    );
+    if (shuttingDown) return;
+    matching.nextDeadline().then((deadline) => {
+      if (deadline === undefined || shuttingDown) return;
+      clearTimeout(matchTimer);
+      matchTimer = setTimeout(
+        () => {
+          matching.pairWaiting().then(deliver, logBackendFailure('pairWaiting'));
+        },
+        Math.max(0, deadline - clock.now()),
+      );
+    }, logBackendFailure('nextDeadline'));
   };
 
-  const apply = (decisions: readonly Decision[]): void => {
+  const logBackendFailure =
+    (operation: string) =>
+    (error: unknown): void => {
+      console.error(`signaling: matching ${operation} failed: ${(error as Error).name}`);
+    };
+
+  /** Applies a decision to one of this node's sockets: its partner, its client, the log. */
+  const applyToLocal = (decision: Decision, self: StrangerId): void => {
+    const socket = io.sockets.sockets.get(self);
+    if (socket === undefined) return;
+    if (decision.kind === 'paired') {
+      const initiator = decision.initiator === self;
+      const partner = initiator ? decision.responder : decision.initiator;
+      const partnerNickname = decision.nicknames[partner];
+      socket.data.partner = partner;
+      socket.emit('matched', {
+        initiator,
+        sharedInterests: [...decision.sharedInterests],
+        ...(partnerNickname === undefined ? {} : { partnerNickname }),
+      });
+      metadataLog.write({
+        event: 'paired',
+        client: socket.data.client,
+        waitedMs: decision.waitedMs[self] ?? 0,
+        byInterest: decision.sharedInterests.length > 0,
+      });
+    } else {
+      socket.data.partner = undefined;
+      socket.emit('partnerLeft', { reason: decision.reason });
+      metadataLog.write({
+        event: 'chat_ended',
+        client: socket.data.client,
+        durationMs: decision.pairedForMs,
+        reason: decision.reason,
+      });
+    }
+  };
+
+  const strangersOf = (decision: Decision): StrangerId[] =>
+    decision.kind === 'paired' ? [decision.initiator, decision.responder] : [decision.stranger];
+
+  /** Delivers decisions to this node's sockets and passes the rest to the other nodes. */
+  const deliver = (decisions: readonly Decision[]): void => {
+    const elsewhere: Decision[] = [];
     for (const decision of decisions) {
-      if (decision.kind === 'paired') {
-        const sides = [
-          [decision.initiator, decision.responder, true],
-          [decision.responder, decision.initiator, false],
-        ] as const;
-        for (const [self, partner, initiator] of sides) {
-          const socket = io.sockets.sockets.get(self);
-          const partnerNickname = io.sockets.sockets.get(partner)?.data.nickname;
-          socket?.emit('matched', {
-            initiator,
-            sharedInterests: [...decision.sharedInterests],
-            ...(partnerNickname === undefined ? {} : { partnerNickname }),
-          });
-          if (socket !== undefined) {
-            metadataLog.write({
-              event: 'paired',
-              client: socket.data.client,
-              waitedMs: decision.waitedMs[self] ?? 0,
-              byInterest: decision.sharedInterests.length > 0,
-            });
-          }
-        }
-      } else {
-        const socket = io.sockets.sockets.get(decision.stranger);
-        socket?.emit('partnerLeft', { reason: decision.reason });
-        if (socket !== undefined) {
-          metadataLog.write({
-            event: 'chat_ended',
-            client: socket.data.client,
-            durationMs: decision.pairedForMs,
-            reason: decision.reason,
-          });
-        }
+      let remote = false;
+      for (const stranger of strangersOf(decision)) {
+        if (io.sockets.sockets.has(stranger)) applyToLocal(decision, stranger);
+        else remote = true;
       }
+      if (remote) elsewhere.push(decision);
+    }
+    if (elsewhere.length > 0 && deps.adapter !== undefined) {
+      io.serverSideEmit('decisions', elsewhere);
     }
     scheduleMatching();
   };
 
+  // Decisions another node made for this node's sockets.
+  io.on('decisions', (decisions) => {
+    if (!Array.isArray(decisions)) return;
+    for (const decision of decisions) {
+      for (const stranger of strangersOf(decision)) applyToLocal(decision, stranger);
+    }
+    scheduleMatching();
+  });
+  matching.onDecisions(deliver);
+
   const relayToPartner = (socket: SignalingSocket, signal: Signal): Ack => {
-    const partner = matchmaker.partnerOf(socket.id);
+    const partner = socket.data.partner;
     if (partner === undefined) return { ok: false, code: ErrorCode.NoPartner };
     let relayed = signal;
     if (socket.data.relayOnly) {
@@ -226,26 +291,38 @@ export function attachSignaling(
         relayed = { type: signal.type, sdp: stripNonRelayCandidates(signal.sdp) };
       }
     }
-    io.to(partner).emit('signal', relayed);
+    // A partner on this node is emitted to directly; one elsewhere through the adapter.
+    const local = io.sockets.sockets.get(partner);
+    if (local !== undefined) local.emit('signal', relayed);
+    else io.to(partner).emit('signal', relayed);
     return { ok: true };
   };
 
-  const handle = (socket: SignalingSocket, event: string, args: unknown[]): Ack => {
+  const outcome = (result: MatchResult, beforeDelivery?: () => void): Ack => {
+    if (!result.ok) return { ok: false, code: ErrorCode.InvalidState };
+    beforeDelivery?.();
+    deliver(result.decisions);
+    return { ok: true };
+  };
+
+  const handle = async (socket: SignalingSocket, event: string, args: unknown[]): Promise<Ack> => {
     if (shuttingDown) return { ok: false, code: ErrorCode.ShuttingDown };
     switch (event) {
       case 'start': {
         const parsed = parseStartRequest(args[0]);
         if (!parsed.ok) return parsed;
-        if (matchmaker.stateOf(socket.id) !== 'idle')
-          return { ok: false, code: ErrorCode.InvalidState };
-        socket.data.nickname = parsed.value.nickname;
-        socket.data.relayOnly = parsed.value.relayOnly;
-        return outcome(matchmaker.start(socket.id, parsed.value.interests));
+        const { interests, nickname, relayOnly } = parsed.value;
+        const result = await matching.start(socket.id, { interests, nickname });
+        return outcome(result, () => (socket.data.relayOnly = relayOnly));
       }
       case 'next':
-        return outcome(matchmaker.next(socket.id));
-      case 'stop':
-        return outcome(matchmaker.stop(socket.id));
+      case 'stop': {
+        const result = await (event === 'next'
+          ? matching.next(socket.id)
+          : matching.stop(socket.id));
+        // The one who leaves is not told by a decision: their pairing ends here.
+        return outcome(result, () => (socket.data.partner = undefined));
+      }
       case 'signal': {
         const parsed = parseSignal(args[0]);
         return parsed.ok ? relayToPartner(socket, parsed.value) : parsed;
@@ -255,10 +332,18 @@ export function attachSignaling(
     }
   };
 
-  const outcome = (result: ReturnType<Matchmaker['start']>): Ack => {
-    if (!result.ok) return { ok: false, code: ErrorCode.InvalidState };
-    apply(result.decisions);
-    return { ok: true };
+  const respond = async (socket: SignalingSocket, event: string, args: unknown[]): Promise<Ack> => {
+    try {
+      return await handle(socket, event, args);
+    } catch (error) {
+      if (error instanceof MatchingUnavailableError) {
+        return { ok: false, code: ErrorCode.MatchingUnavailable };
+      }
+      // A bug must cost one event, not the service. Log the kind only: never payloads.
+      const known = (CLIENT_EVENTS as readonly string[]).includes(event) ? event : 'unknown';
+      console.error(`signaling: ${known} handler failed: ${(error as Error).name}`);
+      return { ok: false, code: ErrorCode.InvalidPayload };
+    }
   };
 
   io.on('connection', (socket) => {
@@ -269,7 +354,7 @@ export function attachSignaling(
     socket.data = {
       client: pseudonymOf(address),
       connectedAt: clock.now(),
-      nickname: undefined,
+      partner: undefined,
       relayOnly: false,
       limited: false,
       limiter: new RateLimiter(
@@ -278,7 +363,10 @@ export function attachSignaling(
         clock,
       ),
     };
-    matchmaker.register(socket.id);
+    // Events wait for the registration, so that a start never overtakes it.
+    const registered = matching.register(socket.id).catch((error: unknown) => {
+      logBackendFailure('register')(error);
+    });
     metadataLog.write({ event: 'connect', client: socket.data.client });
 
     socket.emit('welcome', {
@@ -290,46 +378,40 @@ export function attachSignaling(
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.length > 0 ? args[args.length - 1] : undefined;
       const payload = typeof ack === 'function' ? args.slice(0, -1) : args;
-      let response: Ack;
       const allowed = socket.data.limiter.tryTake();
       // A flood must not turn into a flood of log lines: one per episode.
       const firstDropped = !allowed && !socket.data.limited;
       socket.data.limited = !allowed;
-      if (!allowed) {
-        response = { ok: false, code: ErrorCode.RateLimited };
-      } else {
-        try {
-          response = handle(socket, event, payload);
-        } catch (error) {
-          // A bug must cost one event, not the service. Log the kind only: never payloads.
-          const known = (CLIENT_EVENTS as readonly string[]).includes(event) ? event : 'unknown';
-          console.error(`signaling: ${known} handler failed: ${(error as Error).name}`);
-          response = { ok: false, code: ErrorCode.InvalidPayload };
+      const answered: Promise<Ack> = allowed
+        ? registered.then(() => respond(socket, event, payload))
+        : Promise.resolve({ ok: false, code: ErrorCode.RateLimited });
+      void answered.then((response) => {
+        if (!response.ok && (allowed || firstDropped)) {
+          metadataLog.write({
+            event: 'protocol_error',
+            client: socket.data.client,
+            code: response.code,
+          });
         }
-      }
-      if (!response.ok && (allowed || firstDropped)) {
-        metadataLog.write({
-          event: 'protocol_error',
-          client: socket.data.client,
-          code: response.code,
-        });
-      }
-      reply(socket, event, ack, response);
+        reply(socket, event, ack, response);
+      });
     });
 
     socket.on('disconnect', () => {
-      apply(matchmaker.remove(socket.id));
       metadataLog.write({
         event: 'disconnect',
         client: socket.data.client,
         durationMs: clock.now() - socket.data.connectedAt,
       });
+      void registered
+        .then(() => matching.remove(socket.id))
+        .then(deliver, logBackendFailure('remove'));
     });
   });
 
   return {
     io,
-    matchmaker,
+    matching,
     async shutdown(retryAfterMs: number): Promise<void> {
       shuttingDown = true;
       clearTimeout(matchTimer);

@@ -1,14 +1,18 @@
 /**
- * Matching: who talks to whom. `Matchmaker` is the in-memory backend, one
- * process holding every stranger. A backend shared by several nodes (Redis)
- * belongs beside it and must pass the same behaviour suite
- * (signaling/test/matchmaker.test.ts).
+ * Matching: who talks to whom. `Matchmaker` holds the rules, in memory, for
+ * one process; `inMemoryMatching` puts it behind the async `MatchingBackend`
+ * the Socket.IO adapter uses. `RedisMatching` is the backend shared by
+ * several nodes; both pass the same behaviour suite.
  */
+export { inMemoryMatching, MatchingUnavailableError, type MatchingBackend } from './backend.js';
 export {
   Matchmaker,
   type Decision,
+  type MatchingCounts,
   type MatchmakerOptions,
   type MatchResult,
   type StrangerId,
+  type StrangerProfile,
   type StrangerState,
 } from './matchmaker.js';
+export { RedisMatching, type RedisMatchingOptions } from './redis-matching.js';

@@ -21,6 +21,18 @@ export type StrangerId = string;
 
 export type StrangerState = 'idle' | 'waiting' | 'paired';
 
+/** What a stranger starts a search with, already validated and normalized. */
+export interface StrangerProfile {
+  readonly interests: readonly string[];
+  readonly nickname: string | undefined;
+}
+
+export interface MatchingCounts {
+  readonly connected: number;
+  readonly waiting: number;
+  readonly paired: number;
+}
+
 export type Decision =
   | {
       readonly kind: 'paired';
@@ -28,6 +40,8 @@ export type Decision =
       readonly initiator: StrangerId;
       readonly responder: StrangerId;
       readonly sharedInterests: readonly string[];
+      /** The nickname each chose, if any, to show to the other. */
+      readonly nicknames: Readonly<Record<StrangerId, string | undefined>>;
       /** How long each had waited, for metadata logging. */
       readonly waitedMs: Readonly<Record<StrangerId, number>>;
     }
@@ -48,6 +62,8 @@ interface Stranger {
   state: StrangerState;
   /** Interests of the current or last search; undefined until the first start. */
   interests: readonly string[] | undefined;
+  /** Shown to partners; kept only while the connection lives. */
+  nickname: string | undefined;
   waitingSince: number;
   /** Position in the queue: ties in waitingSince are broken by who came first. */
   ticket: number;
@@ -75,6 +91,7 @@ export class Matchmaker {
       id,
       state: 'idle',
       interests: undefined,
+      nickname: undefined,
       waitingSince: 0,
       ticket: 0,
       partner: undefined,
@@ -83,12 +100,13 @@ export class Matchmaker {
     });
   }
 
-  /** Start looking, from idle, with normalized interests. */
-  start(id: StrangerId, interests: readonly string[]): MatchResult {
+  /** Start looking, from idle, with normalized interests and nickname. */
+  start(id: StrangerId, profile: StrangerProfile): MatchResult {
     const stranger = this.strangers.get(id);
     if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
     if (stranger.state !== 'idle') return { ok: false, code: 'invalid_state' };
-    stranger.interests = [...interests];
+    stranger.interests = [...profile.interests];
+    stranger.nickname = profile.nickname;
     return { ok: true, decisions: this.enqueue(stranger) };
   }
 
@@ -171,7 +189,7 @@ export class Matchmaker {
   }
 
   /** Counts for health and metrics; no identities. */
-  counts(): { connected: number; waiting: number; paired: number } {
+  counts(): MatchingCounts {
     let paired = 0;
     for (const stranger of this.strangers.values()) if (stranger.state === 'paired') paired++;
     return { connected: this.strangers.size, waiting: this.waiting.size, paired };
@@ -253,6 +271,7 @@ export class Matchmaker {
       initiator: initiator.id,
       responder: responder.id,
       sharedInterests: sharedInterests(initiator, responder),
+      nicknames: { [initiator.id]: initiator.nickname, [responder.id]: responder.nickname },
       waitedMs: {
         [initiator.id]: now - initiator.waitingSince,
         [responder.id]: now - responder.waitingSince,

@@ -1,9 +1,11 @@
 /**
- * Time as the client code sees it. Injected everywhere a delay or a timestamp matters, so tests
- * can run the timers by hand instead of sleeping.
+ * Time as the client code sees it: the protocol's Clock (now) plus timers.
+ * Injected everywhere a delay or a timestamp matters, so tests can run the
+ * timers by hand instead of sleeping.
  */
-export interface Clock {
-  now(): number;
+import type { Clock as TimeSource } from '@mayfly/protocol';
+
+export interface Clock extends TimeSource {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }

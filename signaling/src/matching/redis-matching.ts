@@ -1,0 +1,216 @@
+/**
+ * Matching shared by several signaling nodes through one Redis: the rules
+ * run as one Lua script (redis-script.ts), so every decision is atomic
+ * across nodes. Each node keeps a heartbeat; every node reaps the strangers
+ * of a node whose heartbeat stopped, and delivers the resulting decisions
+ * (their partners are told). Redis being away makes calls fail fast with
+ * MatchingUnavailableError; nothing waits for it to come back.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@mayfly/protocol';
+import type { Redis } from 'ioredis';
+import { MatchingUnavailableError, type MatchingBackend } from './backend.js';
+import type {
+  Decision,
+  MatchingCounts,
+  MatchmakerOptions,
+  MatchResult,
+  StrangerId,
+  StrangerProfile,
+  StrangerState,
+} from './matchmaker.js';
+import { MATCHING_SCRIPT } from './redis-script.js';
+
+export interface RedisMatchingOptions extends MatchmakerOptions {
+  /** Prefix of every key. @default 'mayfly:' */
+  readonly keyPrefix?: string;
+  /** How often this node says it is alive. @default 500 */
+  readonly heartbeatMs?: number;
+  /** How long a heartbeat lasts; a node silent this long is presumed dead. @default 1500 */
+  readonly nodeTtlMs?: number;
+  /** How long a dead-looking node gets to come back before its strangers are reaped. @default 1000 */
+  readonly reapGraceMs?: number;
+  /** Life of a stranger's keys; refreshed while its node lives. @default 600000 */
+  readonly strangerTtlMs?: number;
+}
+
+type Operation =
+  | 'register'
+  | 'start'
+  | 'next'
+  | 'stop'
+  | 'remove'
+  | 'pairWaiting'
+  | 'nextDeadline'
+  | 'get'
+  | 'counts'
+  | 'heartbeat'
+  | 'reap'
+  | 'leave';
+
+/** Lua's cjson writes an empty table as {}, and leaves out nil values. */
+function fromScript(raw: unknown): Decision[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((item: Record<string, unknown>): Decision => {
+    if (item.kind === 'paired') {
+      return {
+        kind: 'paired',
+        initiator: String(item.initiator),
+        responder: String(item.responder),
+        sharedInterests: Array.isArray(item.sharedInterests)
+          ? item.sharedInterests.map(String)
+          : [],
+        nicknames: (item.nicknames ?? {}) as Record<StrangerId, string | undefined>,
+        waitedMs: (item.waitedMs ?? {}) as Record<StrangerId, number>,
+      };
+    }
+    return item as unknown as Decision;
+  });
+}
+
+export class RedisMatching implements MatchingBackend {
+  /** This process, as the other nodes know it. */
+  readonly nodeId = randomUUID();
+  private readonly prefix: string;
+  private readonly heartbeatMs: number;
+  private readonly nodeTtlMs: number;
+  private readonly reapGraceMs: number;
+  private readonly strangerTtlMs: number;
+  private readonly listeners: ((decisions: readonly Decision[]) => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private beats = 0;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisMatchingOptions,
+    private readonly clock: Clock,
+  ) {
+    this.prefix = options.keyPrefix ?? 'mayfly:';
+    this.heartbeatMs = options.heartbeatMs ?? 500;
+    this.nodeTtlMs = options.nodeTtlMs ?? 1500;
+    this.reapGraceMs = options.reapGraceMs ?? 1000;
+    this.strangerTtlMs = options.strangerTtlMs ?? 600_000;
+    redis.defineCommand('mayflyMatch', { numberOfKeys: 0, lua: MATCHING_SCRIPT });
+  }
+
+  /** Starts the heartbeat and the reaper; resolves once this node is known alive. */
+  async join(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.tick(), this.heartbeatMs);
+    this.timer.unref();
+  }
+
+  register(id: StrangerId): Promise<void> {
+    return this.call('register', id).then(() => undefined);
+  }
+
+  start(id: StrangerId, profile: StrangerProfile): Promise<MatchResult> {
+    return this.result('start', id, profile.interests.join(','), profile.nickname ?? '');
+  }
+
+  next(id: StrangerId): Promise<MatchResult> {
+    return this.result('next', id);
+  }
+
+  stop(id: StrangerId): Promise<MatchResult> {
+    return this.result('stop', id);
+  }
+
+  async remove(id: StrangerId): Promise<readonly Decision[]> {
+    return fromScript((await this.call('remove', id)).decisions);
+  }
+
+  async pairWaiting(): Promise<readonly Decision[]> {
+    return fromScript((await this.call('pairWaiting')).decisions);
+  }
+
+  async nextDeadline(): Promise<number | undefined> {
+    const { deadline } = await this.call('nextDeadline');
+    return typeof deadline === 'number' ? deadline : undefined;
+  }
+
+  async stateOf(id: StrangerId): Promise<StrangerState | undefined> {
+    return (await this.call('get', id)).state as StrangerState | undefined;
+  }
+
+  async partnerOf(id: StrangerId): Promise<StrangerId | undefined> {
+    return (await this.call('get', id)).partner as StrangerId | undefined;
+  }
+
+  async counts(): Promise<MatchingCounts> {
+    return (await this.call('counts')) as unknown as MatchingCounts;
+  }
+
+  onDecisions(listener: (decisions: readonly Decision[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Takes this node's strangers out (their partners are told) and stops the heartbeat. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    try {
+      this.emit(fromScript((await this.call('leave')).decisions));
+    } catch {
+      // Redis away: the other nodes reap this node once its heartbeat lapses.
+    }
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.beat();
+      const reaped = fromScript((await this.call('reap', this.reapGraceMs)).decisions);
+      this.emit(reaped);
+    } catch {
+      // Redis away: try again at the next beat. Calls fail fast meanwhile.
+    }
+  }
+
+  private async beat(): Promise<void> {
+    // Every minute or so, also refresh the TTL of this node's strangers.
+    const refresh = this.beats++ % Math.max(1, Math.round(60_000 / this.heartbeatMs)) === 0;
+    await this.call('heartbeat', this.nodeTtlMs, refresh ? '1' : '0');
+  }
+
+  private emit(decisions: readonly Decision[]): void {
+    if (decisions.length === 0) return;
+    for (const listener of this.listeners) listener(decisions);
+  }
+
+  private async result(op: Operation, ...args: (string | number)[]): Promise<MatchResult> {
+    const raw = await this.call(op, ...args);
+    if (raw.ok !== true)
+      return { ok: false, code: raw.code as 'invalid_state' | 'unknown_stranger' };
+    return { ok: true, decisions: fromScript(raw.decisions) };
+  }
+
+  private async call(
+    op: Operation,
+    ...args: (string | number)[]
+  ): Promise<Record<string, unknown>> {
+    const { interestWaitMs, skipMemoryMs } = this.options;
+    let raw: unknown;
+    try {
+      // defineCommand adds the method at run time; ioredis's types cannot know it.
+      const command = (
+        this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>
+      ).mayflyMatch;
+      raw = await command!.call(
+        this.redis,
+        op,
+        this.prefix,
+        this.clock.now(),
+        this.nodeId,
+        interestWaitMs,
+        skipMemoryMs,
+        this.strangerTtlMs,
+        ...args,
+      );
+    } catch (error) {
+      throw new MatchingUnavailableError({ cause: error });
+    }
+    return JSON.parse(String(raw)) as Record<string, unknown>;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The matching rules, as behaviour: one suite that every matching backend
+ * passes (the in-memory Matchmaker and the Redis backend), so that the
+ * rules are the same whichever runs them.
+ */
+import { ManualClock } from '@mayfly/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Decision, MatchingBackend, MatchmakerOptions } from '../src/matching/index.js';
+
+export const INTEREST_WAIT = 5000;
+export const SKIP_MEMORY = 600_000;
+const NO_PROFILE = { interests: [], nickname: undefined };
+
+export type BackendFactory = (
+  options: MatchmakerOptions,
+  clock: ManualClock,
+) => Promise<{ backend: MatchingBackend; cleanup(): Promise<void> }>;
+
+export function pairs(decisions: readonly Decision[]): string[][] {
+  return decisions.flatMap((d) => (d.kind === 'paired' ? [[d.initiator, d.responder]] : []));
+}
+
+export function describeMatchingBackend(name: string, create: BackendFactory): void {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  async function setup() {
+    const clock = new ManualClock();
+    const { backend: matchmaker, cleanup } = await create(
+      { interestWaitMs: INTEREST_WAIT, skipMemoryMs: SKIP_MEMORY },
+      clock,
+    );
+    cleanups.push(cleanup);
+    const start = async (
+      id: string,
+      interests: string[] = [],
+      nickname?: string,
+    ): Promise<readonly Decision[]> => {
+      await matchmaker.register(id);
+      const result = await matchmaker.start(id, { interests, nickname });
+      if (!result.ok) throw new Error(`start ${id}: ${result.code}`);
+      return result.decisions;
+    };
+    return { clock, matchmaker, start };
+  }
+
+  describe(`matching rules: ${name}`, () => {
+    it('keeps a lone stranger waiting', async () => {
+      const { matchmaker, start } = await setup();
+      expect(await start('a')).toEqual([]);
+      expect(await matchmaker.stateOf('a')).toBe('waiting');
+    });
+
+    it('pairs a new stranger with the longest-waiting one, who initiates', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('a', ['chess']);
+      clock.advance(1000);
+      await start('b', ['go']);
+      clock.advance(INTEREST_WAIT);
+      // a and b now accept anyone but have been paired with each other by the sweep.
+      expect(pairs(await matchmaker.pairWaiting())).toEqual([['a', 'b']]);
+      await start('c');
+      clock.advance(10);
+      const decisions = await start('d');
+      expect(pairs(decisions)).toEqual([['c', 'd']]);
+      const paired = decisions[0];
+      expect(paired?.kind === 'paired' && paired.waitedMs).toEqual({ c: 10, d: 0 });
+    });
+
+    it('never pairs a stranger with themselves', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a');
+      expect(await matchmaker.pairWaiting()).toEqual([]);
+      expect(await matchmaker.next('a')).toEqual({ ok: true, decisions: [] });
+      expect(await matchmaker.partnerOf('a')).toBeUndefined();
+    });
+
+    it('pairs strangers sharing an interest before earlier strangers without one', async () => {
+      const { start } = await setup();
+      await start('plain');
+      await start('cats-1', ['cats']);
+      await start('dogs', ['dogs']);
+      const decisions = await start('cats-2', ['music', 'cats']);
+      expect(pairs(decisions)).toEqual([['cats-1', 'cats-2']]);
+      expect(decisions[0]).toMatchObject({ sharedInterests: ['cats'] });
+    });
+
+    it('keeps a stranger with interests for a shared one until the interest wait ends', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('a', ['cats']);
+      expect(await start('b')).toEqual([]);
+      clock.advance(INTEREST_WAIT - 1);
+      expect(await matchmaker.pairWaiting()).toEqual([]);
+      expect(await matchmaker.nextDeadline()).toBe(clock.now() + 1);
+      clock.advance(1);
+      const decisions = await matchmaker.pairWaiting();
+      expect(pairs(decisions)).toEqual([['a', 'b']]);
+      expect(decisions[0]).toMatchObject({ sharedInterests: [] });
+    });
+
+    it('lets two strangers with different interests meet once both waited long enough', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('a', ['cats']);
+      clock.advance(INTEREST_WAIT);
+      expect(await start('b', ['dogs'])).toEqual([]);
+      expect(await matchmaker.nextDeadline()).toBe(clock.now() + INTEREST_WAIT);
+      clock.advance(INTEREST_WAIT);
+      expect(pairs(await matchmaker.pairWaiting())).toEqual([['a', 'b']]);
+    });
+
+    it('tells the partner when a stranger presses Next, and looks again for the skipper', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a');
+      await start('b');
+      const result = await matchmaker.next('a');
+      expect(result).toEqual({
+        ok: true,
+        decisions: [{ kind: 'partnerLeft', stranger: 'b', reason: 'next', pairedForMs: 0 }],
+      });
+      expect(await matchmaker.stateOf('a')).toBe('waiting');
+      expect(await matchmaker.stateOf('b')).toBe('idle');
+    });
+
+    it('does not pair again with a stranger skipped within the skip memory', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('a');
+      await start('b');
+      await matchmaker.next('a');
+      // b, now idle, presses Next too: a is waiting, but a skipped b.
+      const result = await matchmaker.next('b');
+      expect(result.ok && pairs(result.decisions)).toEqual([]);
+      await start('c');
+      expect(await matchmaker.partnerOf('c')).toBe('a');
+      await matchmaker.stop('c');
+      await matchmaker.next('a');
+      clock.advance(SKIP_MEMORY - 1);
+      expect(pairs(await matchmaker.pairWaiting())).toEqual([]);
+      clock.advance(1);
+      expect(pairs(await matchmaker.pairWaiting())).toEqual([['b', 'a']]); // b queued first
+    });
+
+    it('schedules the sweep for when a skip memory between two waiting strangers ends', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('a');
+      await start('b');
+      await matchmaker.next('a');
+      await matchmaker.next('b');
+      expect(await matchmaker.nextDeadline()).toBe(clock.now() + SKIP_MEMORY);
+    });
+
+    it('Stop leaves the partner idle and told, and the stopper idle', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a');
+      await start('b');
+      expect(await matchmaker.stop('b')).toEqual({
+        ok: true,
+        decisions: [{ kind: 'partnerLeft', stranger: 'a', reason: 'stop', pairedForMs: 0 }],
+      });
+      expect(await matchmaker.stateOf('a')).toBe('idle');
+      expect(await matchmaker.stateOf('b')).toBe('idle');
+      expect(await matchmaker.counts()).toEqual({ connected: 2, waiting: 0, paired: 0 });
+    });
+
+    it('Stop takes a waiting stranger out of the queue', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a');
+      expect(await matchmaker.stop('a')).toEqual({ ok: true, decisions: [] });
+      expect(await start('b')).toEqual([]);
+    });
+
+    it('a disconnect tells the partner and forgets the stranger', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('a');
+      await start('b');
+      clock.advance(42_000);
+      expect(await matchmaker.remove('a')).toEqual([
+        { kind: 'partnerLeft', stranger: 'b', reason: 'disconnect', pairedForMs: 42_000 },
+      ]);
+      expect(await matchmaker.stateOf('a')).toBeUndefined();
+      expect(await matchmaker.counts()).toEqual({ connected: 1, waiting: 0, paired: 0 });
+    });
+
+    it('a disconnected stranger is removed from the queue', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a');
+      await matchmaker.remove('a');
+      expect(await start('b')).toEqual([]);
+    });
+
+    it('refuses start while waiting or paired, and Next before any start', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a');
+      expect(await matchmaker.start('a', NO_PROFILE)).toEqual({ ok: false, code: 'invalid_state' });
+      await matchmaker.register('b');
+      expect(await matchmaker.next('b')).toEqual({ ok: false, code: 'invalid_state' });
+      expect(await matchmaker.start('ghost', NO_PROFILE)).toEqual({
+        ok: false,
+        code: 'unknown_stranger',
+      });
+    });
+
+    it('Next after the partner left looks again with the same interests', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a', ['cats']);
+      await start('b', ['cats']);
+      await matchmaker.stop('a');
+      await start('c', ['cats']);
+      const result = await matchmaker.next('b');
+      expect(result.ok && result.decisions[0]).toMatchObject({
+        kind: 'paired',
+        sharedInterests: ['cats'],
+      });
+    });
+
+    it("hands each side the other's nickname", async () => {
+      const { start } = await setup();
+      await start('a', [], 'Ada');
+      const decisions = await start('b');
+      expect(decisions[0]).toMatchObject({ kind: 'paired', nicknames: { a: 'Ada' } });
+      const paired = decisions[0];
+      expect(paired?.kind === 'paired' && paired.nicknames.b).toBeUndefined();
+    });
+  });
+}
