@@ -197,7 +197,8 @@ export class RedisMatching implements MatchingBackend {
       const command = (
         this.redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>
       ).mayflyMatch;
-      raw = await command!.call(
+      if (command === undefined) throw new Error('mayflyMatch is not defined');
+      raw = await command.call(
         this.redis,
         op,
         this.prefix,
