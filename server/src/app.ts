@@ -11,6 +11,7 @@ import { attachSignaling, type Signaling } from '@mayfly/signaling';
 import type { Config } from './config.js';
 import { MetadataLog } from './metadata-log.js';
 import { buildPrivacyStatement } from './privacy.js';
+import type { Cluster } from './cluster.js';
 import { Pseudonymizer } from './pseudonym.js';
 
 export interface AppDeps {
@@ -24,6 +25,8 @@ export interface AppDeps {
    * Vite dev server sets false and mounts `routes` into its own middleware.
    */
   readonly serveHttp?: boolean;
+  /** Several nodes on one Redis (REDIS_URL); one process in memory without. */
+  readonly cluster?: Cluster;
 }
 
 export interface MayflyApp {
@@ -70,8 +73,19 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
       response.status(503).json({ status: 'shutting_down' });
       return;
     }
-    // `signaling` is created below; requests only arrive after that.
-    response.json({ status: 'ok', ...(await signaling.matching.counts()) });
+    const cluster = deps.cluster;
+    if (cluster !== undefined && !cluster.reachable()) {
+      // Still serving: calls in progress go on, and new ones once Redis is back.
+      response.json({ status: 'degraded', redis: 'unreachable' });
+      return;
+    }
+    try {
+      // `signaling` is created below; requests only arrive after that.
+      const counts = await signaling.matching.counts();
+      response.json({ status: 'ok', ...(cluster === undefined ? {} : { redis: 'ok' }), ...counts });
+    } catch {
+      response.json({ status: 'degraded', redis: 'unreachable' });
+    }
   });
 
   routes.get('/privacy.json', (_request, response) => {
@@ -97,6 +111,13 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     metadataLog,
     pseudonymOf: (address) => pseudonymizer.pseudonymOf(address),
     iceServersFor: deps.iceServersFor ?? (() => []),
+    ...(deps.cluster === undefined
+      ? {}
+      : {
+          matching: deps.cluster.matching,
+          connectionCap: deps.cluster.connectionCap,
+          adapter: deps.cluster.adapter,
+        }),
   });
 
   return {
@@ -109,6 +130,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
       closing = true;
       await signaling.shutdown(2000);
       httpServer.closeAllConnections();
+      await deps.cluster?.close();
       await metadataLog.close();
     },
   };

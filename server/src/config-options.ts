@@ -201,6 +201,13 @@ export const OPTIONS = {
     'longest a graceful shutdown may take before the process exits anyway',
   ),
   WEB_BUILD_DIR: optionalText('built web client to serve', code('web/build')),
+  REDIS_URL: optionalText(
+    'Redis shared by several signaling nodes (`redis://host:6379`); unset: one process, in memory',
+  ),
+  REDIS_KEY_PREFIX: text(
+    'mayfly:',
+    'prefix of every Redis key, to share one Redis between deployments',
+  ),
   TURN_MODE: oneOf<TurnMode>(
     'embedded',
     TURN_MODES,

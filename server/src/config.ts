@@ -29,6 +29,8 @@ export interface Config extends SignalingConfig {
   readonly host: string;
   readonly log: LogConfig;
   readonly turn: TurnConfig;
+  /** Shared state for several nodes; undefined in one process. */
+  readonly redis: RedisConfig | undefined;
   /** How long a shutdown may take before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
   /** Folder of the built web client (adapter-node output); served when present. */
@@ -40,6 +42,11 @@ export interface LogConfig {
   readonly dir: string;
   /** Days a log file and its key are kept. */
   readonly retentionDays: number;
+}
+
+export interface RedisConfig {
+  readonly url: string;
+  readonly keyPrefix: string;
 }
 
 export interface TurnConfig {
@@ -113,6 +120,22 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
     );
   }
 
+  const redisUrl = option.REDIS_URL;
+  if (redisUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(redisUrl);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || !['redis:', 'rediss:'].includes(url.protocol)) {
+      throw new ConfigError('REDIS_URL', 'expected a URL like redis://127.0.0.1:6379');
+    }
+  }
+  if (!/^[\x21-\x7e]{1,64}$/u.test(option.REDIS_KEY_PREFIX)) {
+    throw new ConfigError('REDIS_KEY_PREFIX', 'expected 1-64 printable ASCII characters');
+  }
+
   const config: Config = {
     port: option.PORT,
     host: option.HOST,
@@ -148,6 +171,8 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       maxAllocationsPerUser: option.TURN_MAX_ALLOCATIONS_PER_USER,
       allocationLifetimeSeconds: option.TURN_ALLOCATION_LIFETIME_SECONDS,
     },
+    redis:
+      redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: option.REDIS_KEY_PREFIX },
     relayByDefault: option.RELAY_DEFAULT,
     shutdownTimeoutMs: option.SHUTDOWN_TIMEOUT_MS,
     webBuildDir: path.resolve(option.WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),

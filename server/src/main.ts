@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
+import { safeUrl } from './cluster.js';
 import { renderHelp } from './config-options.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { startMayfly, type Mayfly } from './server.js';
@@ -64,6 +65,11 @@ async function main(): Promise<void> {
   }
   if (config.turn.mode !== 'off' && config.turn.secretIsEphemeral) {
     console.log('mayfly: TURN_SECRET unset: using a random secret for this process');
+  }
+  if (mayfly.cluster !== undefined && config.redis !== undefined) {
+    console.log(
+      `mayfly: sharing state through Redis at ${safeUrl(config.redis.url)} as node ${mayfly.cluster.nodeId}`,
+    );
   }
   console.log(`mayfly: metadata logs in ${config.log.dir}, kept ${config.log.retentionDays} days`);
 

@@ -7,6 +7,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { RequestHandler } from 'express';
 import { startEmbeddedTurn, type EmbeddedTurn, type TurnLogEvent } from '@mayfly/turn';
 import { createApp, type MayflyApp } from './app.js';
+import { connectCluster, type Cluster } from './cluster.js';
 import type { Config } from './config.js';
 import { createIceServerProvider } from './ice-servers.js';
 import { systemClock, type Clock } from '@mayfly/protocol';
@@ -15,6 +16,8 @@ import type { MetadataLog } from './metadata-log.js';
 export interface Mayfly {
   readonly httpServer: HttpServer;
   readonly app: MayflyApp;
+  /** The Redis connection shared with other nodes, when REDIS_URL is set. */
+  readonly cluster: Cluster | undefined;
   /** The embedded TURN server, when TURN_MODE is embedded. */
   readonly turn: EmbeddedTurn | undefined;
   /** Listens on the configured port and host; resolves with the bound port. */
@@ -57,8 +60,17 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
   const httpServer = createServer();
   let turn: EmbeddedTurn | undefined;
   const iceServersFor = createIceServerProvider(config.turn, () => turn?.port, clock);
+  const cluster =
+    config.redis === undefined
+      ? undefined
+      : await connectCluster(config.redis, {
+          matching: config.matching,
+          maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+          clock,
+        });
   const app = createApp(httpServer, config, {
     clock,
+    ...(cluster === undefined ? {} : { cluster }),
     ...(options.webHandler === undefined ? {} : { webHandler: options.webHandler }),
     iceServersFor,
   });
@@ -86,6 +98,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
   return {
     httpServer,
     app,
+    cluster,
     turn,
     async listen() {
       await new Promise<void>((resolve, reject) => {

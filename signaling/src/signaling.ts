@@ -312,7 +312,13 @@ export function attachSignaling(
         const parsed = parseStartRequest(args[0]);
         if (!parsed.ok) return parsed;
         const { interests, nickname, relayOnly } = parsed.value;
-        const result = await matching.start(socket.id, { interests, nickname });
+        const profile = { interests, nickname };
+        let result = await matching.start(socket.id, profile);
+        if (!result.ok && result.code === 'unknown_stranger') {
+          // The shared state lost this connection (Redis restarted empty): register again.
+          await matching.register(socket.id);
+          result = await matching.start(socket.id, profile);
+        }
         return outcome(result, () => (socket.data.relayOnly = relayOnly));
       }
       case 'next':

@@ -83,6 +83,7 @@ local function pair(a, b)
   touch(initiator.id)
   touch(responder.id)
   redis.call('INCRBY', P .. 'paired', 2)
+  redis.call('PEXPIRE', P .. 'paired', strangerTtl)
   return {
     kind = 'paired',
     initiator = initiator.id,

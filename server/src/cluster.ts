@@ -1,0 +1,134 @@
+/**
+ * Several signaling nodes on one Redis (REDIS_URL): the Socket.IO Redis
+ * adapter carries emits and decisions between nodes, RedisMatching holds
+ * the strangers, and the connection cap is counted in Redis.
+ *
+ * Redis being away must not take a node down: every client has an error
+ * handler, matching commands fail fast (no offline queue, a short timeout)
+ * and turn into `matching_unavailable`, and the adapter's publishes, which it
+ * does not catch itself, are caught here.
+ */
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Clock } from '@mayfly/protocol';
+import {
+  type ConnectionCap,
+  type MatchingBackend,
+  type MatchingConfig,
+  redisConnectionCap,
+  RedisMatching,
+  type SignalingDeps,
+} from '@mayfly/signaling';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from './config.js';
+
+export interface Cluster {
+  readonly nodeId: string;
+  readonly matching: MatchingBackend;
+  readonly connectionCap: ConnectionCap;
+  readonly adapter: NonNullable<SignalingDeps['adapter']>;
+  /** Whether this node reaches Redis right now. */
+  reachable(): boolean;
+  close(): Promise<void>;
+}
+
+export class RedisUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(`cannot reach Redis at ${safeUrl(url)}`, { cause });
+    this.name = 'RedisUnreachableError';
+  }
+}
+
+/** The URL without its password, for messages. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+const CLIENT_OPTIONS: RedisOptions = {
+  lazyConnect: true,
+  // Fail at once while disconnected instead of queueing work for later.
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  commandTimeout: 1000,
+  connectTimeout: 2000,
+  retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
+};
+
+/** The adapter publishes without catching: a rejected publish would crash the process. */
+function catchingPublishes(client: Redis): Redis {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'publish') {
+        return (...args: Parameters<Redis['publish']>) => target.publish(...args).catch(() => 0);
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+export async function connectCluster(
+  redisConfig: RedisConfig,
+  options: { matching: MatchingConfig; maxConnectionsPerAddress: number; clock: Clock },
+): Promise<Cluster> {
+  const command = new Redis(redisConfig.url, CLIENT_OPTIONS);
+  const publisher = command.duplicate();
+  const subscriber = command.duplicate();
+  const clients = [command, publisher, subscriber];
+  let reachable = false;
+  let reported = false;
+  command.on('ready', () => {
+    reachable = true;
+    reported = false;
+  });
+  for (const client of clients) {
+    client.on('error', (error: Error) => {
+      if (client === command) reachable = false;
+      // One line per outage, not one per retry; the URL may hold a password.
+      if (!reported) console.error(`mayfly: Redis: ${error.name}: connection lost, retrying`);
+      reported = true;
+    });
+  }
+  command.on('close', () => (reachable = false));
+
+  try {
+    await Promise.all(clients.map((client) => client.connect()));
+  } catch (error) {
+    for (const client of clients) client.disconnect();
+    throw new RedisUnreachableError(redisConfig.url, error);
+  }
+
+  const matching = new RedisMatching(
+    command,
+    { ...options.matching, keyPrefix: redisConfig.keyPrefix },
+    options.clock,
+  );
+  await matching.join();
+  const connectionCap = redisConnectionCap(command, {
+    keyPrefix: redisConfig.keyPrefix,
+    max: options.maxConnectionsPerAddress,
+    nodeId: matching.nodeId,
+  });
+  const adapter = createAdapter(catchingPublishes(publisher), subscriber, {
+    key: `${redisConfig.keyPrefix}socket.io`,
+    // serverSideEmit with acknowledgements is not used; keep requests short anyway.
+    requestsTimeout: 2000,
+  });
+
+  return {
+    nodeId: matching.nodeId,
+    matching,
+    connectionCap,
+    adapter,
+    reachable: () => reachable && command.status === 'ready',
+    async close() {
+      await matching.close();
+      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+    },
+  };
+}

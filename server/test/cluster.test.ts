@@ -1,0 +1,206 @@
+/**
+ * Several signaling nodes on one real Redis act as one service: strangers
+ * on different nodes meet, talk, skip and leave as on one node, limits hold
+ * across nodes, and nothing stays in Redis that should not.
+ */
+import { Redis } from 'ioredis';
+import { io as connect } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Signal } from '@mayfly/protocol';
+import {
+  keysUnder,
+  startNode,
+  testPrefix,
+  TEST_REDIS_URL,
+  type TestNode,
+} from './cluster-helpers.js';
+import { type Client, connectClient, nextEvent, settle, startSearch } from './helpers.js';
+
+const OFFER: Signal = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\n' };
+
+const nodes: TestNode[] = [];
+const clients: Client[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.disconnect();
+  for (const node of nodes.splice(0)) await node.close();
+});
+
+async function cluster(count: number, env: Record<string, string> = {}): Promise<TestNode[]> {
+  const prefix = testPrefix();
+  const started = await Promise.all(
+    Array.from({ length: count }, () => startNode({ REDIS_KEY_PREFIX: prefix, ...env })),
+  );
+  nodes.push(...started);
+  return started;
+}
+
+async function client(node: TestNode): Promise<Client> {
+  const socket = await connectClient(node);
+  clients.push(socket);
+  return socket;
+}
+
+describe('several nodes on one Redis', () => {
+  it('pairs strangers on different nodes and relays their signals across', async () => {
+    const [one, two] = await cluster(2);
+    const a = await client(one!);
+    const b = await client(two!);
+    const matchedA = nextEvent(a, 'matched');
+    const matchedB = nextEvent(b, 'matched');
+    expect(await startSearch(a, { nickname: 'Ada' })).toEqual({ ok: true });
+    expect(await startSearch(b, { nickname: 'Bo' })).toEqual({ ok: true });
+    expect(await matchedA).toEqual({ initiator: true, sharedInterests: [], partnerNickname: 'Bo' });
+    expect(await matchedB).toEqual({
+      initiator: false,
+      sharedInterests: [],
+      partnerNickname: 'Ada',
+    });
+    const received = nextEvent(b, 'signal');
+    expect(await a.emitWithAck('signal', OFFER)).toEqual({ ok: true });
+    expect(await received).toEqual(OFFER);
+    const left = nextEvent(a, 'partnerLeft');
+    expect(await b.emitWithAck('stop')).toEqual({ ok: true });
+    expect(await left).toEqual({ reason: 'stop' });
+    expect(await a.emitWithAck('signal', OFFER)).toEqual({ ok: false, code: 'no_partner' });
+  });
+
+  it('600 concurrent joins spread over three nodes give exactly 300 symmetric pairs', async () => {
+    const three = await cluster(3);
+    const joiners = await Promise.all(Array.from({ length: 600 }, (_, i) => client(three[i % 3]!)));
+    const partnerOf = new Map<Client, string>();
+    const ids = new Map<string, Client>();
+    for (const joiner of joiners) ids.set(joiner.id ?? '', joiner);
+    // Each joiner learns its partner from the first signal it receives.
+    const matched = joiners.map(async (joiner) => {
+      const { initiator } = await nextEvent(joiner, 'matched');
+      if (initiator) await joiner.emitWithAck('signal', { type: 'renegotiate', renegotiate: true });
+      return initiator;
+    });
+    const acks = await Promise.all(joiners.map((joiner) => startSearch(joiner)));
+    expect(acks.every((ack) => ack.ok)).toBe(true);
+    const initiators = await Promise.all(matched);
+    expect(initiators.filter(Boolean)).toHaveLength(300);
+    const counts = await three[0]!.mayfly.app.signaling.matching.counts();
+    expect(counts).toEqual({ connected: 600, waiting: 0, paired: 600 });
+    // Symmetric: every stranger's partner has them as partner.
+    const backend = three[0]!.mayfly.app.signaling.matching;
+    for (const joiner of joiners) {
+      const partner = await backend.partnerOf(joiner.id ?? '');
+      expect(partner).toBeDefined();
+      partnerOf.set(joiner, partner ?? '');
+      expect(await backend.partnerOf(partner ?? '')).toBe(joiner.id);
+    }
+    expect(new Set(partnerOf.values()).size).toBe(600);
+  }, 60_000);
+
+  it('prefers a shared interest and remembers a skip across nodes', async () => {
+    const [one, two, three] = await cluster(3, { SKIP_MEMORY_MINUTES: '10' });
+    const plain = await client(one!);
+    await startSearch(plain);
+    const cats = await client(two!);
+    const catsMatched = nextEvent(cats, 'matched');
+    await startSearch(cats, { interests: ['cats'] });
+    const otherCats = await client(three!);
+    const otherMatched = nextEvent(otherCats, 'matched');
+    await startSearch(otherCats, { interests: ['cats', 'jazz'] });
+    expect(await catsMatched).toMatchObject({ sharedInterests: ['cats'] });
+    expect(await otherMatched).toMatchObject({ sharedInterests: ['cats'] });
+
+    // cats skips otherCats. Both look again; they share an interest, but the
+    // skip keeps them apart although they are on different nodes.
+    const backend = one!.mayfly.app.signaling.matching;
+    expect(await cats.emitWithAck('next')).toEqual({ ok: true });
+    expect(await otherCats.emitWithAck('next')).toEqual({ ok: true });
+    expect(await backend.stateOf(cats.id ?? '')).toBe('waiting');
+    expect(await backend.stateOf(otherCats.id ?? '')).toBe('waiting');
+    const moreCats = await client(one!);
+    const moreMatched = nextEvent(moreCats, 'matched');
+    await startSearch(moreCats, { interests: ['cats'] });
+    expect(await moreMatched).toMatchObject({ sharedInterests: ['cats'] });
+    expect(await backend.partnerOf(moreCats.id ?? '')).toBe(cats.id);
+    expect(await backend.stateOf(otherCats.id ?? '')).toBe('waiting');
+    expect(await backend.stateOf(plain.id ?? '')).toBe('waiting');
+  });
+
+  it('never offers a skipped stranger again across nodes while the memory lasts', async () => {
+    const [one, two] = await cluster(2);
+    const a = await client(one!);
+    const b = await client(two!);
+    const matchedB = nextEvent(b, 'matched');
+    await startSearch(a);
+    await startSearch(b);
+    await matchedB;
+    expect(await a.emitWithAck('next')).toEqual({ ok: true });
+    expect(await b.emitWithAck('next')).toEqual({ ok: true });
+    await settle(a, b);
+    const backend = one!.mayfly.app.signaling.matching;
+    expect(await backend.stateOf(a.id ?? '')).toBe('waiting');
+    expect(await backend.stateOf(b.id ?? '')).toBe('waiting');
+  });
+
+  it('holds the connection cap per address across nodes', async () => {
+    const [one, two, three] = await cluster(3, { MAX_CONNECTIONS_PER_ADDRESS: '2' });
+    await client(one!);
+    await client(two!);
+    const refused = connect(three!.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    const error = await new Promise<Error>((resolve) => refused.once('connect_error', resolve));
+    refused.disconnect();
+    expect(error.message).toMatch(/websocket error|too many connections/u);
+    expect(clients).toHaveLength(2);
+  });
+
+  it('says in /healthz that it reaches Redis', async () => {
+    const [one] = await cluster(1);
+    const health = (await (await fetch(`${one!.url}/healthz`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok', redis: 'ok' });
+  });
+
+  it('keeps no nickname, interest or address in Redis after the chat, and every key expires', async () => {
+    const prefix = testPrefix();
+    const [one, two] = await Promise.all([
+      startNode({ REDIS_KEY_PREFIX: prefix }),
+      startNode({ REDIS_KEY_PREFIX: prefix }),
+    ]);
+    nodes.push(one, two);
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const a = await client(one);
+      const b = await client(two);
+      const matched = nextEvent(b, 'matched');
+      await startSearch(a, { nickname: 'Secretnick', interests: ['secret-hobby'] });
+      await startSearch(b, { nickname: 'Othernick', interests: ['secret-hobby'] });
+      await matched;
+      await a.emitWithAck('signal', OFFER);
+      await settle(a, b);
+      for (const key of await keysUnder(redis, prefix)) {
+        expect(await redis.pttl(key), key).toBeGreaterThan(0);
+      }
+      a.disconnect();
+      b.disconnect();
+      await expect
+        .poll(async () => (await keysUnder(redis, prefix)).some((key) => key.startsWith(`${prefix}s:`)))
+        .toBe(false);
+      const dump: string[] = [];
+      for (const key of await keysUnder(redis, prefix)) {
+        dump.push(key);
+        const type = await redis.type(key);
+        if (type === 'string') dump.push(String(await redis.get(key)));
+        if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(key)));
+        if (type === 'set') dump.push(...(await redis.smembers(key)));
+        if (type === 'zset') dump.push(...(await redis.zrange(key, '0', '-1')));
+      }
+      const text = dump.join('\n');
+      for (const secret of ['Secretnick', 'Othernick', 'secret-hobby', '127.0.0.1', 'v=0']) {
+        expect(text).not.toContain(secret);
+      }
+      expect(dump.some((entry) => entry.includes(`${prefix}s:`))).toBe(false);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
