@@ -59,15 +59,29 @@ const CLIENT_OPTIONS: RedisOptions = {
   retryStrategy: (attempt) => Math.min(100 * attempt, 1000),
 };
 
-/** The adapter publishes without catching: a rejected publish would crash the process. */
-function catchingPublishes(client: Redis): Redis {
+/**
+ * The adapter publishes and (un)subscribes without catching; with Redis away
+ * each rejection would be unhandled and crash the process. Those calls are
+ * best effort anyway: what is lost while Redis is away is lost.
+ */
+const UNCAUGHT_BY_ADAPTER = new Set<PropertyKey>([
+  'publish',
+  'subscribe',
+  'psubscribe',
+  'unsubscribe',
+  'punsubscribe',
+]);
+
+function catchingRejections(client: Redis): Redis {
   return new Proxy(client, {
     get(target, property, receiver) {
-      if (property === 'publish') {
-        return (...args: Parameters<Redis['publish']>) => target.publish(...args).catch(() => 0);
-      }
       const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      if (!UNCAUGHT_BY_ADAPTER.has(property)) return value.bind(target);
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        return result instanceof Promise ? result.catch(() => undefined) : result;
+      };
     },
   });
 }
@@ -79,7 +93,8 @@ export async function connectCluster(
   const command = new Redis(redisConfig.url, CLIENT_OPTIONS);
   const publisher = command.duplicate();
   const subscriber = command.duplicate();
-  const clients = [command, publisher, subscriber];
+  const liveness = command.duplicate();
+  const clients = [command, publisher, subscriber, liveness];
   let reachable = false;
   let reported = false;
   command.on('ready', () => {
@@ -105,6 +120,7 @@ export async function connectCluster(
 
   const matching = new RedisMatching(
     command,
+    liveness,
     { ...options.matching, keyPrefix: redisConfig.keyPrefix },
     options.clock,
   );
@@ -114,7 +130,7 @@ export async function connectCluster(
     max: options.maxConnectionsPerAddress,
     nodeId: matching.nodeId,
   });
-  const adapter = createAdapter(catchingPublishes(publisher), subscriber, {
+  const adapter = createAdapter(catchingRejections(publisher), catchingRejections(subscriber), {
     key: `${redisConfig.keyPrefix}socket.io`,
     // serverSideEmit with acknowledgements is not used; keep requests short anyway.
     requestsTimeout: 2000,

@@ -26,13 +26,17 @@ afterEach(async () => {
   for (const node of nodes.splice(0)) await node.close();
 });
 
-async function cluster(count: number, env: Record<string, string> = {}): Promise<TestNode[]> {
+async function cluster<N extends number>(
+  count: N,
+  env: Record<string, string> = {},
+): Promise<TestNode[] & { [I in 0 | 1 | 2]: TestNode }> {
   const prefix = testPrefix();
   const started = await Promise.all(
     Array.from({ length: count }, () => startNode({ REDIS_KEY_PREFIX: prefix, ...env })),
   );
   nodes.push(...started);
-  return started;
+  // Tests destructure at most three nodes and ask for as many.
+  return started as TestNode[] & { [I in 0 | 1 | 2]: TestNode };
 }
 
 async function client(node: TestNode): Promise<Client> {
@@ -44,8 +48,8 @@ async function client(node: TestNode): Promise<Client> {
 describe('several nodes on one Redis', () => {
   it('pairs strangers on different nodes and relays their signals across', async () => {
     const [one, two] = await cluster(2);
-    const a = await client(one!);
-    const b = await client(two!);
+    const a = await client(one);
+    const b = await client(two);
     const matchedA = nextEvent(a, 'matched');
     const matchedB = nextEvent(b, 'matched');
     expect(await startSearch(a, { nickname: 'Ada' })).toEqual({ ok: true });
@@ -67,7 +71,9 @@ describe('several nodes on one Redis', () => {
 
   it('600 concurrent joins spread over three nodes give exactly 300 symmetric pairs', async () => {
     const three = await cluster(3);
-    const joiners = await Promise.all(Array.from({ length: 600 }, (_, i) => client(three[i % 3]!)));
+    const joiners = await Promise.all(
+      Array.from({ length: 600 }, (_, i) => client(three[i % 3] as TestNode)),
+    );
     const partnerOf = new Map<Client, string>();
     const ids = new Map<string, Client>();
     for (const joiner of joiners) ids.set(joiner.id ?? '', joiner);
@@ -81,10 +87,10 @@ describe('several nodes on one Redis', () => {
     expect(acks.every((ack) => ack.ok)).toBe(true);
     const initiators = await Promise.all(matched);
     expect(initiators.filter(Boolean)).toHaveLength(300);
-    const counts = await three[0]!.mayfly.app.signaling.matching.counts();
+    const counts = await three[0].mayfly.app.signaling.matching.counts();
     expect(counts).toEqual({ connected: 600, waiting: 0, paired: 600 });
     // Symmetric: every stranger's partner has them as partner.
-    const backend = three[0]!.mayfly.app.signaling.matching;
+    const backend = three[0].mayfly.app.signaling.matching;
     for (const joiner of joiners) {
       const partner = await backend.partnerOf(joiner.id ?? '');
       expect(partner).toBeDefined();
@@ -96,12 +102,12 @@ describe('several nodes on one Redis', () => {
 
   it('prefers a shared interest and remembers a skip across nodes', async () => {
     const [one, two, three] = await cluster(3, { SKIP_MEMORY_MINUTES: '10' });
-    const plain = await client(one!);
+    const plain = await client(one);
     await startSearch(plain);
-    const cats = await client(two!);
+    const cats = await client(two);
     const catsMatched = nextEvent(cats, 'matched');
     await startSearch(cats, { interests: ['cats'] });
-    const otherCats = await client(three!);
+    const otherCats = await client(three);
     const otherMatched = nextEvent(otherCats, 'matched');
     await startSearch(otherCats, { interests: ['cats', 'jazz'] });
     expect(await catsMatched).toMatchObject({ sharedInterests: ['cats'] });
@@ -109,12 +115,12 @@ describe('several nodes on one Redis', () => {
 
     // cats skips otherCats. Both look again; they share an interest, but the
     // skip keeps them apart although they are on different nodes.
-    const backend = one!.mayfly.app.signaling.matching;
+    const backend = one.mayfly.app.signaling.matching;
     expect(await cats.emitWithAck('next')).toEqual({ ok: true });
     expect(await otherCats.emitWithAck('next')).toEqual({ ok: true });
     expect(await backend.stateOf(cats.id ?? '')).toBe('waiting');
     expect(await backend.stateOf(otherCats.id ?? '')).toBe('waiting');
-    const moreCats = await client(one!);
+    const moreCats = await client(one);
     const moreMatched = nextEvent(moreCats, 'matched');
     await startSearch(moreCats, { interests: ['cats'] });
     expect(await moreMatched).toMatchObject({ sharedInterests: ['cats'] });
@@ -125,8 +131,8 @@ describe('several nodes on one Redis', () => {
 
   it('never offers a skipped stranger again across nodes while the memory lasts', async () => {
     const [one, two] = await cluster(2);
-    const a = await client(one!);
-    const b = await client(two!);
+    const a = await client(one);
+    const b = await client(two);
     const matchedB = nextEvent(b, 'matched');
     await startSearch(a);
     await startSearch(b);
@@ -134,16 +140,16 @@ describe('several nodes on one Redis', () => {
     expect(await a.emitWithAck('next')).toEqual({ ok: true });
     expect(await b.emitWithAck('next')).toEqual({ ok: true });
     await settle(a, b);
-    const backend = one!.mayfly.app.signaling.matching;
+    const backend = one.mayfly.app.signaling.matching;
     expect(await backend.stateOf(a.id ?? '')).toBe('waiting');
     expect(await backend.stateOf(b.id ?? '')).toBe('waiting');
   });
 
   it('holds the connection cap per address across nodes', async () => {
     const [one, two, three] = await cluster(3, { MAX_CONNECTIONS_PER_ADDRESS: '2' });
-    await client(one!);
-    await client(two!);
-    const refused = connect(three!.url, {
+    await client(one);
+    await client(two);
+    const refused = connect(three.url, {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
@@ -156,7 +162,7 @@ describe('several nodes on one Redis', () => {
 
   it('says in /healthz that it reaches Redis', async () => {
     const [one] = await cluster(1);
-    const health = (await (await fetch(`${one!.url}/healthz`)).json()) as Record<string, unknown>;
+    const health = (await (await fetch(`${one.url}/healthz`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', redis: 'ok' });
   });
 
@@ -183,7 +189,9 @@ describe('several nodes on one Redis', () => {
       a.disconnect();
       b.disconnect();
       await expect
-        .poll(async () => (await keysUnder(redis, prefix)).some((key) => key.startsWith(`${prefix}s:`)))
+        .poll(async () =>
+          (await keysUnder(redis, prefix)).some((key) => key.startsWith(`${prefix}s:`)),
+        )
         .toBe(false);
       const dump: string[] = [];
       for (const key of await keysUnder(redis, prefix)) {

@@ -13,6 +13,7 @@ import {
   type Clock,
   ErrorCode,
   type IceServer,
+  PartnerLeftReason,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
   type Signal,
@@ -42,6 +43,7 @@ interface SocketData {
   connectedAt: number;
   /** The partner the matching backend paired this socket with, as delivered to this node. */
   partner: StrangerId | undefined;
+  pairedAt: number;
   relayOnly: boolean;
   limiter: RateLimiter;
   /** Whether the socket is over its rate limit, so only the first dropped event is logged. */
@@ -210,9 +212,13 @@ export function attachSignaling(
     }, logBackendFailure('nextDeadline'));
   };
 
+  // One line per outage of the backend, not one per failed call.
+  let backendFailing = false;
   const logBackendFailure =
     (operation: string) =>
     (error: unknown): void => {
+      if (backendFailing) return;
+      backendFailing = true;
       console.error(`signaling: matching ${operation} failed: ${(error as Error).name}`);
     };
 
@@ -225,6 +231,7 @@ export function attachSignaling(
       const partner = initiator ? decision.responder : decision.initiator;
       const partnerNickname = decision.nicknames[partner];
       socket.data.partner = partner;
+      socket.data.pairedAt = clock.now();
       socket.emit('matched', {
         initiator,
         sharedInterests: [...decision.sharedInterests],
@@ -237,6 +244,8 @@ export function attachSignaling(
         byInterest: decision.sharedInterests.length > 0,
       });
     } else {
+      // A late decision about an earlier partner must not end this chat.
+      if (socket.data.partner !== decision.leaver) return;
       socket.data.partner = undefined;
       socket.emit('partnerLeft', { reason: decision.reason });
       metadataLog.write({
@@ -252,7 +261,49 @@ export function attachSignaling(
     decision.kind === 'paired' ? [decision.initiator, decision.responder] : [decision.stranger];
 
   /** Delivers decisions to this node's sockets and passes the rest to the other nodes. */
+  /**
+   * Disconnected strangers the backend could not be told of (Redis away),
+   * with the partner they had here: told once it answers again. A removal
+   * that timed out may still have happened, so the partner is told from
+   * here when the backend no longer knows of them.
+   */
+  const pendingRemovals = new Map<
+    StrangerId,
+    { partner: StrangerId | undefined; pairedAt: number }
+  >();
+  const removeStranger = (
+    id: StrangerId,
+    partner: StrangerId | undefined,
+    pairedAt: number,
+  ): void => {
+    matching.remove(id).then(
+      (decisions) => {
+        const wasPending = pendingRemovals.delete(id);
+        const told = decisions.some((decision) => strangersOf(decision).includes(partner ?? ''));
+        if (wasPending && partner !== undefined && !told) {
+          const reason = PartnerLeftReason.Disconnect;
+          const pairedForMs = clock.now() - pairedAt;
+          deliver([
+            ...decisions,
+            { kind: 'partnerLeft', stranger: partner, leaver: id, reason, pairedForMs },
+          ]);
+        } else {
+          deliver(decisions);
+        }
+      },
+      (error: unknown) => {
+        pendingRemovals.set(id, { partner, pairedAt });
+        logBackendFailure('remove')(error);
+      },
+    );
+  };
+
   const deliver = (decisions: readonly Decision[]): void => {
+    if (backendFailing) {
+      backendFailing = false;
+      for (const [id, { partner, pairedAt }] of pendingRemovals)
+        removeStranger(id, partner, pairedAt);
+    }
     const elsewhere: Decision[] = [];
     for (const decision of decisions) {
       let remote = false;
@@ -361,6 +412,7 @@ export function attachSignaling(
       client: pseudonymOf(address),
       connectedAt: clock.now(),
       partner: undefined,
+      pairedAt: 0,
       relayOnly: false,
       limited: false,
       limiter: new RateLimiter(
@@ -409,9 +461,8 @@ export function attachSignaling(
         client: socket.data.client,
         durationMs: clock.now() - socket.data.connectedAt,
       });
-      void registered
-        .then(() => matching.remove(socket.id))
-        .then(deliver, logBackendFailure('remove'));
+      const { partner, pairedAt } = socket.data;
+      void registered.then(() => removeStranger(socket.id, partner, pairedAt));
     });
   });
 

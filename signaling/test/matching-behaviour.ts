@@ -117,7 +117,9 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       const result = await matchmaker.next('a');
       expect(result).toEqual({
         ok: true,
-        decisions: [{ kind: 'partnerLeft', stranger: 'b', reason: 'next', pairedForMs: 0 }],
+        decisions: [
+          { kind: 'partnerLeft', stranger: 'b', leaver: 'a', reason: 'next', pairedForMs: 0 },
+        ],
       });
       expect(await matchmaker.stateOf('a')).toBe('waiting');
       expect(await matchmaker.stateOf('b')).toBe('idle');
@@ -156,7 +158,9 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       await start('b');
       expect(await matchmaker.stop('b')).toEqual({
         ok: true,
-        decisions: [{ kind: 'partnerLeft', stranger: 'a', reason: 'stop', pairedForMs: 0 }],
+        decisions: [
+          { kind: 'partnerLeft', stranger: 'a', leaver: 'b', reason: 'stop', pairedForMs: 0 },
+        ],
       });
       expect(await matchmaker.stateOf('a')).toBe('idle');
       expect(await matchmaker.stateOf('b')).toBe('idle');
@@ -176,7 +180,13 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       await start('b');
       clock.advance(42_000);
       expect(await matchmaker.remove('a')).toEqual([
-        { kind: 'partnerLeft', stranger: 'b', reason: 'disconnect', pairedForMs: 42_000 },
+        {
+          kind: 'partnerLeft',
+          stranger: 'b',
+          leaver: 'a',
+          reason: 'disconnect',
+          pairedForMs: 42_000,
+        },
       ]);
       expect(await matchmaker.stateOf('a')).toBeUndefined();
       expect(await matchmaker.counts()).toEqual({ connected: 1, waiting: 0, paired: 0 });

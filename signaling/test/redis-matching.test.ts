@@ -12,8 +12,9 @@ export const TEST_REDIS_URL = process.env.MAYFLY_TEST_REDIS_URL ?? 'redis://127.
 describeMatchingBackend('Redis', async (options, clock) => {
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
   await redis.connect();
+  const liveness = redis.duplicate();
   const keyPrefix = `mayfly-test:${randomUUID()}:`;
-  const backend = new RedisMatching(redis, { ...options, keyPrefix }, clock);
+  const backend = new RedisMatching(redis, liveness, { ...options, keyPrefix }, clock);
   await backend.join();
   return {
     backend,
@@ -22,6 +23,7 @@ describeMatchingBackend('Redis', async (options, clock) => {
       const keys = await redis.keys(`${keyPrefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
+      liveness.disconnect();
     },
   };
 });

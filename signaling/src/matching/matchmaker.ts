@@ -49,6 +49,8 @@ export type Decision =
       readonly kind: 'partnerLeft';
       /** The stranger to tell. */
       readonly stranger: StrangerId;
+      /** The one who left, so that a late decision cannot end a newer chat. */
+      readonly leaver: StrangerId;
       readonly reason: PartnerLeftReason;
       readonly pairedForMs: number;
     };
@@ -223,7 +225,9 @@ export class Matchmaker {
     if (partner === undefined) return [];
     partner.partner = undefined;
     partner.state = 'idle';
-    return [{ kind: 'partnerLeft', stranger: partner.id, reason, pairedForMs }];
+    return [
+      { kind: 'partnerLeft', stranger: partner.id, leaver: stranger.id, reason, pairedForMs },
+    ];
   }
 
   /** Pairs `stranger` with the longest-waiting acceptable stranger, preferring shared interests. */

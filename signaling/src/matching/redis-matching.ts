@@ -80,9 +80,16 @@ export class RedisMatching implements MatchingBackend {
   private timer: NodeJS.Timeout | undefined;
   private beats = 0;
   private closed = false;
+  private failing = false;
 
+  /**
+   * @param redis commands (no offline queue: calls must fail fast)
+   * @param liveness a connection of its own in subscriber mode: its
+   *   subscription is how the other nodes see at once that this one died
+   */
   constructor(
     private readonly redis: Redis,
+    private readonly liveness: Redis,
     private readonly options: RedisMatchingOptions,
     private readonly clock: Clock,
   ) {
@@ -96,6 +103,7 @@ export class RedisMatching implements MatchingBackend {
 
   /** Starts the heartbeat and the reaper; resolves once this node is known alive. */
   async join(): Promise<void> {
+    await this.liveness.subscribe(`${this.prefix}alive:${this.nodeId}`);
     await this.beat();
     this.timer = setInterval(() => void this.tick(), this.heartbeatMs);
     this.timer.unref();
@@ -162,20 +170,22 @@ export class RedisMatching implements MatchingBackend {
     try {
       await this.beat();
       const reaped = fromScript((await this.call('reap', this.reapGraceMs)).decisions);
-      this.emit(reaped);
+      // Back after an outage: the adapter reschedules matching even with nothing to deliver.
+      if (reaped.length > 0 || this.failing) this.emit(reaped);
+      this.failing = false;
     } catch {
       // Redis away: try again at the next beat. Calls fail fast meanwhile.
+      this.failing = true;
     }
   }
 
   private async beat(): Promise<void> {
     // Every minute or so, also refresh the TTL of this node's strangers.
     const refresh = this.beats++ % Math.max(1, Math.round(60_000 / this.heartbeatMs)) === 0;
-    await this.call('heartbeat', this.nodeTtlMs, refresh ? '1' : '0');
+    await this.call('heartbeat', refresh ? '1' : '0');
   }
 
   private emit(decisions: readonly Decision[]): void {
-    if (decisions.length === 0) return;
     for (const listener of this.listeners) listener(decisions);
   }
 
@@ -207,6 +217,7 @@ export class RedisMatching implements MatchingBackend {
         interestWaitMs,
         skipMemoryMs,
         this.strangerTtlMs,
+        this.nodeTtlMs,
         ...args,
       );
     } catch (error) {

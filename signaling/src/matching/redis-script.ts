@@ -28,9 +28,21 @@ local node = ARGV[4]
 local interestWait = tonumber(ARGV[5])
 local skipMemory = tonumber(ARGV[6])
 local strangerTtl = tonumber(ARGV[7])
+local nodeTtl = tonumber(ARGV[8])
 
 local function skey(id) return P .. 's:' .. id end
-local function alive(n) return redis.call('EXISTS', P .. 'node:' .. n) == 1 end
+
+-- A node is alive while its heartbeat lasts and its liveness subscription is
+-- open: a killed process's connections close at once, so its strangers stop
+-- being offered at once, not when the heartbeat runs out.
+local function alive(n)
+  if redis.call('EXISTS', P .. 'node:' .. n) == 0 then return false end
+  local numsub = redis.call('PUBSUB', 'NUMSUB', P .. 'alive:' .. n)
+  return tonumber(numsub[2]) > 0
+end
+
+-- Whoever calls is alive; after Redis restarted empty this counts before the next heartbeat.
+local function callerAlive() redis.call('SET', P .. 'node:' .. node, '1', 'PX', nodeTtl) end
 
 local function load(id)
   local h = redis.call('HGETALL', skey(id))
@@ -145,7 +157,9 @@ local function leavePartner(s, reason, rememberSkip)
   redis.call('HSET', skey(partnerId), 'state', 'idle')
   redis.call('HDEL', skey(partnerId), 'partner')
   redis.call('DECRBY', P .. 'paired', 1)
-  return { { kind = 'partnerLeft', stranger = partnerId, reason = reason, pairedForMs = pairedForMs } }
+  return {
+    { kind = 'partnerLeft', stranger = partnerId, leaver = s.id, reason = reason, pairedForMs = pairedForMs },
+  }
 end
 
 local function append(list, more)
@@ -167,42 +181,44 @@ local function ok(decisions) return cjson.encode({ ok = true, decisions = decisi
 local function refused(code) return cjson.encode({ ok = false, code = code }) end
 
 if op == 'register' then
-  local id = ARGV[8]
+  callerAlive()
+  local id = ARGV[9]
   redis.call('HSET', skey(id), 'state', 'idle', 'node', node)
   touch(id)
   redis.call('SADD', P .. 'strangers:' .. node, id)
   redis.call('PEXPIRE', P .. 'strangers:' .. node, strangerTtl)
   return ok({})
 elseif op == 'start' then
-  local s = load(ARGV[8])
+  callerAlive()
+  local s = load(ARGV[9])
   if s == nil then return refused('unknown_stranger') end
   if s.state ~= 'idle' then return refused('invalid_state') end
-  s.interests = ARGV[9]
-  redis.call('HSET', skey(s.id), 'interests', ARGV[9])
-  if ARGV[10] ~= '' then
-    s.nickname = ARGV[10]
-    redis.call('HSET', skey(s.id), 'nickname', ARGV[10])
+  s.interests = ARGV[10]
+  redis.call('HSET', skey(s.id), 'interests', ARGV[10])
+  if ARGV[11] ~= '' then
+    s.nickname = ARGV[11]
+    redis.call('HSET', skey(s.id), 'nickname', ARGV[11])
   else
     s.nickname = nil
     redis.call('HDEL', skey(s.id), 'nickname')
   end
   return ok(enqueue(s))
 elseif op == 'next' then
-  local s = load(ARGV[8])
+  local s = load(ARGV[9])
   if s == nil then return refused('unknown_stranger') end
   if s.interests == nil then return refused('invalid_state') end
   if s.state == 'waiting' then return ok({}) end
   local decisions = leavePartner(s, 'next', true)
   return ok(append(decisions, enqueue(s)))
 elseif op == 'stop' then
-  local s = load(ARGV[8])
+  local s = load(ARGV[9])
   if s == nil then return refused('unknown_stranger') end
   redis.call('ZREM', P .. 'waiting', s.id)
   local decisions = leavePartner(s, 'stop', true)
   redis.call('HSET', skey(s.id), 'state', 'idle')
   return ok(decisions)
 elseif op == 'remove' then
-  return ok(remove(ARGV[8]))
+  return ok(remove(ARGV[9]))
 elseif op == 'pairWaiting' then
   local decisions = {}
   for _, id in ipairs(redis.call('ZRANGE', P .. 'waiting', 0, -1)) do
@@ -224,6 +240,8 @@ elseif op == 'nextDeadline' then
   for _, id in ipairs(ids) do
     local s = load(id)
     if s ~= nil then
+      -- A stranger whose node looks dead is either reaped or back soon: look again then.
+      if not alive(s.node) then consider(now + 500) end
       if #interestsOf(s) > 0 then consider(s.since + interestWait) end
       local skips = redis.call('HGETALL', P .. 'skips:' .. id)
       for i = 1, #skips, 2 do
@@ -234,7 +252,7 @@ elseif op == 'nextDeadline' then
   if deadline == nil then return cjson.encode({ deadline = false }) end
   return cjson.encode({ deadline = deadline })
 elseif op == 'get' then
-  local s = load(ARGV[8])
+  local s = load(ARGV[9])
   if s == nil then return cjson.encode({}) end
   return cjson.encode({ state = s.state, partner = s.partner })
 elseif op == 'counts' then
@@ -245,7 +263,6 @@ elseif op == 'counts' then
   local paired = tonumber(redis.call('GET', P .. 'paired') or '0')
   return cjson.encode({ connected = connected, waiting = redis.call('ZCARD', P .. 'waiting'), paired = paired })
 elseif op == 'heartbeat' then
-  local nodeTtl = tonumber(ARGV[8])
   redis.call('SET', P .. 'node:' .. node, '1', 'PX', nodeTtl)
   redis.call('DEL', P .. 'gone:' .. node)
   redis.call('SADD', P .. 'nodes', node)
@@ -259,7 +276,7 @@ elseif op == 'heartbeat' then
 elseif op == 'reap' then
   -- A node whose heartbeat has been missing for the grace period is dead:
   -- its strangers are removed and their partners told.
-  local grace = tonumber(ARGV[8])
+  local grace = tonumber(ARGV[9])
   local t = redis.call('TIME')
   local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local decisions = {}
