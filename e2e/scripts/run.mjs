@@ -64,7 +64,7 @@ const BUILD_INPUTS = [
   'web/src',
   'web/static',
   'web/package.json',
-  'web/dev',
+  'web/svelte.config.js',
   'web/vite.config.ts',
 ];
 
