@@ -25,6 +25,12 @@ export interface PrivacyStatement {
   browserStorage: string;
   dataFlow: { media: string; messages: string; images: string; signaling: string };
   turn: { mode: Config['turn']['mode']; policy: string; credentials: string };
+  matchingState: {
+    where: 'memory' | 'redis';
+    held: string[];
+    inTransit: string | undefined;
+    retention: string;
+  };
   encryption: string;
   moderation: string[];
   limits: string[];
@@ -89,6 +95,7 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
         'The relay forwards only to public addresses: loopback, private, link-local, multicast and other special-purpose ranges are refused.',
       credentials: `Short-lived credentials minted per connection, valid ${Math.round(config.turn.credentialTtlSeconds / 3600)} hours.`,
     },
+    matchingState: matchingState(config),
     encryption:
       'Media and data channels are encrypted end to end by WebRTC (DTLS). Compare the safety code with your partner: if both see the same code, nobody in between (not even this server) altered the connection.',
     moderation: [
@@ -100,5 +107,36 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
       'A stranger can always record or screenshot what you show them.',
       'Anonymity here means the service keeps as little as possible; it is not protection against a determined stranger.',
     ],
+  };
+}
+
+/** What matching holds while a stranger waits or chats, and where: one process, or Redis. */
+function matchingState(config: Config): PrivacyStatement['matchingState'] {
+  const skipMinutes = Math.round(config.matching.skipMemoryMs / 60_000);
+  const held = [
+    'a random connection id (not derived from you), whether you are idle, waiting or chatting, and since when',
+    'your nickname and interests, to match you and show your nickname to your partner',
+    'your partner’s connection id while you chat',
+    `the connection ids of strangers you skipped, for ${skipMinutes} minutes`,
+  ];
+  if (config.redis === undefined) {
+    return {
+      where: 'memory',
+      held: [...held, 'your IP address, to limit connections per address'],
+      inTransit: undefined,
+      retention: 'Held in this server’s memory only, and forgotten when your connection closes.',
+    };
+  }
+  return {
+    where: 'redis',
+    held: [
+      ...held,
+      'which signaling node holds your connection',
+      'a count of connections per address, under an HMAC of the address with a random key that Redis holds and replaces every day (never the address itself)',
+    ],
+    inTransit:
+      'When you and your partner are on different nodes, connection offers, answers and ICE candidates (which contain IP addresses) and your nickname pass between the nodes through Redis publish/subscribe, which delivers and keeps nothing.',
+    retention:
+      'Deleted from Redis when your connection closes; if a node stops without a goodbye, within seconds. Every key expires by itself within 10 minutes of its last use.',
   };
 }

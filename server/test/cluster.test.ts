@@ -160,10 +160,17 @@ describe('several nodes on one Redis', () => {
     expect(clients).toHaveLength(2);
   });
 
-  it('says in /healthz that it reaches Redis', async () => {
+  it('says in /healthz that it reaches Redis, and in /privacy.json what Redis holds', async () => {
     const [one] = await cluster(1);
     const health = (await (await fetch(`${one.url}/healthz`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', redis: 'ok' });
+    const privacy = (await (await fetch(`${one.url}/privacy.json`)).json()) as {
+      matchingState: { where: string; held: string[]; inTransit: string };
+    };
+    expect(privacy.matchingState.where).toBe('redis');
+    expect(privacy.matchingState.held.join(' ')).toContain('nickname and interests');
+    expect(privacy.matchingState.held.join(' ')).not.toContain('your IP address');
+    expect(privacy.matchingState.inTransit).toContain('publish/subscribe');
   });
 
   it('keeps no nickname, interest or address in Redis after the chat, and every key expires', async () => {

@@ -438,8 +438,12 @@ describe('signaling: HTTP endpoints and shutdown', () => {
       logging: { retentionDays: number };
       cookies: unknown[];
       thirdPartyScripts: unknown[];
+      matchingState: { where: string; held: string[]; inTransit?: string };
     };
     expect(statement.logging.retentionDays).toBe(7);
+    expect(statement.matchingState.where).toBe('memory');
+    expect(statement.matchingState.held.join(' ')).toContain('for 10 minutes');
+    expect(statement.matchingState.inTransit).toBeUndefined();
     expect(statement.cookies).toEqual([]);
     expect(statement.thirdPartyScripts).toEqual([]);
   });

@@ -323,6 +323,20 @@ describe('SessionController', () => {
     expect(t.signaling.sent.map((s) => s.event)).toEqual(['start', 'start']);
   });
 
+  it('keeps looking and asks again when the server briefly cannot match', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    t.signaling.acks.push({ ok: false, code: 'matching_unavailable' });
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    expect(phase(t.controller.view)).toBe('waiting');
+    expect(t.controller.view.problem).toBeUndefined();
+    await t.clock.advance(2000);
+    await flush();
+    expect(t.signaling.sent.map((s) => s.event)).toEqual(['start', 'start']);
+    expect(phase(t.controller.view)).toBe('waiting');
+  });
+
   it('returns to idle with the reason when the server refuses the request', async () => {
     const t = setup();
     t.signaling.welcome();

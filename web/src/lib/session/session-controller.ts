@@ -423,6 +423,9 @@ export class SessionController {
         this.#queueWanted = 'start';
         return;
       case 'rate_limited':
+      case 'matching_unavailable':
+        // Too fast, or the server briefly cannot match (its shared state is away):
+        // keep looking and ask again in a moment.
         await this.#sleep(2000);
         if (this.#view.phase === 'waiting') this.#queueWanted ??= kind;
         return;
