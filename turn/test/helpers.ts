@@ -50,10 +50,12 @@ export interface TestTurn {
   nextEvent<T extends TurnLogEvent['type']>(type: T): Promise<Extract<TurnLogEvent, { type: T }>>;
 }
 
+/** `options.log`, when given, is called after each event is recorded. */
 export async function startTestTurn(options: Partial<EmbeddedTurnOptions> = {}): Promise<TestTurn> {
   const clock = new TestClock();
   const events: TurnLogEvent[] = [];
   const listeners = new Set<(event: TurnLogEvent) => void>();
+  const { log: alsoLog, ...overrides } = options;
   const turn = await startEmbeddedTurn({
     port: 0,
     listenAddress: LOOPBACK,
@@ -64,8 +66,9 @@ export async function startTestTurn(options: Partial<EmbeddedTurnOptions> = {}):
     log: (event) => {
       events.push(event);
       for (const listener of listeners) listener(event);
+      alsoLog?.(event);
     },
-    ...options,
+    ...overrides,
   });
   onCleanup(() => turn.close());
   const server = { address: LOOPBACK, port: turn.port };

@@ -4,7 +4,7 @@ import type { Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TurnOptionError, TurnStartError, startEmbeddedTurn } from '../src/index.js';
-import type { EmbeddedTurnOptions } from '../src/index.js';
+import type { EmbeddedTurnOptions, TurnLogEvent } from '../src/index.js';
 import { TurnErrorResponse } from '../src/stun-client.js';
 import { LOOPBACK, REALM, SECRET, onCleanup, startTestTurn } from './helpers.js';
 
@@ -143,6 +143,43 @@ describe('hostile input', () => {
     await expect(alice.allocate()).resolves.toBeDefined();
     expect(events).toContainEqual({ type: 'malformed-datagram' });
     expect(events.some((event) => event.type === 'error')).toBe(false);
+  });
+});
+
+describe('defects of our own', () => {
+  /** A log sink that fails on one event type stands in for a bug in a request handler. */
+  const failingOn = (type: TurnLogEvent['type']) => (event: TurnLogEvent) => {
+    if (event.type === type) throw new TypeError(`a bug of ours at ${type}`);
+  };
+
+  it('reports a request handler that throws as its own error, not as a malformed datagram', async () => {
+    const { client, events, nextEvent } = await startTestTurn({
+      log: failingOn('allocation-refreshed'),
+    });
+    const alice = await client();
+    await alice.allocate();
+
+    const logged = nextEvent('error');
+    // Left unanswered: the handler threw before replying.
+    alice.refresh(600).catch(() => undefined);
+
+    expect(await logged).toEqual({ type: 'error', where: 'datagram-handler', code: 'TypeError' });
+    expect(events).not.toContainEqual({ type: 'malformed-datagram' });
+  });
+
+  it('keeps the quota in step when finishing an allocation throws', async () => {
+    const { client, events, nextEvent } = await startTestTurn({
+      maxAllocationsPerUser: 1,
+      log: failingOn('allocation-created'),
+    });
+    const logged = nextEvent('error');
+
+    await (await client()).allocate();
+
+    expect(await logged).toEqual({ type: 'error', where: 'allocate', code: 'TypeError' });
+    // The allocation was made and answered, so it still holds the user's only slot.
+    await expect((await client()).allocate()).rejects.toMatchObject({ code: 486 });
+    expect(events).not.toContainEqual({ type: 'relay-port-unavailable' });
   });
 });
 
