@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 import { startEmbeddedTurn, type EmbeddedTurn, type TurnLogEvent } from '@mayfly/turn';
 import { createApp, type MayflyApp } from './app.js';
 import type { Config } from './config.js';
-import { createIceServerProvider } from './ice-servers.js';
+import { createIceServerProvider, usesLocalScope } from './ice-servers.js';
 import { systemClock, type Clock } from './matchmaker.js';
 import type { MetadataLog } from './metadata-log.js';
 
@@ -56,7 +56,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
   const clock = options.clock ?? systemClock;
   const httpServer = createServer();
   let turn: EmbeddedTurn | undefined;
-  const iceServersFor = createIceServerProvider(config.turn, () => turn?.port, clock);
+  const iceServersFor = createIceServerProvider(config, () => turn, clock);
   const app = createApp(httpServer, config, {
     clock,
     ...(options.webHandler === undefined ? {} : { webHandler: options.webHandler }),
@@ -72,6 +72,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
         realm: config.turn.realm,
         ...(config.turn.externalIp === undefined ? {} : { externalIp: config.turn.externalIp }),
         allowedPeers: config.turn.allowedPeers,
+        localScope: usesLocalScope(config.turn),
         maxAllocationsPerUser: config.turn.maxAllocationsPerUser,
         defaultLifetimeSeconds: config.turn.allocationLifetimeSeconds,
         log: (event) => recordRelayEvent(app.metadataLog, event),

@@ -12,11 +12,12 @@
  * Defects (numbered as in the table of turn/README.md, which names their
  * regression tests), and where each is fixed:
  *  1. ChannelBind success lacks MESSAGE-INTEGRITY .............. channelBind()
- *  2. ChannelData from clients is never parsed ................. onDatagram(), relayChannelData()
+ *  2. ChannelData from clients is never parsed ................. onDatagram(), relay-data-path.ts
  *  3. Refresh/Allocate lifetime typos and the NaN timer ........ allocate(), refresh(), RelayAllocation
  *  4. Auth off by default; `constructor` authenticates ......... constructor, rest-authentication.ts
  *  5. No peer policy, no quota ................................. createPermission(), channelBind(),
- *                                                                relayToPeer(), AllocationTable
+ *                                                                peer-access.ts, relay-data-path.ts,
+ *                                                                AllocationTable
  *  6. Relay sockets, nonce timers and listeners outlive use .... RelayAllocation, stateless-nonce.ts,
  *                                                                close()
  *  7. UDP only ................................................. allocate() answers 442 to TCP
@@ -46,18 +47,12 @@ import type {
   NodeTurnServer,
   NodeTurnTransport,
 } from './node-turn-internals.js';
-import type { PeerCheck } from './peer-policy.js';
+import type { PeerAccess, PeerReach } from './peer-access.js';
 import { RelayAllocation } from './relay-allocation.js';
+import { RelayDataPath } from './relay-data-path.js';
 import { installRestAuthentication, restCredentials } from './rest-authentication.js';
 import { bindRelaySocket, bindUdp } from './udp-sockets.js';
-import {
-  StunMethod,
-  TRANSPORT_UDP,
-  decodeChannelData,
-  encodeChannelData,
-  encodePeerDataIndication,
-} from './stun.js';
-import type { TransportAddress } from './stun.js';
+import { TRANSPORT_UDP } from './stun.js';
 import { errorCode } from './turn-log.js';
 import type { AllocationCloseReason, TurnLog } from './turn-log.js';
 
@@ -71,10 +66,7 @@ export interface FixedTurnServerConfig {
   readonly announcedRelayAddress: string;
   readonly realm: string;
   readonly secret: string;
-  /** The full policy: operator's allowed peers, this server's relay addresses, the deny list. */
-  readonly isPeerAllowed: PeerCheck;
-  /** Only the operator's `allowedPeers`: whether any port of such an address may be reached. */
-  readonly isExplicitlyAllowed: PeerCheck;
+  readonly peerAccess: PeerAccess;
   readonly maxAllocationsPerUser: number;
   readonly defaultLifetimeSeconds: number;
   readonly maxLifetimeSeconds: number;
@@ -100,6 +92,7 @@ export class FixedTurnServer {
   private readonly server: NodeTurnServer;
   private readonly relayFamily: IpFamily;
   private readonly allocations: AllocationTable;
+  private readonly dataPath: RelayDataPath;
   private listener: Socket | undefined;
   private listenerAddress: NodeTurnAddress | undefined;
   private closing: Promise<void> | undefined;
@@ -124,6 +117,12 @@ export class FixedTurnServer {
     this.server.allocations = Object.create(null) as NodeTurnServer['allocations'];
     this.allocations = new AllocationTable(config.maxAllocationsPerUser, this.server.allocations);
     installRestAuthentication(this.server.authentification, config);
+    this.dataPath = new RelayDataPath({
+      allocations: this.allocations,
+      peerAccess: config.peerAccess,
+      listener: () => this.listener,
+      log: config.log,
+    });
     this.server.allocate.allocate = (message, reply) => this.allocate(message, reply);
     this.server.refresh.refresh = (message, reply) => this.refresh(message, reply);
     this.server.createPermission.createPermission = (message, reply) =>
@@ -196,7 +195,7 @@ export class FixedTurnServer {
       // Defect 2: ChannelData starts with bits 01; node-turn's Message.read
       // rejected it, so client-to-peer media on a bound channel was lost.
       if ((datagram[0] ?? 0) >> 6 === 0b01) {
-        this.relayChannelData(fiveTuple, datagram);
+        if (allocation !== undefined) this.dataPath.relayChannelData(allocation, datagram);
         return;
       }
       const message = this.parseStunMessage(transport, datagram);
@@ -254,8 +253,14 @@ export class FixedTurnServer {
     }
     const username = message.user?.username;
     if (username === undefined) return reply.reject(401, 'Unauthorized');
+    // Quota is per credential id (`<expiry>:<id>`), so fresh credentials for one id share it.
+    const parsed = parseTurnUsername(username, this.config.now());
+    const quotaKey = parsed.ok ? parsed.id : username;
+    const localScope = this.config.peerAccess.grantsLocalScope(
+      parsed.ok ? parsed.id : undefined,
+      canonicalIp(message.transport.src.address) ?? '',
+    );
     // Defect 5: node-turn's checkQuota() was a TODO returning true.
-    const quotaKey = this.quotaKey(username);
     const reservation = this.allocations.reserve(fiveTuple, quotaKey);
     if (reservation === undefined) {
       this.config.log({ type: 'quota-exceeded' });
@@ -281,6 +286,7 @@ export class FixedTurnServer {
             transactionId: message.transactionID,
             username,
             quotaKey,
+            localScope,
             relaySocket,
             relayed: {
               address: this.config.announcedRelayAddress,
@@ -292,7 +298,7 @@ export class FixedTurnServer {
             onExpiry: (expired) => void this.closeAllocation(expired, 'expired'),
           });
           reservation.commit(allocation);
-          this.listenOnRelay(allocation);
+          this.dataPath.listenOnRelay(allocation);
           this.answerAllocate(allocation, message, reply);
           this.config.log({
             type: 'allocation-created',
@@ -342,23 +348,6 @@ export class FixedTurnServer {
     reply.resolve();
   }
 
-  /** Quota is per credential id (`<expiry>:<id>`), so fresh credentials for one id share it. */
-  private quotaKey(username: string): string {
-    const parsed = parseTurnUsername(username, this.config.now());
-    return parsed.ok ? parsed.id : username;
-  }
-
-  private listenOnRelay(allocation: RelayAllocation): void {
-    allocation.relaySocket.on('message', (data, sender) => {
-      const address = canonicalIp(sender.address);
-      if (address !== undefined)
-        this.deliverFromPeer(allocation, { address, port: sender.port }, data);
-    });
-    allocation.relaySocket.on('error', (error) => {
-      this.config.log({ type: 'error', where: 'relay', code: errorCode(error) });
-    });
-  }
-
   /** Defect 6: node-turn's expiry only forgot the allocation; its relay socket stayed open. */
   private closeAllocation(
     allocation: RelayAllocation,
@@ -395,17 +384,21 @@ export class FixedTurnServer {
 
   /**
    * Checks one XOR-PEER-ADDRESS. Defect 5: node-turn's 403 was a TODO and it
-   * relayed to loopback and private networks. Returns the canonical peer IP,
-   * or the error to answer with.
+   * relayed to loopback and private networks. Returns the canonical peer IP
+   * and what its permission rests on, or the error to answer with.
    */
-  private checkPeer(peer: NodeTurnAddress): { ip: string } | { code: number; reason: string } {
+  private checkPeer(
+    allocation: RelayAllocation,
+    peer: NodeTurnAddress,
+  ): { ip: string; reach: PeerReach } | { code: number; reason: string } {
     const ip = canonicalIp(peer.address);
     if (ip === undefined) return { code: 400, reason: 'Bad Request' };
-    if (!this.config.isPeerAllowed(ip)) return { code: 403, reason: 'Forbidden' };
+    const reach = this.config.peerAccess.permissionFor(ip, allocation.localScope);
+    if (reach === undefined) return { code: 403, reason: 'Forbidden' };
     if (ipFamilyOf(ip) !== this.relayFamily) {
       return { code: 443, reason: 'Peer Address Family Mismatch' };
     }
-    return { ip };
+    return { ip, reach };
   }
 
   private createPermission(message: NodeTurnMessage, reply: NodeTurnMessage): void {
@@ -413,18 +406,18 @@ export class FixedTurnServer {
     if (allocation === undefined) return reply.reject(437, 'Allocation Mismatch');
     const peers = message.getAttributes('xor-peer-address');
     if (peers.length === 0) return reply.reject(400, 'Bad Request');
-    const ips: string[] = [];
+    const granted: { ip: string; reach: PeerReach }[] = [];
     // All or nothing (RFC 8656 section 9.2): one refused peer refuses the request.
     for (const peer of peers) {
-      const verdict = this.checkPeer(peer);
+      const verdict = this.checkPeer(allocation, peer);
       if ('code' in verdict) {
         if (verdict.code === 403)
           this.config.log({ type: 'peer-denied', request: 'create-permission' });
         return reply.reject(verdict.code, verdict.reason);
       }
-      ips.push(verdict.ip);
+      granted.push(verdict);
     }
-    for (const ip of ips) allocation.permit(ip);
+    for (const { ip, reach } of granted) allocation.permit(ip, reach);
     reply.addAttribute('message-integrity');
     reply.resolve();
   }
@@ -437,14 +430,17 @@ export class FixedTurnServer {
     if (channel === undefined || peer === undefined || channel < 0x4000 || channel > 0x7ffe) {
       return reply.reject(400, 'Bad Request');
     }
-    const verdict = this.checkPeer(peer);
+    const verdict = this.checkPeer(allocation, peer);
     if ('code' in verdict) {
       if (verdict.code === 403) this.config.log({ type: 'peer-denied', request: 'channel-bind' });
       return reply.reject(verdict.code, verdict.reason);
     }
-    if (allocation.bindChannel(channel, { address: verdict.ip, port: peer.port }) !== 'bound') {
-      return reply.reject(400, 'Bad Request');
-    }
+    const bound = allocation.bindChannel(
+      channel,
+      { address: verdict.ip, port: peer.port },
+      verdict.reach,
+    );
+    if (bound !== 'bound') return reply.reject(400, 'Bad Request');
     // Defect 1: node-turn answered without MESSAGE-INTEGRITY. Chrome ignores
     // such an answer, retransmits for ~40 s, then drops the TURN entry: the
     // call died after about 75 s.
@@ -461,61 +457,6 @@ export class FixedTurnServer {
     if (allocation === undefined || peer === undefined || data === undefined || ip === undefined) {
       return;
     }
-    this.relayToPeer(allocation, { address: ip, port: peer.port }, data);
-  }
-
-  /** Defect 2: ChannelData from a client goes to the peer bound to its channel. */
-  private relayChannelData(fiveTuple: string, datagram: Buffer): void {
-    const allocation = this.allocations.get(fiveTuple);
-    const frame = decodeChannelData(datagram);
-    if (allocation === undefined || frame === undefined) return;
-    const peer = allocation.peerOnChannel(frame.channel);
-    if (peer !== undefined) this.relayToPeer(allocation, peer, frame.data);
-  }
-
-  /**
-   * Client to peer. Defect 5, relay-to-relay: this server's own relay address
-   * is an allowed peer so that two strangers who both hide behind the relay
-   * can talk. Data toward it is handed straight to the allocation on that
-   * port, and dropped when no live allocation has the port: the relay must
-   * not become a way into other UDP services of this host.
-   */
-  private relayToPeer(allocation: RelayAllocation, peer: TransportAddress, data: Buffer): void {
-    if (allocation.isClosed || !allocation.hasPermission(peer.address)) return;
-    if (this.isOwnRelayAddress(peer.address)) {
-      const target = this.allocations.onRelayPort(peer.port);
-      if (target !== undefined) {
-        this.deliverFromPeer(target, allocation.relayed, data);
-        return;
-      }
-      if (!this.config.isExplicitlyAllowed(peer.address)) {
-        this.config.log({ type: 'relay-to-self-dropped' });
-        return;
-      }
-    }
-    allocation.relaySocket.send(data, peer.port, peer.address, (error) => {
-      if (error !== null)
-        this.config.log({ type: 'error', where: 'relay-send', code: errorCode(error) });
-    });
-  }
-
-  private isOwnRelayAddress(ip: string): boolean {
-    return ip === this.config.announcedRelayAddress || ip === this.config.relayBindAddress;
-  }
-
-  /** Peer to client: ChannelData when a channel is bound to the peer, else a Data indication. */
-  private deliverFromPeer(allocation: RelayAllocation, peer: TransportAddress, data: Buffer): void {
-    const listener = this.listener;
-    if (listener === undefined || allocation.isClosed || allocation.isExpired()) return;
-    if (!allocation.hasPermission(peer.address)) return;
-    const channel = allocation.channelForPeer(peer);
-    const datagram =
-      channel !== undefined
-        ? encodeChannelData(channel, data)
-        : encodePeerDataIndication(StunMethod.Data, peer, data);
-    listener.send(datagram, allocation.client.port, allocation.client.address, (error) => {
-      if (error !== null)
-        this.config.log({ type: 'error', where: 'client-send', code: errorCode(error) });
-    });
+    this.dataPath.relayToPeer(allocation, { address: ip, port: peer.port }, data);
   }
 }

@@ -212,6 +212,33 @@ describe('options', () => {
     expect(relayed.address).toBe('203.0.113.7');
   });
 
+  it('relaying on every address, announces the first external address of this machine', async () => {
+    const turn = await startEmbeddedTurn({
+      ...base,
+      relayAddress: '0.0.0.0',
+      hostAddresses: () => [
+        { address: '127.0.0.1', internal: true },
+        { address: 'fe80::1', internal: false },
+        { address: '2001:db8::1', internal: false },
+        { address: '192.0.2.10', internal: false },
+      ],
+    });
+    onCleanup(() => turn.close());
+
+    expect(turn.relayAddress).toBe('192.0.2.10');
+  });
+
+  it('relaying on every address of a machine with nothing but loopback, announces loopback', async () => {
+    const turn = await startEmbeddedTurn({
+      ...base,
+      relayAddress: '0.0.0.0',
+      hostAddresses: () => [{ address: '127.0.0.1', internal: true }],
+    });
+    onCleanup(() => turn.close());
+
+    expect(turn.relayAddress).toBe('127.0.0.1');
+  });
+
   it('binds relay sockets inside relayPortRange and answers 508 when it is exhausted', async () => {
     const first = await freePort();
     const range = { min: first, max: first };
