@@ -180,6 +180,8 @@ const AUTO_COLOURS: readonly CameraColour[] = ['red', 'blue', 'green', 'yellow']
 interface WorkerFixtures {
   /** Extra configuration for the local server, e.g. `{ INTEREST_WAIT_SECONDS: '2' }`. */
   serverEnv: Record<string, string>;
+  /** Run the local server with the product's own TURN defaults (see LocalServerOptions). */
+  productTurnDefaults: boolean;
   target: Target;
   browserPool: BrowserPool;
 }
@@ -190,16 +192,17 @@ interface TestFixtures {
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   serverEnv: [{}, { scope: 'worker', option: true }],
+  productTurnDefaults: [false, { scope: 'worker', option: true }],
 
   // Each worker runs its own server: strangers of tests running side by side
   // never meet, and a test may restart its server without hurting the others.
   target: [
-    async ({ serverEnv }, use) => {
+    async ({ serverEnv, productTurnDefaults }, use) => {
       const baseUrl = process.env.BASE_URL;
       const target =
         baseUrl !== undefined && baseUrl !== ''
           ? remoteTarget(baseUrl)
-          : await localTarget(serverEnv);
+          : await localTarget(serverEnv, { productTurnDefaults });
       await use(target);
       await target.dispose();
     },

@@ -52,6 +52,23 @@ export function relayServerEnv(): Record<string, string> {
       };
 }
 
+export interface LocalServerOptions {
+  /**
+   * Leave out every TURN_* variable of DEFAULT_SERVER_ENV, so the product runs its own TURN
+   * defaults, as after a plain `npm start`: embedded TURN on UDP 3478 of every address, relay
+   * address picked by the server. Only one such server can run at a time. @default false
+   */
+  readonly productTurnDefaults?: boolean;
+}
+
+/** DEFAULT_SERVER_ENV as a spec file asked for it. */
+function testDefaults(options: LocalServerOptions): Record<string, string> {
+  if (options.productTurnDefaults !== true) return { ...DEFAULT_SERVER_ENV };
+  return Object.fromEntries(
+    Object.entries(DEFAULT_SERVER_ENV).filter(([name]) => !name.startsWith('TURN_')),
+  );
+}
+
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -64,8 +81,11 @@ export class LocalServer {
 
   private constructor(private readonly env: Readonly<Record<string, string>>) {}
 
-  static async start(env: Readonly<Record<string, string>> = {}): Promise<LocalServer> {
-    const server = new LocalServer({ ...DEFAULT_SERVER_ENV, ...env });
+  static async start(
+    env: Readonly<Record<string, string>> = {},
+    options: LocalServerOptions = {},
+  ): Promise<LocalServer> {
+    const server = new LocalServer({ ...testDefaults(options), ...env });
     await server.launch();
     return server;
   }

@@ -2,7 +2,7 @@
  * The deployment under test: a local server this worker runs, or, with
  * BASE_URL, an existing deployment that the tests only visit.
  */
-import { LocalServer } from './server';
+import { LocalServer, type LocalServerOptions } from './server';
 
 export interface ServerCounts {
   connected: number;
@@ -39,8 +39,11 @@ export function remoteTarget(baseUrl: string): Target {
   };
 }
 
-export async function localTarget(env: Readonly<Record<string, string>>): Promise<Target> {
-  const server = await LocalServer.start(env);
+export async function localTarget(
+  env: Readonly<Record<string, string>>,
+  options: LocalServerOptions = {},
+): Promise<Target> {
+  const server = await LocalServer.start(env, options);
   return {
     get url() {
       return server.url;

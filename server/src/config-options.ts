@@ -223,7 +223,11 @@ export const OPTIONS = {
     'random per process',
   ),
   TURN_REALM: text('mayfly', 'TURN realm'),
-  TURN_URLS: list('TURN URLs handed to clients; required for `external`', iceUrl, '(derived)'),
+  TURN_URLS: list(
+    "TURN URLs handed to clients; required for `external`; else derived from the page's host (see self-hosting)",
+    iceUrl,
+    '(derived)',
+  ),
   TURN_EXTERNAL_IP: ipAddress('public relay IP address when the host is behind NAT'),
   TURN_ALLOWED_PEERS: list(
     'CIDR ranges or single addresses the relay may reach despite the deny list (private deployments)',

@@ -60,7 +60,7 @@ export interface TurnConfig {
   /** Whether the secret was generated because TURN_SECRET was unset. */
   readonly secretIsEphemeral: boolean;
   readonly realm: string;
-  /** URLs handed to clients; for `embedded` derived from the request's host when empty. */
+  /** URLs handed to clients; for `embedded` derived from the page's host when empty (a browser on this machine gets the relay address, see ice-servers.ts). */
   readonly urls: readonly string[];
   /** Public address announced for relayed candidates when the host is behind NAT. */
   readonly externalIp: string | undefined;

@@ -5,10 +5,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { mintTurnCredential } from '@mayfly/turn';
-import type { TurnConfig } from './config.js';
-import type { Clock } from '@mayfly/protocol';
-import type { IceServer } from '@mayfly/protocol';
+import type { Clock, IceServer } from '@mayfly/protocol';
+import { clientAddressOf } from '@mayfly/signaling';
+import { isLoopbackIp, mintTurnCredential, type EmbeddedTurn } from '@mayfly/turn';
+import type { Config, TurnConfig } from './config.js';
 
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/u;
@@ -39,27 +39,82 @@ function urlHost(address: string): string {
 
 export type IceServerProvider = (request: IncomingMessage) => IceServer[];
 
+type ProviderTurnConfig = Pick<
+  TurnConfig,
+  'mode' | 'urls' | 'secret' | 'credentialTtlSeconds' | 'externalIp'
+>;
+
+/**
+ * Whether the embedded TURN server runs with the local scope (see
+ * turn/src/peer-access.ts): only in the configuration of someone trying
+ * Mayfly out, embedded TURN with neither TURN_URLS nor TURN_EXTERNAL_IP.
+ */
+export function usesLocalScope(turn: ProviderTurnConfig): boolean {
+  return turn.mode === 'embedded' && turn.urls.length === 0 && turn.externalIp === undefined;
+}
+
+function isLoopbackHostname(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/u, '$1');
+  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackIp(name);
+}
+
+/**
+ * Whether the request comes from a browser on this machine that opened the
+ * page by a loopback name: the client address (behind TRUST_PROXY_HOPS
+ * proxies, the one they saw) is loopback, the Host header names loopback,
+ * and, with no proxy declared, no proxy has left a forwarding header.
+ */
+export function isRequestFromThisMachine(
+  request: IncomingMessage,
+  trustProxyHops: number,
+): boolean {
+  const { headers } = request;
+  if (
+    trustProxyHops === 0 &&
+    ['forwarded', 'x-forwarded-for', 'x-real-ip'].some((name) => name in headers)
+  ) {
+    return false;
+  }
+  const hostname = requestHostname(request);
+  return (
+    hostname !== undefined &&
+    isLoopbackHostname(hostname) &&
+    isLoopbackIp(clientAddressOf(request, trustProxyHops))
+  );
+}
+
 export function createIceServerProvider(
-  turn: Pick<TurnConfig, 'mode' | 'urls' | 'secret' | 'credentialTtlSeconds' | 'externalIp'>,
-  /** The embedded TURN server's port, once it is known. */
-  embeddedPort: () => number | undefined,
+  config: { readonly turn: ProviderTurnConfig } & Pick<Config, 'trustProxyHops'>,
+  /** The embedded TURN server, once it listens. */
+  embedded: () => Pick<EmbeddedTurn, 'port' | 'relayAddress'> | undefined,
   clock: Clock,
 ): IceServerProvider {
+  const { turn, trustProxyHops } = config;
   if (turn.mode === 'off') return () => [];
+  const localScope = usesLocalScope(turn);
   return (request) => {
+    const local = localScope && isRequestFromThisMachine(request, trustProxyHops);
     let urls: string[];
     if (turn.urls.length > 0) {
       urls = [...turn.urls];
     } else {
+      const server = embedded();
+      if (server === undefined) return [];
+      // Chromium gathers no relay candidate from a TURN server on loopback:
+      // a browser on this machine gets the address the relay announces.
       const hostname =
-        turn.externalIp === undefined ? requestHostname(request) : urlHost(turn.externalIp);
-      const port = embeddedPort();
-      if (hostname === undefined || port === undefined) return [];
-      urls = embeddedTurnUrls(hostname, port);
+        turn.externalIp !== undefined
+          ? urlHost(turn.externalIp)
+          : local && !isLoopbackIp(server.relayAddress)
+            ? urlHost(server.relayAddress)
+            : requestHostname(request);
+      if (hostname === undefined) return [];
+      urls = embeddedTurnUrls(hostname, server.port);
     }
     const { username, credential } = mintTurnCredential({
       secret: turn.secret,
       ttlSeconds: turn.credentialTtlSeconds,
+      local,
       now: clock.now(),
     });
     return [{ urls, username, credential }];

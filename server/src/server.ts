@@ -9,7 +9,7 @@ import { startEmbeddedTurn, type EmbeddedTurn, type TurnLogEvent } from '@mayfly
 import { createApp, type MayflyApp } from './app.js';
 import { connectCluster, type Cluster } from './cluster.js';
 import type { Config } from './config.js';
-import { createIceServerProvider } from './ice-servers.js';
+import { createIceServerProvider, usesLocalScope } from './ice-servers.js';
 import { systemClock, type Clock } from '@mayfly/protocol';
 import type { MetadataLog } from './metadata-log.js';
 
@@ -59,7 +59,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
   const clock = options.clock ?? systemClock;
   const httpServer = createServer();
   let turn: EmbeddedTurn | undefined;
-  const iceServersFor = createIceServerProvider(config.turn, () => turn?.port, clock);
+  const iceServersFor = createIceServerProvider(config, () => turn, clock);
   const cluster =
     config.redis === undefined
       ? undefined
@@ -84,6 +84,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
         realm: config.turn.realm,
         ...(config.turn.externalIp === undefined ? {} : { externalIp: config.turn.externalIp }),
         allowedPeers: config.turn.allowedPeers,
+        localScope: usesLocalScope(config.turn),
         maxAllocationsPerUser: config.turn.maxAllocationsPerUser,
         defaultLifetimeSeconds: config.turn.allocationLifetimeSeconds,
         log: (event) => recordRelayEvent(app.metadataLog, event),

@@ -2,19 +2,40 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkTurnServer, verifyTurnCredential } from '@mayfly/turn';
+import { checkTurnServer, isLocalCredentialId, verifyTurnCredential } from '@mayfly/turn';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
-import { createIceServerProvider, requestHostname } from '../src/ice-servers.js';
+import {
+  createIceServerProvider,
+  isRequestFromThisMachine,
+  requestHostname,
+} from '../src/ice-servers.js';
+import type { IceServer } from '@mayfly/protocol';
 import { startMayfly, type Mayfly } from '../src/server.js';
 import { ManualClock, nextEvent } from './helpers.js';
 
 const SECRET = 'integration-test-secret-0123456789';
 
-function requestWithHost(host: string | undefined): IncomingMessage {
-  return { headers: host === undefined ? {} : { host } } as IncomingMessage;
+function requestWithHost(
+  host: string | undefined,
+  from = '203.0.113.5',
+  headers: Record<string, string> = {},
+): IncomingMessage {
+  return {
+    headers: { ...headers, ...(host === undefined ? {} : { host }) },
+    socket: { remoteAddress: from },
+  } as unknown as IncomingMessage;
 }
+
+/** What a welcome's first ICE server says: its URLs and whether its credential is local. */
+function offered(servers: readonly IceServer[]) {
+  const [server] = servers;
+  const id = server?.username?.split(':')[1] ?? '';
+  return { urls: server?.urls, local: isLocalCredentialId(id) };
+}
+
+const EMBEDDED = { port: 3478, relayAddress: '192.0.2.7' };
 
 let mayfly: Mayfly | undefined;
 let logDir: string | undefined;
@@ -39,7 +60,7 @@ describe('ICE servers for a connection', () => {
   it('mints a fresh credential per connection that the TURN secret verifies', () => {
     const clock = new ManualClock();
     const config = parseConfig({ TURN_SECRET: SECRET, TURN_CREDENTIAL_TTL_SECONDS: '3600' });
-    const provide = createIceServerProvider(config.turn, () => 3478, clock);
+    const provide = createIceServerProvider(config, () => EMBEDDED, clock);
     const [first] = provide(requestWithHost('chat.example'));
     const [second] = provide(requestWithHost('chat.example'));
     expect(first?.urls).toEqual(['stun:chat.example:3478', 'turn:chat.example:3478?transport=udp']);
@@ -63,7 +84,7 @@ describe('ICE servers for a connection', () => {
       TURN_SECRET: SECRET,
     });
     const [server] = createIceServerProvider(
-      external.turn,
+      external,
       () => undefined,
       clock,
     )(requestWithHost('x'));
@@ -72,26 +93,115 @@ describe('ICE servers for a connection', () => {
       'turns:turn.example:443?transport=tcp',
     ]);
     const off = parseConfig({ TURN_MODE: 'off' });
-    expect(createIceServerProvider(off.turn, () => undefined, clock)(requestWithHost('x'))).toEqual(
-      [],
-    );
+    expect(createIceServerProvider(off, () => undefined, clock)(requestWithHost('x'))).toEqual([]);
+  });
+});
+
+describe('ICE servers for a browser on this machine (default configuration)', () => {
+  const clock = new ManualClock();
+  const provide = (env: Record<string, string> = {}, embedded = EMBEDDED) =>
+    createIceServerProvider(parseConfig({ TURN_SECRET: SECRET, ...env }), () => embedded, clock);
+
+  it('names the relay address instead of a loopback host, with a local credential', () => {
+    for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LOCALHOST', '[::1]:3000']) {
+      const from = host.startsWith('[') ? '::1' : '127.0.0.1';
+      expect(offered(provide()(requestWithHost(host, from))), host).toEqual({
+        urls: ['stun:192.0.2.7:3478', 'turn:192.0.2.7:3478?transport=udp'],
+        local: true,
+      });
+    }
+  });
+
+  it('never gives a remote client the local scope', () => {
+    const remote = offered(provide()(requestWithHost('localhost:3000', '203.0.113.5')));
+    expect(remote).toEqual({
+      urls: ['stun:localhost:3478', 'turn:localhost:3478?transport=udp'],
+      local: false,
+    });
+    // Behind a proxy on this machine that keeps the Host header, as the docs configure it.
+    const proxied = requestWithHost('chat.example', '127.0.0.1', {
+      'x-forwarded-for': '203.0.113.5',
+    });
+    expect(offered(provide({ TRUST_PROXY_HOPS: '1' })(proxied)).local).toBe(false);
+    // A proxy that rewrites Host to loopback: the client it names is still remote.
+    const rewritten = requestWithHost('127.0.0.1:3000', '127.0.0.1', {
+      'x-forwarded-for': '203.0.113.5',
+    });
+    expect(offered(provide({ TRUST_PROXY_HOPS: '1' })(rewritten))).toEqual({
+      urls: ['stun:127.0.0.1:3478', 'turn:127.0.0.1:3478?transport=udp'],
+      local: false,
+    });
+    // An undeclared proxy still gives itself away by its forwarding header.
+    expect(isRequestFromThisMachine(rewritten, 0)).toBe(false);
+    expect(
+      isRequestFromThisMachine(requestWithHost('127.0.0.1', '127.0.0.1', { forwarded: 'x' }), 0),
+    ).toBe(false);
+    // A local client that typed a name other than loopback.
+    expect(offered(provide()(requestWithHost('mybox.lan:3000', '127.0.0.1'))).local).toBe(false);
+  });
+
+  it('changes nothing with TURN_EXTERNAL_IP or TURN_URLS', () => {
+    const local = requestWithHost('127.0.0.1:3000', '127.0.0.1');
+    expect(offered(provide({ TURN_EXTERNAL_IP: '198.51.100.4' })(local))).toEqual({
+      urls: ['stun:198.51.100.4:3478', 'turn:198.51.100.4:3478?transport=udp'],
+      local: false,
+    });
+    expect(offered(provide({ TURN_URLS: 'turn:turn.example:3478' })(local))).toEqual({
+      urls: ['turn:turn.example:3478'],
+      local: false,
+    });
+  });
+
+  it("keeps the page's host when the relay has no address but loopback", () => {
+    const noNetwork = { port: 3478, relayAddress: '127.0.0.1' };
+    const local = requestWithHost('localhost:3000', '127.0.0.1');
+    expect(offered(provide({}, noNetwork)(local))).toEqual({
+      urls: ['stun:localhost:3478', 'turn:localhost:3478?transport=udp'],
+      local: true,
+    });
   });
 });
 
 describe('the product with embedded TURN', () => {
-  it('welcomes a client with credentials that allocate on the embedded TURN server', async () => {
-    logDir = mkdtempSync(path.join(tmpdir(), 'mayfly-turn-'));
+  /** The product on loopback with embedded TURN on 127.0.0.1, listening. */
+  async function startProduct(env: Record<string, string> = {}) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mayfly-turn-'));
+    logDir = dir;
     const config = parseConfig({
       PORT: '0',
       HOST: '127.0.0.1',
-      LOG_DIR: logDir,
+      LOG_DIR: dir,
       TURN_PORT: '0',
       TURN_LISTEN_ADDRESS: '127.0.0.1',
       TURN_SECRET: SECRET,
+      ...env,
     });
-    mayfly = await startMayfly(config);
-    const port = await mayfly.listen();
-    const turnPort = mayfly.turn?.port ?? 0;
+    const product = await startMayfly(config);
+    mayfly = product;
+    return { product, port: await product.listen(), logDir: dir };
+  }
+
+  async function welcomeOf(port: number, headers: Record<string, string> = {}) {
+    const socket = io(`http://127.0.0.1:${port}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      extraHeaders: headers,
+    });
+    const welcome = await nextEvent(socket, 'welcome');
+    socket.disconnect();
+    return offered(welcome.iceServers);
+  }
+
+  it('gives a local credential to a browser on this machine only, behind a proxy too', async () => {
+    const { port } = await startProduct({ TRUST_PROXY_HOPS: '1' });
+
+    expect((await welcomeOf(port)).local).toBe(true);
+    expect((await welcomeOf(port, { 'x-forwarded-for': '203.0.113.9' })).local).toBe(false);
+  });
+
+  it('welcomes a client with credentials that allocate on the embedded TURN server', async () => {
+    const { product, port, logDir: logs } = await startProduct();
+    const turnPort = product.turn?.port ?? 0;
     const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true });
     const welcome = await nextEvent(socket, 'welcome');
     socket.disconnect();
@@ -123,15 +233,11 @@ describe('the product with embedded TURN', () => {
     expect(forged.failure).toMatchObject({ code: 'error-response', status: 401 });
 
     // The relay's metadata lands in the same log, with no client key or address.
-    await mayfly.close();
+    await product.close();
     mayfly = undefined;
-    const records = readdirSync(logDir)
+    const records = readdirSync(logs)
       .filter((name) => name.endsWith('.jsonl'))
-      .flatMap((name) =>
-        readFileSync(path.join(logDir ?? '', name), 'utf8')
-          .trim()
-          .split('\n'),
-      )
+      .flatMap((name) => readFileSync(path.join(logs, name), 'utf8').trim().split('\n'))
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((record) => String(record.event).startsWith('relay_'));
     expect(records.map(({ time: _time, ...rest }) => rest)).toEqual([

@@ -27,8 +27,24 @@ export interface MintTurnCredentialOptions {
    * per id. Letters, digits and `._~-`, up to 64. @default 16 random hex digits
    */
   readonly id?: string;
+  /**
+   * For a browser on the TURN server's own machine (someone trying Mayfly
+   * out): the id gets the prefix `local-`, which an embedded server with
+   * `localScope` honours for allocations made from this machine (see
+   * EmbeddedTurnOptions.localScope). The HMAC covers the whole username, so
+   * only a holder of the secret can mint such a credential. @default false
+   */
+  readonly local?: boolean;
   /** Clock in milliseconds since the epoch. @default Date.now() */
   readonly now?: number;
+}
+
+/** The id prefix of credentials minted with `local: true`. */
+export const LOCAL_ID_PREFIX = 'local-';
+
+/** Whether a credential id (the part after the colon) marks a client on this machine. */
+export function isLocalCredentialId(id: string): boolean {
+  return id.startsWith(LOCAL_ID_PREFIX);
 }
 
 export const MIN_SECRET_LENGTH = 16;
@@ -48,11 +64,16 @@ export function turnPasswordFor(secret: string, username: string): string {
 }
 
 export function mintTurnCredential(options: MintTurnCredentialOptions): TurnCredential {
-  const { secret, ttlSeconds, id = randomBytes(8).toString('hex'), now = Date.now() } = options;
+  const { secret, ttlSeconds, local = false, now = Date.now() } = options;
+  const given = options.id ?? randomBytes(8).toString('hex');
   assertTurnSecret(secret);
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
     throw new TurnOptionError('ttlSeconds', 'must be a positive integer');
   }
+  if (!local && isLocalCredentialId(given)) {
+    throw new TurnOptionError('id', `the ${LOCAL_ID_PREFIX} prefix is for the local option only`);
+  }
+  const id = local ? `${LOCAL_ID_PREFIX}${given}` : given;
   if (!ID_PATTERN.test(id)) {
     throw new TurnOptionError('id', 'must be 1-64 letters, digits or ._~- (no colon)');
   }

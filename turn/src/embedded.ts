@@ -13,6 +13,8 @@ import { canonicalIp, ipFamilyOf } from './ip-address.js';
 import type { IpFamily } from './ip-address.js';
 import { FixedTurnServer } from './node-turn-fixes.js';
 import type { FixedTurnServerConfig } from './node-turn-fixes.js';
+import { PeerAccess } from './peer-access.js';
+import type { HostAddress } from './peer-access.js';
 import { compilePeerPolicy } from './peer-policy.js';
 import type { TurnLog } from './turn-log.js';
 import { integerOption, ipOption } from './options.js';
@@ -37,9 +39,11 @@ export interface EmbeddedTurnOptions {
   readonly externalIp?: string;
   /**
    * Local address relay sockets bind to.
-   * @default listenAddress when it is a concrete address; otherwise relay
-   * sockets bind to all interfaces and the first non-internal IPv4 address of
-   * this host is announced (set externalIp to choose).
+   * @default listenAddress when it is a concrete address or externalIp is
+   * set; otherwise the first non-internal address of this host (of the
+   * listen address's family), which is also announced, or loopback when it
+   * has none (then browsers ignore the relay: Chromium takes no relay
+   * candidate from a TURN server on loopback).
    */
   readonly relayAddress?: string;
   /**
@@ -51,6 +55,21 @@ export interface EmbeddedTurnOptions {
    * ranges narrow. @default []
    */
   readonly allowedPeers?: readonly string[];
+  /**
+   * The local scope, for someone trying Mayfly out on one machine: an
+   * allocation made from an address of this machine with a `local-`
+   * credential (mintTurnCredential's `local`) may also reach this machine's
+   * own non-loopback addresses, on UDP ports 1024 and up, which the deny list
+   * refuses to everyone else. That is where the other browser's host
+   * candidate is when only one of two browsers on the machine hides its IP
+   * address. See peer-access.ts. @default false
+   */
+  readonly localScope?: boolean;
+  /**
+   * This machine's addresses, for the local scope and the announced address.
+   * @default the entries of os.networkInterfaces(), read at each use
+   */
+  readonly hostAddresses?: () => readonly HostAddress[];
   /** Concurrent allocations per credential id; more are answered 486. @default 10 */
   readonly maxAllocationsPerUser?: number;
   /** Allocation lifetime when the client asks for none or less. @default 600 */
@@ -83,17 +102,18 @@ function isUnspecified(ip: string): boolean {
   return ip === '0.0.0.0' || ip === '::';
 }
 
-function firstExternalAddress(family: IpFamily): string | undefined {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find(
-      (entry) =>
-        entry !== undefined &&
-        entry.family === `IPv${family}` &&
-        !entry.internal &&
-        !entry.address.startsWith('fe80:'),
-    )?.address;
-  return address === undefined ? undefined : canonicalIp(address);
+function systemHostAddresses(): HostAddress[] {
+  return Object.values(networkInterfaces()).flatMap((entries) => entries ?? []);
+}
+
+function firstExternalAddress(family: IpFamily, hosts: readonly HostAddress[]): string | undefined {
+  for (const entry of hosts) {
+    const address = canonicalIp(entry.address);
+    if (address !== undefined && !entry.internal && !address.startsWith('fe80:')) {
+      if (ipFamilyOf(address) === family) return address;
+    }
+  }
+  return undefined;
 }
 
 function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
@@ -103,7 +123,7 @@ function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
   }
   const port = integerOption('port', options.port, 3478, 0, 65535);
   const listenAddress = ipOption('listenAddress', options.listenAddress ?? '0.0.0.0');
-  const relayBindAddress =
+  let relayBindAddress =
     options.relayAddress === undefined
       ? listenAddress
       : ipOption('relayAddress', options.relayAddress);
@@ -112,15 +132,19 @@ function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
       ? relayBindAddress
       : ipOption('externalIp', options.externalIp);
   const relayFamily = ipFamilyOf(relayBindAddress);
+  const hostAddresses = options.hostAddresses ?? systemHostAddresses;
   if (isUnspecified(announcedRelayAddress)) {
-    const guess = firstExternalAddress(relayFamily);
-    if (guess === undefined) {
-      throw new TurnOptionError(
-        'externalIp',
-        `required: this host has no external IPv${relayFamily} address to announce`,
-      );
-    }
-    announcedRelayAddress = guess;
+    // No address but loopback (an offline laptop): start anyway; calls that
+    // need no relay still work.
+    announcedRelayAddress =
+      firstExternalAddress(relayFamily, hostAddresses()) ??
+      (relayFamily === 4 ? '127.0.0.1' : '::1');
+    // Relay from that address only. Bound to every address, a relay socket
+    // sends to a peer on this machine (the other browser's host candidate)
+    // from whichever address the kernel picks; the peer then answers to an
+    // address the client never announced, and the client's candidate turns
+    // peer-reflexive instead of relay.
+    relayBindAddress = announcedRelayAddress;
   }
   if (ipFamilyOf(announcedRelayAddress) !== relayFamily) {
     throw new TurnOptionError('externalIp', 'must be of the same address family as relayAddress');
@@ -156,11 +180,16 @@ function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
     announcedRelayAddress,
     realm: options.realm,
     secret: options.secret,
-    // The server's own relay address is an allowed peer (relay-to-relay);
-    // node-turn-fixes.ts limits it to ports of live allocations.
-    isPeerAllowed: compilePeerPolicy({ allowedPeers: [...allowedPeers, ...ownRelayAddresses] }),
-    // True only inside the operator's ranges: everything else is "denied".
-    isExplicitlyAllowed: compilePeerPolicy({ allowedPeers, deniedPeers: ['::/0'] }),
+    peerAccess: new PeerAccess({
+      // The server's own relay address is an allowed peer (relay-to-relay);
+      // relay-data-path.ts limits it to ports of live allocations.
+      isPeerAllowed: compilePeerPolicy({ allowedPeers: [...allowedPeers, ...ownRelayAddresses] }),
+      // True only inside the operator's ranges: everything else is "denied".
+      isExplicitlyAllowed: compilePeerPolicy({ allowedPeers, deniedPeers: ['::/0'] }),
+      ownRelayAddresses,
+      localScope: options.localScope ?? false,
+      hostAddresses,
+    }),
     maxAllocationsPerUser: integerOption(
       'maxAllocationsPerUser',
       options.maxAllocationsPerUser,

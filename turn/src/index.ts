@@ -12,6 +12,8 @@ export {
   verifyTurnCredential,
   parseTurnUsername,
   turnPasswordFor,
+  isLocalCredentialId,
+  LOCAL_ID_PREFIX,
   MIN_SECRET_LENGTH,
 } from './credentials.js';
 export type {
@@ -25,6 +27,7 @@ export { DENIED_PEER_RANGES, compilePeerPolicy, isPeerAllowed } from './peer-pol
 export type { DeniedPeerRange, PeerCheck, PeerPolicy } from './peer-policy.js';
 export { startEmbeddedTurn } from './embedded.js';
 export type { EmbeddedTurn, EmbeddedTurnOptions, PortRange } from './embedded.js';
+export type { HostAddress } from './peer-access.js';
 export { renderCoturnConfig } from './coturn-config.js';
 export type { CoturnConfigOptions, CoturnTlsOptions } from './coturn-config.js';
 export { checkTurnServer } from './check-turn-server.js';
@@ -34,6 +37,6 @@ export type {
   TurnServerCheck,
 } from './check-turn-server.js';
 export { OptionError, TurnOptionError, TurnStartError, TurnStartErrorCode } from './errors.js';
-export { canonicalIp, formatIp, isIpv4Mapped, parseIp } from './ip-address.js';
+export { canonicalIp, formatIp, isIpv4Mapped, isLoopbackIp, parseIp } from './ip-address.js';
 export type { AllocationCloseReason, AuthRejection, TurnLog, TurnLogEvent } from './turn-log.js';
 export type { TransportAddress } from './stun.js';

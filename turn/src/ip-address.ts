@@ -120,6 +120,17 @@ export function formatIp(bytes: Uint8Array): string {
   return isIpv4Mapped(bytes) ? bytes.subarray(12).join('.') : formatIpv6(bytes);
 }
 
+const LOOPBACK_RANGES: readonly IpRange[] = [
+  { network: Uint8Array.from([...IPV4_MAPPED_PREFIX, 127, 0, 0, 0]), prefixLength: 104 },
+  { network: Uint8Array.from([...Array<number>(15).fill(0), 1]), prefixLength: 128 },
+];
+
+/** Whether an IP literal is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x.y.z). */
+export function isLoopbackIp(text: string): boolean {
+  const bytes = parseIp(text);
+  return bytes !== undefined && LOOPBACK_RANGES.some((range) => rangeContains(range, bytes));
+}
+
 /** The canonical text of an address literal, or `undefined` when it is not one. */
 export function canonicalIp(text: string): string | undefined {
   const bytes = parseIp(text);

@@ -9,21 +9,22 @@
  * clock, peer policy and quota, and nothing else that loads node-turn in the
  * process changes behind its back.
  *
- * Defects (numbered as in /work/shared/stack-notes.md and turn/README.md), and
- * where each is fixed:
+ * Defects (numbered as in the table of turn/README.md, which names their
+ * regression tests), and where each is fixed:
  *  1. ChannelBind success lacks MESSAGE-INTEGRITY .............. channelBind()
- *  2. ChannelData from clients is never parsed ................. onDatagram(), relayChannelData()
+ *  2. ChannelData from clients is never parsed ................. onDatagram(), relay-data-path.ts
  *  3. Refresh/Allocate lifetime typos and the NaN timer ........ allocate(), refresh(), RelayAllocation
- *  4. Auth off by default; `constructor` authenticates ......... constructor, restCredentials()
+ *  4. Auth off by default; `constructor` authenticates ......... constructor, rest-authentication.ts
  *  5. No peer policy, no quota ................................. createPermission(), channelBind(),
- *                                                                relayToPeer(), allocate()
- *  6. Relay sockets, nonce timers and listeners outlive use .... RelayAllocation, nonces, close()
+ *                                                                peer-access.ts, relay-data-path.ts,
+ *                                                                AllocationTable
+ *  6. Relay sockets, nonce timers and listeners outlive use .... RelayAllocation, stateless-nonce.ts,
+ *                                                                close()
  *  7. UDP only ................................................. allocate() answers 442 to TCP
  */
-import { createHmac, randomInt, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
-import { parseTurnUsername, turnPasswordFor } from './credentials.js';
+import { AllocationTable } from './allocation-table.js';
+import { parseTurnUsername } from './credentials.js';
 import {
   canonicalIp,
   formatIp,
@@ -42,22 +43,18 @@ import {
 } from './node-turn-internals.js';
 import type {
   NodeTurnAddress,
-  NodeTurnAllocationView,
   NodeTurnMessage,
   NodeTurnServer,
+  NodeTurnTransport,
 } from './node-turn-internals.js';
-import type { PeerCheck } from './peer-policy.js';
+import type { PeerAccess, PeerReach } from './peer-access.js';
 import { RelayAllocation } from './relay-allocation.js';
-import {
-  StunMethod,
-  TRANSPORT_UDP,
-  decodeChannelData,
-  encodeChannelData,
-  encodePeerDataIndication,
-} from './stun.js';
-import type { TransportAddress } from './stun.js';
+import { RelayDataPath } from './relay-data-path.js';
+import { installRestAuthentication, restCredentials } from './rest-authentication.js';
+import { bindRelaySocket, bindUdp } from './udp-sockets.js';
+import { TRANSPORT_UDP } from './stun.js';
 import { errorCode } from './turn-log.js';
-import type { AllocationCloseReason, AuthRejection, TurnLog } from './turn-log.js';
+import type { AllocationCloseReason, TurnLog } from './turn-log.js';
 
 export interface FixedTurnServerConfig {
   /** Canonical IP literal to listen on. */
@@ -69,10 +66,7 @@ export interface FixedTurnServerConfig {
   readonly announcedRelayAddress: string;
   readonly realm: string;
   readonly secret: string;
-  /** The full policy: operator's allowed peers, this server's relay addresses, the deny list. */
-  readonly isPeerAllowed: PeerCheck;
-  /** Only the operator's `allowedPeers`: whether any port of such an address may be reached. */
-  readonly isExplicitlyAllowed: PeerCheck;
+  readonly peerAccess: PeerAccess;
   readonly maxAllocationsPerUser: number;
   readonly defaultLifetimeSeconds: number;
   readonly maxLifetimeSeconds: number;
@@ -94,47 +88,11 @@ function nodeTurnAddress(ip: string, port: number): NodeTurnAddress {
   );
 }
 
-function bindUdp(family: IpFamily, address: string, port: number): Promise<Socket> {
-  const socket = createSocket(family === 4 ? { type: 'udp4' } : { type: 'udp6', ipv6Only: true });
-  return new Promise((resolve, reject) => {
-    socket.once('error', (error) => {
-      socket.close();
-      reject(error);
-    });
-    socket.bind({ address, port, exclusive: true }, () => {
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-  });
-}
-
-/**
- * Defect 4: node-turn looks passwords up as `credentials[username]`. With a
- * plain object, username `constructor` finds Object's constructor and
- * password `String(Object)` authenticates; `__proto__` finds a prototype.
- * This Proxy over a null-prototype object answers only well-formed,
- * unexpired REST API usernames, with the password derived from the secret.
- */
-function restCredentials(secret: string, now: () => number): Record<string, string | undefined> {
-  return new Proxy(Object.create(null) as Record<string, string | undefined>, {
-    get: (_target, username) =>
-      typeof username === 'string' && parseTurnUsername(username, now()).ok
-        ? turnPasswordFor(secret, username)
-        : undefined,
-    // node-turn's addUser() would write here; there are no static users.
-    set: () => false,
-  });
-}
-
 export class FixedTurnServer {
   private readonly server: NodeTurnServer;
   private readonly relayFamily: IpFamily;
-  private readonly allocations = new Map<string, RelayAllocation>();
-  private readonly allocationsByRelayPort = new Map<number, RelayAllocation>();
-  private readonly allocationsPerUser = new Map<string, number>();
-  /** 5-tuples whose Allocate waits for a relay port, and those waits. */
-  private readonly pendingAllocations = new Map<string, Promise<void>>();
-  private readonly nonceKey = randomBytes(32);
+  private readonly allocations: AllocationTable;
+  private readonly dataPath: RelayDataPath;
   private listener: Socket | undefined;
   private listenerAddress: NodeTurnAddress | undefined;
   private closing: Promise<void> | undefined;
@@ -157,7 +115,14 @@ export class FixedTurnServer {
       },
     });
     this.server.allocations = Object.create(null) as NodeTurnServer['allocations'];
-    this.installAuthentication();
+    this.allocations = new AllocationTable(config.maxAllocationsPerUser, this.server.allocations);
+    installRestAuthentication(this.server.authentification, config);
+    this.dataPath = new RelayDataPath({
+      allocations: this.allocations,
+      peerAccess: config.peerAccess,
+      listener: () => this.listener,
+      log: config.log,
+    });
     this.server.allocate.allocate = (message, reply) => this.allocate(message, reply);
     this.server.refresh.refresh = (message, reply) => this.refresh(message, reply);
     this.server.createPermission.createPermission = (message, reply) =>
@@ -200,11 +165,11 @@ export class FixedTurnServer {
     this.closing ??= (async () => {
       const listener = this.listener;
       this.listener = undefined;
-      await Promise.allSettled(this.pendingAllocations.values());
+      await this.allocations.settled();
       await Promise.all(
-        [...this.allocations.values()].map((allocation) =>
-          this.closeAllocation(allocation, 'server-closed'),
-        ),
+        this.allocations
+          .all()
+          .map((allocation) => this.closeAllocation(allocation, 'server-closed')),
       );
       if (listener !== undefined) await new Promise<void>((resolve) => listener.close(resolve));
       this.config.log({ type: 'closed' });
@@ -212,6 +177,12 @@ export class FixedTurnServer {
     return this.closing;
   }
 
+  /**
+   * A datagram that does not parse is the sender's fault and logged as
+   * `malformed-datagram`; anything that throws afterwards, in node-turn's
+   * dispatch or in our handlers, is a defect of this server, logged as an
+   * `error` so that it is not mistaken for noise from the network.
+   */
   private onDatagram(listener: Socket, datagram: Buffer, sender: RemoteInfo): void {
     if (this.closing !== undefined || this.listenerAddress === undefined) return;
     try {
@@ -224,71 +195,30 @@ export class FixedTurnServer {
       // Defect 2: ChannelData starts with bits 01; node-turn's Message.read
       // rejected it, so client-to-peer media on a bound channel was lost.
       if ((datagram[0] ?? 0) >> 6 === 0b01) {
-        this.relayChannelData(fiveTuple, datagram);
+        if (allocation !== undefined) this.dataPath.relayChannelData(allocation, datagram);
         return;
       }
-      const message = new NodeTurnMessageClass(this.server, transport);
-      if (message.read(datagram)) this.server.emit('message', message);
+      const message = this.parseStunMessage(transport, datagram);
+      if (message !== undefined) this.server.emit('message', message);
+    } catch (error) {
+      this.config.log({ type: 'error', where: 'datagram-handler', code: errorCode(error) });
+    }
+  }
+
+  /** The STUN message in a datagram; undefined, and logged, when it is not one. */
+  private parseStunMessage(
+    transport: NodeTurnTransport,
+    datagram: Buffer,
+  ): NodeTurnMessage | undefined {
+    const message = new NodeTurnMessageClass(this.server, transport);
+    try {
+      // node-turn's parser returns false on a bad header and throws on
+      // truncated or unknown attributes.
+      if (message.read(datagram)) return message;
     } catch {
-      // node-turn's parser throws on truncated or unknown attributes: the
-      // sender's fault, reported apart from the server's own errors.
       this.config.log({ type: 'malformed-datagram' });
     }
-  }
-
-  private installAuthentication(): void {
-    const authentication = this.server.authentification;
-    const nonceLifetimeMs = this.config.nonceLifetimeSeconds * 1000;
-    // Defect 6: every nonce used to arm a one-hour timer (and live in a map an
-    // unauthenticated sender could grow). Nonces are now stateless: expiry
-    // time plus an HMAC of it under a per-server key.
-    const sign = (expiry: string): string =>
-      createHmac('sha256', this.nonceKey).update(expiry).digest('hex').slice(0, 32);
-    authentication.generateNonce = () => {
-      const expiry = (this.config.now() + nonceLifetimeMs).toString(16);
-      return `${expiry}.${sign(expiry)}`;
-    };
-    authentication.checkNonce = (nonce) => {
-      const [expiry = '', signature = ''] = nonce.split('.');
-      const expected = Buffer.from(sign(expiry));
-      const given = Buffer.from(signature);
-      return (
-        given.length === expected.length &&
-        timingSafeEqual(given, expected) &&
-        Number.parseInt(expiry, 16) > this.config.now()
-      );
-    };
-    const longTerm = authentication.longTerm.bind(authentication);
-    authentication.longTerm = (message, callback) => {
-      longTerm(message, (error, reply) => {
-        if (error !== null) {
-          const reason = this.authRejection(message, error);
-          if (reason !== undefined) this.config.log({ type: 'auth-rejected', reason });
-        }
-        callback(error, reply);
-      });
-    };
-  }
-
-  /** Why node-turn refused a request; undefined for the normal first 401 challenge. */
-  private authRejection(message: NodeTurnMessage, error: Error): AuthRejection | undefined {
-    switch (error.message) {
-      case 'Stale Nonce':
-        return 'stale-nonce';
-      case 'Bad Request':
-        return 'bad-request';
-      case 'Wrong Credentials':
-        return 'wrong-credentials';
-      default: {
-        if (message.getAttribute('message-integrity') === undefined) return undefined;
-        const username = parseTurnUsername(
-          message.getAttribute('username') ?? '',
-          this.config.now(),
-        );
-        if (username.ok) return 'forged';
-        return username.reason === 'expired' ? 'expired' : 'malformed-username';
-      }
-    }
+    return undefined;
   }
 
   private allocate(message: NodeTurnMessage, reply: NodeTurnMessage): void {
@@ -306,7 +236,7 @@ export class FixedTurnServer {
       return;
     }
     // A retransmission while the relay port is being bound: the first answer will do.
-    if (this.pendingAllocations.has(fiveTuple)) return reply.discard();
+    if (this.allocations.isPending(fiveTuple)) return reply.discard();
     const requestedTransport = message.getAttribute('requested-transport');
     if (requestedTransport === undefined) return reply.reject(400, 'Bad Request');
     // Defect 7: UDP relays only (RFC 8656 code 442); TCP relaying is not implemented.
@@ -323,33 +253,40 @@ export class FixedTurnServer {
     }
     const username = message.user?.username;
     if (username === undefined) return reply.reject(401, 'Unauthorized');
+    // Quota is per credential id (`<expiry>:<id>`), so fresh credentials for one id share it.
+    const parsed = parseTurnUsername(username, this.config.now());
+    const quotaKey = parsed.ok ? parsed.id : username;
+    const localScope = this.config.peerAccess.grantsLocalScope(
+      parsed.ok ? parsed.id : undefined,
+      canonicalIp(message.transport.src.address) ?? '',
+    );
     // Defect 5: node-turn's checkQuota() was a TODO returning true.
-    const quotaKey = this.quotaKey(username);
-    if ((this.allocationsPerUser.get(quotaKey) ?? 0) >= this.config.maxAllocationsPerUser) {
+    const reservation = this.allocations.reserve(fiveTuple, quotaKey);
+    if (reservation === undefined) {
       this.config.log({ type: 'quota-exceeded' });
       return reply.reject(486, 'Allocation Quota Reached');
     }
-    // Defect 3: node-turn read the requested lifetime as `liftetime`, so it
-    // never saw one. RFC 8656 section 7.2: min(requested, max), at least the default.
-    const requested = message.getAttribute('lifetime') ?? this.config.defaultLifetimeSeconds;
-    const lifetimeSeconds = Math.max(
-      this.config.defaultLifetimeSeconds,
-      Math.min(requested, this.config.maxLifetimeSeconds),
-    );
-    this.countAllocation(quotaKey, +1);
-    const pending = this.bindRelaySocket()
-      .then((relaySocket) => {
+    // Defect 3: node-turn read the requested lifetime as `liftetime`, so it never saw one.
+    const lifetimeSeconds = this.grantedLifetime(message.getAttribute('lifetime'));
+    bindRelaySocket({
+      family: this.relayFamily,
+      address: this.config.relayBindAddress,
+      portRange: this.config.relayPortRange,
+      isTaken: (port) => this.allocations.onRelayPort(port) !== undefined,
+    }).then(
+      (relaySocket) => {
         if (this.closing !== undefined) {
           relaySocket.close();
-          this.countAllocation(quotaKey, -1);
+          reservation.cancel();
           return;
         }
-        const allocation = this.register(
-          new RelayAllocation({
+        try {
+          const allocation = new RelayAllocation({
             fiveTuple,
             transactionId: message.transactionID,
             username,
             quotaKey,
+            localScope,
             relaySocket,
             relayed: {
               address: this.config.announcedRelayAddress,
@@ -359,24 +296,41 @@ export class FixedTurnServer {
             lifetimeSeconds,
             now: this.config.now,
             onExpiry: (expired) => void this.closeAllocation(expired, 'expired'),
-          }),
-        );
-        this.answerAllocate(allocation, message, reply);
-        this.config.log({
-          type: 'allocation-created',
-          relayPort: allocation.relayed.port,
-          lifetimeSeconds,
-          allocations: this.allocations.size,
-        });
-      })
-      .catch((error: unknown) => {
-        this.countAllocation(quotaKey, -1);
+          });
+          reservation.commit(allocation);
+          this.dataPath.listenOnRelay(allocation);
+          this.answerAllocate(allocation, message, reply);
+          this.config.log({
+            type: 'allocation-created',
+            relayPort: allocation.relayed.port,
+            lifetimeSeconds,
+            allocations: this.allocations.size,
+          });
+        } catch (error) {
+          // Our fault, not the client's: report it as such and leak nothing.
+          if (reservation.cancel()) relaySocket.close();
+          this.config.log({ type: 'error', where: 'allocate', code: errorCode(error) });
+        }
+      },
+      (error: unknown) => {
+        reservation.cancel();
         this.config.log({ type: 'relay-port-unavailable' });
         this.config.log({ type: 'error', where: 'relay-bind', code: errorCode(error) });
         if (this.closing === undefined) reply.reject(508, 'Insufficient Capacity');
-      })
-      .finally(() => this.pendingAllocations.delete(fiveTuple));
-    this.pendingAllocations.set(fiveTuple, pending);
+      },
+    );
+  }
+
+  /**
+   * RFC 8656 sections 7.2 and 7.3: the requested lifetime capped at the
+   * maximum, but never below the default (also when none is requested).
+   */
+  private grantedLifetime(requested: number | undefined): number {
+    const { defaultLifetimeSeconds, maxLifetimeSeconds } = this.config;
+    return Math.max(
+      defaultLifetimeSeconds,
+      Math.min(requested ?? defaultLifetimeSeconds, maxLifetimeSeconds),
+    );
   }
 
   private answerAllocate(
@@ -394,61 +348,12 @@ export class FixedTurnServer {
     reply.resolve();
   }
 
-  /** Quota is per credential id (`<expiry>:<id>`), so fresh credentials for one id share it. */
-  private quotaKey(username: string): string {
-    const parsed = parseTurnUsername(username, this.config.now());
-    return parsed.ok ? parsed.id : username;
-  }
-
-  private countAllocation(quotaKey: string, delta: 1 | -1): void {
-    const count = (this.allocationsPerUser.get(quotaKey) ?? 0) + delta;
-    if (count > 0) this.allocationsPerUser.set(quotaKey, count);
-    else this.allocationsPerUser.delete(quotaKey);
-  }
-
-  /** A relay socket on a random free port of the range, or any port when no range is set. */
-  private async bindRelaySocket(): Promise<Socket> {
-    const { relayBindAddress, relayPortRange } = this.config;
-    if (relayPortRange === undefined) return bindUdp(this.relayFamily, relayBindAddress, 0);
-    const size = relayPortRange.max - relayPortRange.min + 1;
-    const start = randomInt(size);
-    for (let offset = 0; offset < size; offset += 1) {
-      const port = relayPortRange.min + ((start + offset) % size);
-      if (this.allocationsByRelayPort.has(port)) continue;
-      try {
-        return await bindUdp(this.relayFamily, relayBindAddress, port);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-      }
-    }
-    throw new Error('relay port range exhausted');
-  }
-
-  private register(allocation: RelayAllocation): RelayAllocation {
-    this.allocations.set(allocation.fiveTuple, allocation);
-    this.allocationsByRelayPort.set(allocation.relayed.port, allocation);
-    this.server.allocations[allocation.fiveTuple] = allocation satisfies NodeTurnAllocationView;
-    allocation.relaySocket.on('message', (data, sender) => {
-      const address = canonicalIp(sender.address);
-      if (address !== undefined)
-        this.deliverFromPeer(allocation, { address, port: sender.port }, data);
-    });
-    allocation.relaySocket.on('error', (error) => {
-      this.config.log({ type: 'error', where: 'relay', code: errorCode(error) });
-    });
-    return allocation;
-  }
-
   /** Defect 6: node-turn's expiry only forgot the allocation; its relay socket stayed open. */
   private closeAllocation(
     allocation: RelayAllocation,
     reason: AllocationCloseReason,
   ): Promise<void> {
-    if (allocation.isClosed) return allocation.close();
-    this.allocations.delete(allocation.fiveTuple);
-    this.allocationsByRelayPort.delete(allocation.relayed.port);
-    Reflect.deleteProperty(this.server.allocations, allocation.fiveTuple);
-    this.countAllocation(allocation.quotaKey, -1);
+    if (!this.allocations.remove(allocation)) return allocation.close();
     this.config.log({ type: 'allocation-closed', reason, allocations: this.allocations.size });
     return allocation.close();
   }
@@ -462,17 +367,13 @@ export class FixedTurnServer {
     if (allocation === undefined) return reply.reject(437, 'Allocation Mismatch');
     // Defect 3: node-turn read `defaultLifetime` and `maxAllocateTimeout`,
     // which do not exist, so every Refresh armed a NaN timer and the
-    // allocation died. RFC 8656 section 7.3: 0 deletes; otherwise the
-    // requested lifetime capped at the maximum, but never below the default.
+    // allocation died. RFC 8656 section 7.3: 0 deletes the allocation.
     const requested = message.getAttribute('lifetime');
     if (requested === 0) {
       void this.closeAllocation(allocation, 'released');
       reply.addAttribute('lifetime', 0);
     } else {
-      const lifetimeSeconds = Math.max(
-        this.config.defaultLifetimeSeconds,
-        Math.min(requested ?? 0, this.config.maxLifetimeSeconds),
-      );
+      const lifetimeSeconds = this.grantedLifetime(requested);
       allocation.refresh(lifetimeSeconds);
       reply.addAttribute('lifetime', lifetimeSeconds);
       this.config.log({ type: 'allocation-refreshed', lifetimeSeconds });
@@ -483,17 +384,21 @@ export class FixedTurnServer {
 
   /**
    * Checks one XOR-PEER-ADDRESS. Defect 5: node-turn's 403 was a TODO and it
-   * relayed to loopback and private networks. Returns the canonical peer IP,
-   * or the error to answer with.
+   * relayed to loopback and private networks. Returns the canonical peer IP
+   * and what its permission rests on, or the error to answer with.
    */
-  private checkPeer(peer: NodeTurnAddress): { ip: string } | { code: number; reason: string } {
+  private checkPeer(
+    allocation: RelayAllocation,
+    peer: NodeTurnAddress,
+  ): { ip: string; reach: PeerReach } | { code: number; reason: string } {
     const ip = canonicalIp(peer.address);
     if (ip === undefined) return { code: 400, reason: 'Bad Request' };
-    if (!this.config.isPeerAllowed(ip)) return { code: 403, reason: 'Forbidden' };
+    const reach = this.config.peerAccess.permissionFor(ip, allocation.localScope);
+    if (reach === undefined) return { code: 403, reason: 'Forbidden' };
     if (ipFamilyOf(ip) !== this.relayFamily) {
       return { code: 443, reason: 'Peer Address Family Mismatch' };
     }
-    return { ip };
+    return { ip, reach };
   }
 
   private createPermission(message: NodeTurnMessage, reply: NodeTurnMessage): void {
@@ -501,18 +406,18 @@ export class FixedTurnServer {
     if (allocation === undefined) return reply.reject(437, 'Allocation Mismatch');
     const peers = message.getAttributes('xor-peer-address');
     if (peers.length === 0) return reply.reject(400, 'Bad Request');
-    const ips: string[] = [];
+    const granted: { ip: string; reach: PeerReach }[] = [];
     // All or nothing (RFC 8656 section 9.2): one refused peer refuses the request.
     for (const peer of peers) {
-      const verdict = this.checkPeer(peer);
+      const verdict = this.checkPeer(allocation, peer);
       if ('code' in verdict) {
         if (verdict.code === 403)
           this.config.log({ type: 'peer-denied', request: 'create-permission' });
         return reply.reject(verdict.code, verdict.reason);
       }
-      ips.push(verdict.ip);
+      granted.push(verdict);
     }
-    for (const ip of ips) allocation.permit(ip);
+    for (const { ip, reach } of granted) allocation.permit(ip, reach);
     reply.addAttribute('message-integrity');
     reply.resolve();
   }
@@ -525,14 +430,17 @@ export class FixedTurnServer {
     if (channel === undefined || peer === undefined || channel < 0x4000 || channel > 0x7ffe) {
       return reply.reject(400, 'Bad Request');
     }
-    const verdict = this.checkPeer(peer);
+    const verdict = this.checkPeer(allocation, peer);
     if ('code' in verdict) {
       if (verdict.code === 403) this.config.log({ type: 'peer-denied', request: 'channel-bind' });
       return reply.reject(verdict.code, verdict.reason);
     }
-    if (allocation.bindChannel(channel, { address: verdict.ip, port: peer.port }) !== 'bound') {
-      return reply.reject(400, 'Bad Request');
-    }
+    const bound = allocation.bindChannel(
+      channel,
+      { address: verdict.ip, port: peer.port },
+      verdict.reach,
+    );
+    if (bound !== 'bound') return reply.reject(400, 'Bad Request');
     // Defect 1: node-turn answered without MESSAGE-INTEGRITY. Chrome ignores
     // such an answer, retransmits for ~40 s, then drops the TURN entry: the
     // call died after about 75 s.
@@ -549,61 +457,6 @@ export class FixedTurnServer {
     if (allocation === undefined || peer === undefined || data === undefined || ip === undefined) {
       return;
     }
-    this.relayToPeer(allocation, { address: ip, port: peer.port }, data);
-  }
-
-  /** Defect 2: ChannelData from a client goes to the peer bound to its channel. */
-  private relayChannelData(fiveTuple: string, datagram: Buffer): void {
-    const allocation = this.allocations.get(fiveTuple);
-    const frame = decodeChannelData(datagram);
-    if (allocation === undefined || frame === undefined) return;
-    const peer = allocation.peerOnChannel(frame.channel);
-    if (peer !== undefined) this.relayToPeer(allocation, peer, frame.data);
-  }
-
-  /**
-   * Client to peer. Defect 5, relay-to-relay: this server's own relay address
-   * is an allowed peer so that two strangers who both hide behind the relay
-   * can talk. Data toward it is handed straight to the allocation on that
-   * port, and dropped when no live allocation has the port: the relay must
-   * not become a way into other UDP services of this host.
-   */
-  private relayToPeer(allocation: RelayAllocation, peer: TransportAddress, data: Buffer): void {
-    if (allocation.isClosed || !allocation.hasPermission(peer.address)) return;
-    if (this.isOwnRelayAddress(peer.address)) {
-      const target = this.allocationsByRelayPort.get(peer.port);
-      if (target !== undefined) {
-        this.deliverFromPeer(target, allocation.relayed, data);
-        return;
-      }
-      if (!this.config.isExplicitlyAllowed(peer.address)) {
-        this.config.log({ type: 'relay-to-self-dropped' });
-        return;
-      }
-    }
-    allocation.relaySocket.send(data, peer.port, peer.address, (error) => {
-      if (error !== null)
-        this.config.log({ type: 'error', where: 'relay-send', code: errorCode(error) });
-    });
-  }
-
-  private isOwnRelayAddress(ip: string): boolean {
-    return ip === this.config.announcedRelayAddress || ip === this.config.relayBindAddress;
-  }
-
-  /** Peer to client: ChannelData when a channel is bound to the peer, else a Data indication. */
-  private deliverFromPeer(allocation: RelayAllocation, peer: TransportAddress, data: Buffer): void {
-    const listener = this.listener;
-    if (listener === undefined || allocation.isClosed || allocation.isExpired()) return;
-    if (!allocation.hasPermission(peer.address)) return;
-    const channel = allocation.channelForPeer(peer);
-    const datagram =
-      channel !== undefined
-        ? encodeChannelData(channel, data)
-        : encodePeerDataIndication(StunMethod.Data, peer, data);
-    listener.send(datagram, allocation.client.port, allocation.client.address, (error) => {
-      if (error !== null)
-        this.config.log({ type: 'error', where: 'client-send', code: errorCode(error) });
-    });
+    this.dataPath.relayToPeer(allocation, { address: ip, port: peer.port }, data);
   }
 }

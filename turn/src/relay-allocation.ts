@@ -4,6 +4,7 @@
  * node-turn-fixes.ts for why); it does no protocol work itself.
  */
 import type { Socket } from 'node:dgram';
+import type { PeerReach } from './peer-access.js';
 import type { TransportAddress } from './stun.js';
 
 /** RFC 8656: permissions last 5 minutes, channel bindings 10. */
@@ -18,6 +19,8 @@ export interface RelayAllocationInit {
   readonly username: string;
   /** Key of the per-user allocation quota. */
   readonly quotaKey: string;
+  /** Whether the allocation may reach this machine's own addresses (see peer-access.ts). */
+  readonly localScope: boolean;
   readonly relaySocket: Socket;
   /** The relayed transport address as announced to the client. */
   readonly relayed: TransportAddress;
@@ -27,6 +30,11 @@ export interface RelayAllocationInit {
   readonly now: () => number;
   /** Called once when the lifetime runs out without a refresh. */
   readonly onExpiry: (allocation: RelayAllocation) => void;
+}
+
+interface Permission {
+  readonly reach: PeerReach;
+  readonly expiresAt: number;
 }
 
 interface ChannelBinding {
@@ -43,12 +51,13 @@ export class RelayAllocation {
   readonly user: { readonly username: string };
   readonly fiveTuple: string;
   readonly quotaKey: string;
+  readonly localScope: boolean;
   readonly relaySocket: Socket;
   readonly relayed: TransportAddress;
   readonly client: TransportAddress;
   private readonly now: () => number;
   private readonly onExpiry: (allocation: RelayAllocation) => void;
-  private readonly permissions = new Map<string, number>();
+  private readonly permissions = new Map<string, Permission>();
   private readonly channels = new Map<number, ChannelBinding>();
   private expiresAt = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -60,6 +69,7 @@ export class RelayAllocation {
     this.user = { username: init.username };
     this.fiveTuple = init.fiveTuple;
     this.quotaKey = init.quotaKey;
+    this.localScope = init.localScope;
     this.relaySocket = init.relaySocket;
     this.relayed = init.relayed;
     this.client = init.client;
@@ -85,24 +95,31 @@ export class RelayAllocation {
     this.expiryTimer = setTimeout(() => this.onExpiry(this), lifetimeSeconds * 1000).unref();
   }
 
-  /** Installs or refreshes a permission for a canonical peer IP. */
-  permit(peerIp: string): void {
-    this.permissions.set(peerIp, this.now() + PERMISSION_LIFETIME_MS);
+  /** Installs or refreshes a permission for a canonical peer IP, granted by `reach`. */
+  permit(peerIp: string, reach: PeerReach): void {
+    this.permissions.set(peerIp, { reach, expiresAt: this.now() + PERMISSION_LIFETIME_MS });
+  }
+
+  /** What the live permission for a canonical peer IP rests on; undefined when there is none. */
+  permissionOf(peerIp: string): PeerReach | undefined {
+    const permission = this.permissions.get(peerIp);
+    return permission !== undefined && this.now() < permission.expiresAt
+      ? permission.reach
+      : undefined;
   }
 
   hasPermission(peerIp: string): boolean {
-    const expiresAt = this.permissions.get(peerIp);
-    return expiresAt !== undefined && this.now() < expiresAt;
+    return this.permissionOf(peerIp) !== undefined;
   }
 
   /** Binds or refreshes a channel to a peer (canonical IP) under RFC 8656 section 12.2 rules. */
-  bindChannel(channel: number, peer: TransportAddress): ChannelBindResult {
+  bindChannel(channel: number, peer: TransportAddress, reach: PeerReach): ChannelBindResult {
     const existing = this.liveBinding(channel);
     if (existing !== undefined && !sameEndpoint(existing.peer, peer)) return 'channel-taken';
     const current = this.channelForPeer(peer);
     if (current !== undefined && current !== channel) return 'peer-on-other-channel';
     this.channels.set(channel, { peer, expiresAt: this.now() + CHANNEL_BINDING_LIFETIME_MS });
-    this.permit(peer.address);
+    this.permit(peer.address, reach);
     return 'bound';
   }
 

@@ -29,6 +29,8 @@ export type TurnLogEvent =
   | { readonly type: 'quota-exceeded' }
   /** Data toward this server's relay address on a port that is no live allocation. */
   | { readonly type: 'relay-to-self-dropped' }
+  /** Data of a local-scope allocation toward a port below 1024 of this machine. */
+  | { readonly type: 'local-scope-port-dropped' }
   | { readonly type: 'relay-port-unavailable' }
   /** A datagram node-turn could not parse; the sender's fault, not the server's. */
   | { readonly type: 'malformed-datagram' }

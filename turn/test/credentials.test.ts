@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TurnOptionError, mintTurnCredential, verifyTurnCredential } from '../src/index.js';
+import {
+  TurnOptionError,
+  isLocalCredentialId,
+  mintTurnCredential,
+  verifyTurnCredential,
+} from '../src/index.js';
 import { SECRET } from './helpers.js';
 
 const NOW = 1_699_996_400_000; // 1700000000 - 3600 s
@@ -21,6 +26,30 @@ describe('mintTurnCredential', () => {
     const second = mintTurnCredential({ secret: SECRET, ttlSeconds: 60, now: NOW });
     expect(first.username).toMatch(/^1699996460:[0-9a-f]{16}$/u);
     expect(first.username).not.toBe(second.username);
+  });
+
+  it('marks a credential for a client on this machine with the local- prefix, covered by the HMAC', () => {
+    const local = mintTurnCredential({ secret: SECRET, ttlSeconds: 60, local: true, now: NOW });
+    const named = mintTurnCredential({ secret: SECRET, ttlSeconds: 60, id: 'x', local: true });
+    const check = verifyTurnCredential({ secret: SECRET, ...local, now: NOW });
+
+    expect(local.username).toMatch(/^1699996460:local-[0-9a-f]{16}$/u);
+    expect(named.username).toMatch(/:local-x$/u);
+    expect(check.ok && isLocalCredentialId(check.id)).toBe(true);
+    expect(
+      verifyTurnCredential({
+        secret: SECRET,
+        username: local.username.replace(':local-', ':'),
+        credential: local.credential,
+        now: NOW,
+      }),
+    ).toEqual({ ok: false, reason: 'forged' });
+  });
+
+  it('refuses the local- prefix in an id given without the local option', () => {
+    expect(() => mintTurnCredential({ secret: SECRET, ttlSeconds: 60, id: 'local-x' })).toThrow(
+      /local- prefix/u,
+    );
   });
 
   it('refuses a short secret, a non-positive ttl and an id with a colon', () => {

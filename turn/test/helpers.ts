@@ -13,7 +13,7 @@ import type {
   TurnCredential,
   TurnLogEvent,
 } from '../src/index.js';
-import { TurnClient } from '../src/stun-client.js';
+import { TurnClient, TurnErrorResponse } from '../src/stun-client.js';
 import type { TransportAddress } from '../src/stun.js';
 
 export const SECRET = 'test-secret-of-at-least-16-characters';
@@ -45,15 +45,21 @@ export interface TestTurn {
   readonly clock: TestClock;
   readonly events: TurnLogEvent[];
   credential(id?: string): TurnCredential;
-  client(credential?: Partial<TurnCredential> | null): Promise<TurnClient>;
+  /** A TURN client on `localAddress` (default 127.0.0.1) with a fresh credential, or `given`. */
+  client(
+    credential?: Partial<TurnCredential> | null,
+    options?: { localAddress?: string },
+  ): Promise<TurnClient>;
   /** Resolves when the server logs an event of this type. */
   nextEvent<T extends TurnLogEvent['type']>(type: T): Promise<Extract<TurnLogEvent, { type: T }>>;
 }
 
+/** `options.log`, when given, is called after each event is recorded. */
 export async function startTestTurn(options: Partial<EmbeddedTurnOptions> = {}): Promise<TestTurn> {
   const clock = new TestClock();
   const events: TurnLogEvent[] = [];
   const listeners = new Set<(event: TurnLogEvent) => void>();
+  const { log: alsoLog, ...overrides } = options;
   const turn = await startEmbeddedTurn({
     port: 0,
     listenAddress: LOOPBACK,
@@ -64,8 +70,9 @@ export async function startTestTurn(options: Partial<EmbeddedTurnOptions> = {}):
     log: (event) => {
       events.push(event);
       for (const listener of listeners) listener(event);
+      alsoLog?.(event);
     },
-    ...options,
+    ...overrides,
   });
   onCleanup(() => turn.close());
   const server = { address: LOOPBACK, port: turn.port };
@@ -77,11 +84,11 @@ export async function startTestTurn(options: Partial<EmbeddedTurnOptions> = {}):
     clock,
     events,
     credential,
-    async client(given) {
+    async client(given, { localAddress = LOOPBACK } = {}) {
       const resolved = given === null ? {} : { ...credential(), ...given };
       const client = await TurnClient.open({
         server,
-        localAddress: LOOPBACK,
+        localAddress,
         rtoMs: 200,
         timeoutMs: 2000,
         ...resolved,
@@ -102,20 +109,31 @@ export async function startTestTurn(options: Partial<EmbeddedTurnOptions> = {}):
   };
 }
 
+/** 'ok', or the error code a TURN request was answered with. */
+export async function errorCodeOf(request: Promise<unknown>): Promise<number | 'ok'> {
+  try {
+    await request;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof TurnErrorResponse) return error.code;
+    throw error;
+  }
+}
+
 export interface EchoPeer {
   readonly address: TransportAddress;
   readonly received: { data: Buffer; from: RemoteInfo }[];
 }
 
-/** A UDP peer on loopback that sends every datagram back to its sender. */
-export async function startEchoPeer(): Promise<EchoPeer> {
+/** A UDP peer on loopback (127.0.0.1 unless told) that sends every datagram back to its sender. */
+export async function startEchoPeer(address = LOOPBACK): Promise<EchoPeer> {
   const socket = createSocket('udp4');
   const received: EchoPeer['received'] = [];
   socket.on('message', (data, from) => {
     received.push({ data, from });
     socket.send(data, from.port, from.address);
   });
-  await new Promise<void>((resolve) => socket.bind(0, LOOPBACK, resolve));
+  await new Promise<void>((resolve) => socket.bind(0, address, resolve));
   onCleanup(() => new Promise<void>((resolve) => socket.close(() => resolve())));
-  return { address: { address: LOOPBACK, port: socket.address().port }, received };
+  return { address: { address, port: socket.address().port }, received };
 }

@@ -4,7 +4,7 @@ import type { Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TurnOptionError, TurnStartError, startEmbeddedTurn } from '../src/index.js';
-import type { EmbeddedTurnOptions } from '../src/index.js';
+import type { EmbeddedTurnOptions, TurnLogEvent } from '../src/index.js';
 import { TurnErrorResponse } from '../src/stun-client.js';
 import { LOOPBACK, REALM, SECRET, onCleanup, startTestTurn } from './helpers.js';
 
@@ -146,6 +146,43 @@ describe('hostile input', () => {
   });
 });
 
+describe('defects of our own', () => {
+  /** A log sink that fails on one event type stands in for a bug in a request handler. */
+  const failingOn = (type: TurnLogEvent['type']) => (event: TurnLogEvent) => {
+    if (event.type === type) throw new TypeError(`a bug of ours at ${type}`);
+  };
+
+  it('reports a request handler that throws as its own error, not as a malformed datagram', async () => {
+    const { client, events, nextEvent } = await startTestTurn({
+      log: failingOn('allocation-refreshed'),
+    });
+    const alice = await client();
+    await alice.allocate();
+
+    const logged = nextEvent('error');
+    // Left unanswered: the handler threw before replying.
+    alice.refresh(600).catch(() => undefined);
+
+    expect(await logged).toEqual({ type: 'error', where: 'datagram-handler', code: 'TypeError' });
+    expect(events).not.toContainEqual({ type: 'malformed-datagram' });
+  });
+
+  it('keeps the quota in step when finishing an allocation throws', async () => {
+    const { client, events, nextEvent } = await startTestTurn({
+      maxAllocationsPerUser: 1,
+      log: failingOn('allocation-created'),
+    });
+    const logged = nextEvent('error');
+
+    await (await client()).allocate();
+
+    expect(await logged).toEqual({ type: 'error', where: 'allocate', code: 'TypeError' });
+    // The allocation was made and answered, so it still holds the user's only slot.
+    await expect((await client()).allocate()).rejects.toMatchObject({ code: 486 });
+    expect(events).not.toContainEqual({ type: 'relay-port-unavailable' });
+  });
+});
+
 describe('options', () => {
   it.each<[string, Partial<EmbeddedTurnOptions>]>([
     ['secret', { secret: 'too short' }],
@@ -173,6 +210,33 @@ describe('options', () => {
 
     expect(turn.relayAddress).toBe('203.0.113.7');
     expect(relayed.address).toBe('203.0.113.7');
+  });
+
+  it('relaying on every address, announces the first external address of this machine', async () => {
+    const turn = await startEmbeddedTurn({
+      ...base,
+      relayAddress: '0.0.0.0',
+      hostAddresses: () => [
+        { address: '127.0.0.1', internal: true },
+        { address: 'fe80::1', internal: false },
+        { address: '2001:db8::1', internal: false },
+        { address: '192.0.2.10', internal: false },
+      ],
+    });
+    onCleanup(() => turn.close());
+
+    expect(turn.relayAddress).toBe('192.0.2.10');
+  });
+
+  it('relaying on every address of a machine with nothing but loopback, announces loopback', async () => {
+    const turn = await startEmbeddedTurn({
+      ...base,
+      relayAddress: '0.0.0.0',
+      hostAddresses: () => [{ address: '127.0.0.1', internal: true }],
+    });
+    onCleanup(() => turn.close());
+
+    expect(turn.relayAddress).toBe('127.0.0.1');
   });
 
   it('binds relay sockets inside relayPortRange and answers 508 when it is exhausted', async () => {

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DENIED_PEER_RANGES, isPeerAllowed } from '../src/index.js';
 import { canonicalIp } from '../src/ip-address.js';
-import { TurnErrorResponse } from '../src/stun-client.js';
 import type { TurnClient } from '../src/stun-client.js';
-import { LOOPBACK, startTestTurn } from './helpers.js';
+import { LOOPBACK, errorCodeOf, startTestTurn } from './helpers.js';
 import { DENIED_SAMPLES } from './peer-samples.js';
 
 const CHANNEL = 0x4000;
 // A port number for ChannelBind's XOR-PEER-ADDRESS; nothing is ever sent there.
 const ANY_PORT = 5004;
-
-async function errorCodeOf(request: Promise<unknown>): Promise<number | 'ok'> {
-  try {
-    await request;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof TurnErrorResponse) return error.code;
-    throw error;
-  }
-}
 
 async function allocatedClient(options: Parameters<typeof startTestTurn>[0] = {}): Promise<{
   alice: TurnClient;
