@@ -145,6 +145,27 @@ describe('several nodes on one Redis', () => {
     expect(await backend.stateOf(b.id ?? '')).toBe('waiting');
   });
 
+  it('a node stopped gracefully takes its strangers out of Redis and their partners are told at once', async () => {
+    const [one, two] = await cluster(2);
+    const a = await client(one);
+    const b = await client(two);
+    const matchedB = nextEvent(b, 'matched');
+    await startSearch(a);
+    await startSearch(b);
+    await matchedB;
+    const waiting = await client(one);
+    await startSearch(waiting);
+    const left = nextEvent(b, 'partnerLeft');
+    nodes.splice(nodes.indexOf(one), 1);
+    await one.close();
+    expect(await left).toEqual({ reason: 'disconnect' });
+    const backend = two.mayfly.app.signaling.matching;
+    expect(await backend.stateOf(a.id ?? '')).toBeUndefined();
+    expect(await backend.stateOf(waiting.id ?? '')).toBeUndefined();
+    expect(await backend.stateOf(b.id ?? '')).toBe('idle');
+    expect(await backend.counts()).toEqual({ connected: 1, waiting: 0, paired: 0 });
+  });
+
   it('holds the connection cap per address across nodes', async () => {
     const [one, two, three] = await cluster(3, { MAX_CONNECTIONS_PER_ADDRESS: '2' });
     await client(one);

@@ -472,10 +472,14 @@ export function attachSignaling(
     async shutdown(retryAfterMs: number): Promise<void> {
       shuttingDown = true;
       clearTimeout(matchTimer);
-      io.emit('shutdown', { retryAfterMs });
+      // Shared matching: take this node's strangers out while the adapter can still tell
+      // their partners on other nodes.
+      await matching.close().catch(logBackendFailure('close'));
+      // Local only: with a Redis adapter a plain emit would reach every node's clients.
+      io.local.emit('shutdown', { retryAfterMs });
       // Give the shutdown notice a moment to leave the socket buffers.
       await new Promise((resolve) => setTimeout(resolve, 50));
-      io.disconnectSockets(true);
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
