@@ -40,12 +40,24 @@ export const ErrorCode = {
    * progress is not affected.
    */
   MatchingUnavailable: 'matching_unavailable',
+  /**
+   * Enough different strangers reported this address recently: it may not
+   * start for a while. The answer carries `retryAfterMs`.
+   */
+  Banned: 'banned',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);
 
-export type Ack = { ok: true } | { ok: false; code: ErrorCode };
+export type Ack =
+  | { ok: true }
+  | {
+      ok: false;
+      code: ErrorCode;
+      /** With `banned`: how long until the address may start again. */
+      retryAfterMs?: number;
+    };
 export type AckCallback = (response: Ack) => void;
 
 /* ---------------------------------------------------------------- limits */
@@ -120,6 +132,24 @@ export function parseInterestList(text: string): string[] {
 }
 
 /* ---------------------------------------------------------------- payloads */
+
+/** Why a stranger is reported; the closed set the report form offers. */
+export const ReportReason = {
+  /** Nudity or sexual content. */
+  Sexual: 'sexual',
+  Harassment: 'harassment',
+  /** The stranger looks under 18. */
+  Underage: 'underage',
+  /** Spam or a scam. */
+  Spam: 'spam',
+  Other: 'other',
+} as const;
+export type ReportReason = (typeof ReportReason)[keyof typeof ReportReason];
+export const REPORT_REASONS: readonly ReportReason[] = Object.values(ReportReason);
+
+export interface ReportRequest {
+  reason: ReportReason;
+}
 
 export interface StartRequest {
   /** Temporary alias shown to the partner only; never logged. */
@@ -217,6 +247,14 @@ export interface ClientToServerEvents {
   stop: (ack?: AckCallback) => void;
   /** Relay a WebRTC signal to the current partner. The server chooses the target. */
   signal: (signal: Signal, ack?: AckCallback) => void;
+  /**
+   * Report the current partner: ends the chat (the partner is told as for
+   * Next), blocks them from being matched with you again, and counts
+   * against their address. Valid while paired.
+   */
+  report: (request: ReportRequest, ack?: AckCallback) => void;
+  /** End the chat and never be matched with this partner again while the block lives. */
+  block: (ack?: AckCallback) => void;
 }
 
 export interface ServerToClientEvents {
@@ -233,4 +271,6 @@ export const CLIENT_EVENTS: readonly (keyof ClientToServerEvents)[] = [
   'next',
   'stop',
   'signal',
+  'report',
+  'block',
 ];

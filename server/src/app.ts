@@ -116,6 +116,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
       : {
           matching: deps.cluster.matching,
           connectionCap: deps.cluster.connectionCap,
+          moderation: deps.cluster.moderation,
           adapter: deps.cluster.adapter,
         }),
   });

@@ -14,7 +14,10 @@ import {
   type ConnectionCap,
   type MatchingBackend,
   type MatchingConfig,
+  type Moderation,
+  type ModerationConfig,
   redisConnectionCap,
+  redisModeration,
   RedisMatching,
   type SignalingDeps,
 } from '@mayfly/signaling';
@@ -25,6 +28,7 @@ export interface Cluster {
   readonly nodeId: string;
   readonly matching: MatchingBackend;
   readonly connectionCap: ConnectionCap;
+  readonly moderation: Moderation;
   readonly adapter: NonNullable<SignalingDeps['adapter']>;
   /** Whether this node reaches Redis right now. */
   reachable(): boolean;
@@ -88,7 +92,12 @@ function catchingRejections(client: Redis): Redis {
 
 export async function connectCluster(
   redisConfig: RedisConfig,
-  options: { matching: MatchingConfig; maxConnectionsPerAddress: number; clock: Clock },
+  options: {
+    matching: MatchingConfig;
+    moderation: ModerationConfig;
+    maxConnectionsPerAddress: number;
+    clock: Clock;
+  },
 ): Promise<Cluster> {
   const command = new Redis(redisConfig.url, CLIENT_OPTIONS);
   const publisher = command.duplicate();
@@ -140,6 +149,7 @@ export async function connectCluster(
     nodeId: matching.nodeId,
     matching,
     connectionCap,
+    moderation: redisModeration(command, redisConfig.keyPrefix, options.moderation, options.clock),
     adapter,
     reachable: () => reachable && command.status === 'ready',
     async close() {

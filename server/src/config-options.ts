@@ -171,6 +171,20 @@ export const OPTIONS = {
     'how long strangers with interests wait for a shared one before anyone will do',
   ),
   SKIP_MEMORY_MINUTES: integer(10, 0, 24 * 60, 'how long a skipped stranger is not offered again'),
+  BLOCK_MINUTES: integer(
+    60,
+    1,
+    7 * 24 * 60,
+    'how long a stranger someone reported or blocked is not matched with them again, across reconnects',
+  ),
+  BAN_REPORTS: integer(
+    3,
+    1,
+    1000,
+    'reports from this many different addresses within `REPORT_WINDOW_MINUTES` ban an address',
+  ),
+  REPORT_WINDOW_MINUTES: integer(60, 1, 7 * 24 * 60, 'how long a report counts towards a ban'),
+  BAN_MINUTES: integer(60, 1, 7 * 24 * 60, 'how long a ban keeps an address from starting'),
   MAX_MESSAGE_BYTES: integer(
     64 * 1024,
     8 * 1024,

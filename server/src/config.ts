@@ -146,6 +146,12 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       interestWaitMs: option.INTEREST_WAIT_SECONDS * 1000,
       skipMemoryMs: option.SKIP_MEMORY_MINUTES * 60_000,
     },
+    moderation: {
+      blockMs: option.BLOCK_MINUTES * 60_000,
+      banReports: option.BAN_REPORTS,
+      reportWindowMs: option.REPORT_WINDOW_MINUTES * 60_000,
+      banMs: option.BAN_MINUTES * 60_000,
+    },
     limits: {
       maxMessageBytes: option.MAX_MESSAGE_BYTES,
       rateLimitBurst: option.RATE_LIMIT_BURST,

@@ -65,6 +65,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
       ? undefined
       : await connectCluster(config.redis, {
           matching: config.matching,
+          moderation: config.moderation,
           maxConnectionsPerAddress: config.maxConnectionsPerAddress,
           clock,
         });

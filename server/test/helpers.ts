@@ -63,13 +63,18 @@ export async function startServer(
 /** A connected client that has received its welcome. */
 export async function connectClient(
   server: { url: string },
-  options: { origin?: string; transports?: string[] } = {},
+  options: { origin?: string; transports?: string[]; forwardedFor?: string } = {},
 ): Promise<Client> {
+  const headers: Record<string, string> = {
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+    // With TRUST_PROXY_HOPS=1 this is the client's address, as a proxy in front would say.
+    ...(options.forwardedFor === undefined ? {} : { 'x-forwarded-for': options.forwardedFor }),
+  };
   const client: Client = connect(server.url, {
     transports: options.transports ?? ['websocket'],
     reconnection: false,
     forceNew: true,
-    ...(options.origin === undefined ? {} : { extraHeaders: { origin: options.origin } }),
+    ...(Object.keys(headers).length === 0 ? {} : { extraHeaders: headers }),
   });
   await new Promise<void>((resolve, reject) => {
     client.once('welcome', () => resolve());

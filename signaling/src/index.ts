@@ -6,6 +6,13 @@
 export { clientAddressKey, clientAddressOf } from './client-address.js';
 export * from './matching/index.js';
 export type { MetadataSink, RejectionReason, SignalingRecord } from './metadata.js';
+export {
+  epochMs,
+  memoryModeration,
+  redisModeration,
+  type Moderation,
+  type ModerationConfig,
+} from './moderation.js';
 export { RateLimiter } from './rate-limiter.js';
 export { isRelayCandidate, stripNonRelayCandidates } from './schemas.js';
 export type { LimitsConfig, MatchingConfig, SignalingConfig } from './signaling-config.js';

@@ -4,7 +4,7 @@
  * message, an SDP, an ICE candidate or an address; `client` is always a
  * pseudonym. Where the records go (files, retention) is the host's business.
  */
-import type { ErrorCode, PartnerLeftReason } from '@mayfly/protocol';
+import type { ErrorCode, PartnerLeftReason, ReportReason } from '@mayfly/protocol';
 
 export type RejectionReason = 'origin' | 'connection_cap' | 'shutting_down';
 
@@ -14,7 +14,12 @@ export type SignalingRecord =
   | { event: 'rejected'; client: string; reason: RejectionReason }
   | { event: 'paired'; client: string; waitedMs: number; byInterest: boolean }
   | { event: 'chat_ended'; client: string; durationMs: number; reason: PartnerLeftReason }
-  | { event: 'protocol_error'; client: string; code: ErrorCode };
+  | { event: 'protocol_error'; client: string; code: ErrorCode }
+  // Who reported or blocked (a pseudonym) and why; never whom: the other side may be on another node.
+  | { event: 'reported'; client: string; reason: ReportReason }
+  | { event: 'blocked'; client: string }
+  // A ban started; the banned address is known only to the moderation store, as a tag.
+  | { event: 'ban_started'; durationMs: number };
 
 export interface MetadataSink {
   write(record: SignalingRecord): void;

@@ -10,6 +10,8 @@ import {
   isValidNickname,
   normalizeInterests,
   normalizeNickname,
+  REPORT_REASONS,
+  type ReportRequest,
   SDP_MAX_LENGTH,
   type Signal,
 } from '@mayfly/protocol';
@@ -70,6 +72,13 @@ export function parseStartRequest(payload: unknown): Parsed<StartPreferences> {
   const interests = normalizeInterests(rawInterests);
   if (interests === undefined) return { ok: false, code: ErrorCode.InvalidInterests };
   return { ok: true, value: { nickname, interests, relayOnly } };
+}
+
+const reportSchema = z.strictObject({ reason: z.enum(REPORT_REASONS as [string, ...string[]]) });
+
+export function parseReport(payload: unknown): Parsed<ReportRequest> {
+  const result = reportSchema.safeParse(payload);
+  return result.success ? { ok: true, value: result.data as ReportRequest } : failure(result.error);
 }
 
 export function parseSignal(payload: unknown): Parsed<Signal> {

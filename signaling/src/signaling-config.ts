@@ -1,3 +1,5 @@
+import type { ModerationConfig } from './moderation.js';
+
 /**
  * The options the signaling logic reads. The host (server/) parses them from
  * the environment and documents each; here they are plain typed values.
@@ -33,4 +35,6 @@ export interface SignalingConfig {
   readonly limits: LimitsConfig;
   /** Clients hide their IP address unless the user unticks it. */
   readonly relayByDefault: boolean;
+  /** Blocks, reports and temporary bans. */
+  readonly moderation: ModerationConfig;
 }

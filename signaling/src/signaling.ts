@@ -15,6 +15,7 @@ import {
   type IceServer,
   PartnerLeftReason,
   PROTOCOL_VERSION,
+  type ReportReason,
   type ServerToClientEvents,
   type Signal,
 } from '@mayfly/protocol';
@@ -29,9 +30,11 @@ import {
   type StrangerId,
 } from './matching/index.js';
 import type { MetadataSink, RejectionReason } from './metadata.js';
+import { memoryModeration, type Moderation } from './moderation.js';
 import { RateLimiter } from './rate-limiter.js';
 import {
   isRelayCandidate,
+  parseReport,
   parseSignal,
   parseStartRequest,
   stripNonRelayCandidates,
@@ -44,6 +47,8 @@ interface SocketData {
   /** The partner the matching backend paired this socket with, as delivered to this node. */
   partner: StrangerId | undefined;
   pairedAt: number;
+  /** Short-lived pseudonyms of the connection's address, for blocks and bans. */
+  tags: string[];
   relayOnly: boolean;
   limiter: RateLimiter;
   /** Whether the socket is over its rate limit, so only the first dropped event is logged. */
@@ -76,6 +81,8 @@ export interface SignalingDeps {
   readonly iceServersFor: (request: IncomingMessage) => IceServer[];
   /** Who holds the strangers; this process's Matchmaker by default. */
   readonly matching?: MatchingBackend;
+  /** Reports and bans; in this process's memory by default. */
+  readonly moderation?: Moderation;
   /** Live connections per address; counted in this process by default. */
   readonly connectionCap?: ConnectionCap;
   /** A Socket.IO adapter shared by several nodes (Redis); none in one process. */
@@ -132,6 +139,7 @@ export function attachSignaling(
   const { clock, metadataLog, pseudonymOf } = deps;
   const matching = deps.matching ?? inMemoryMatching(config.matching, clock);
   const connectionCap = deps.connectionCap ?? localConnectionCap(config.maxConnectionsPerAddress);
+  const moderation = deps.moderation ?? memoryModeration(config.moderation, clock);
   let shuttingDown = false;
   let matchTimer: NodeJS.Timeout | undefined;
 
@@ -356,6 +364,29 @@ export function attachSignaling(
     return { ok: true };
   };
 
+  /** Report (with a reason) or block: the chat ends and the two are kept apart; a report counts. */
+  const endAndBlock = async (
+    socket: SignalingSocket,
+    reason: ReportReason | undefined,
+  ): Promise<Ack> => {
+    if (socket.data.partner === undefined) return { ok: false, code: ErrorCode.NoPartner };
+    const result = await matching.block(socket.id, config.moderation.blockMs);
+    if (!result.ok) return { ok: false, code: ErrorCode.NoPartner };
+    socket.data.partner = undefined;
+    deliver(result.decisions);
+    const client = socket.data.client;
+    if (reason === undefined) {
+      metadataLog.write({ event: 'blocked', client });
+      return { ok: true };
+    }
+    metadataLog.write({ event: 'reported', client, reason });
+    const bannedUntil = await moderation.recordReport(result.partnerTags, socket.data.tags);
+    if (bannedUntil !== undefined) {
+      metadataLog.write({ event: 'ban_started', durationMs: config.moderation.banMs });
+    }
+    return { ok: true };
+  };
+
   const handle = async (socket: SignalingSocket, event: string, args: unknown[]): Promise<Ack> => {
     if (shuttingDown) return { ok: false, code: ErrorCode.ShuttingDown };
     switch (event) {
@@ -363,11 +394,15 @@ export function attachSignaling(
         const parsed = parseStartRequest(args[0]);
         if (!parsed.ok) return parsed;
         const { interests, nickname, relayOnly } = parsed.value;
+        const bannedUntil = await moderation.bannedUntil(socket.data.tags);
+        if (bannedUntil !== undefined) {
+          return { ok: false, code: ErrorCode.Banned, retryAfterMs: bannedUntil - clock.now() };
+        }
         const profile = { interests, nickname };
         let result = await matching.start(socket.id, profile);
         if (!result.ok && result.code === 'unknown_stranger') {
           // The shared state lost this connection (Redis restarted empty): register again.
-          await matching.register(socket.id);
+          await matching.register(socket.id, socket.data.tags);
           result = await matching.start(socket.id, profile);
         }
         return outcome(result, () => (socket.data.relayOnly = relayOnly));
@@ -384,6 +419,13 @@ export function attachSignaling(
         const parsed = parseSignal(args[0]);
         return parsed.ok ? relayToPartner(socket, parsed.value) : parsed;
       }
+      case 'report': {
+        const parsed = parseReport(args[0]);
+        if (!parsed.ok) return parsed;
+        return endAndBlock(socket, parsed.value.reason);
+      }
+      case 'block':
+        return endAndBlock(socket, undefined);
       default:
         return { ok: false, code: ErrorCode.UnknownEvent };
     }
@@ -413,6 +455,7 @@ export function attachSignaling(
       connectedAt: clock.now(),
       partner: undefined,
       pairedAt: 0,
+      tags: [],
       relayOnly: false,
       limited: false,
       limiter: new RateLimiter(
@@ -422,9 +465,15 @@ export function attachSignaling(
       ),
     };
     // Events wait for the registration, so that a start never overtakes it.
-    const registered = matching.register(socket.id).catch((error: unknown) => {
-      logBackendFailure('register')(error);
-    });
+    const registered = moderation
+      .tagsOf(clientAddressKey(address))
+      .then((tags) => {
+        socket.data.tags = tags;
+        return matching.register(socket.id, tags);
+      })
+      .catch((error: unknown) => {
+        logBackendFailure('register')(error);
+      });
     metadataLog.write({ event: 'connect', client: socket.data.client });
 
     socket.emit('welcome', {

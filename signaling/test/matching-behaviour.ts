@@ -33,12 +33,14 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       clock,
     );
     cleanups.push(cleanup);
+    /** Registers and starts `id`; its address tag is `tag` (default: one of its own). */
     const start = async (
       id: string,
       interests: string[] = [],
       nickname?: string,
+      tag = `tag-${id}`,
     ): Promise<readonly Decision[]> => {
-      await matchmaker.register(id);
+      await matchmaker.register(id, [tag]);
       const result = await matchmaker.start(id, { interests, nickname });
       if (!result.ok) throw new Error(`start ${id}: ${result.code}`);
       return result.decisions;
@@ -221,6 +223,43 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       expect(result.ok && result.decisions[0]).toMatchObject({
         kind: 'paired',
         sharedInterests: ['cats'],
+      });
+    });
+
+    it('a block ends the chat like Next and keeps the two apart, also after either reconnects', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('a', [], undefined, 'addr-a');
+      await start('b', [], undefined, 'addr-b');
+      const result = await matchmaker.block('a', 60_000);
+      expect(result).toEqual({
+        ok: true,
+        decisions: [
+          { kind: 'partnerLeft', stranger: 'b', leaver: 'a', reason: 'next', pairedForMs: 0 },
+        ],
+        partnerTags: ['addr-b'],
+      });
+      expect(await matchmaker.stateOf('a')).toBe('idle');
+      // Both come back on new connections from the same addresses: still kept apart.
+      await matchmaker.remove('a');
+      await matchmaker.remove('b');
+      expect(await start('a2', [], undefined, 'addr-a')).toEqual([]);
+      expect(await start('b2', [], undefined, 'addr-b')).toEqual([]);
+      expect(await matchmaker.nextDeadline()).toBe(clock.now() + 60_000);
+      // Someone else still meets either of them.
+      expect(pairs(await start('c'))).toEqual([['a2', 'c']]);
+      clock.advance(60_000);
+      await start('d');
+      expect(pairs(await matchmaker.pairWaiting())).toEqual([]);
+      expect(await matchmaker.partnerOf('b2')).toBe('d');
+    });
+
+    it('blocks only a stranger one is chatting with', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a');
+      expect(await matchmaker.block('a', 60_000)).toEqual({ ok: false, code: 'invalid_state' });
+      expect(await matchmaker.block('ghost', 60_000)).toEqual({
+        ok: false,
+        code: 'unknown_stranger',
       });
     });
 

@@ -8,6 +8,7 @@
  * Both backends pass one behaviour suite (signaling/test/matching-behaviour.ts).
  */
 import type {
+  BlockResult,
   Decision,
   MatchingCounts,
   MatchResult,
@@ -27,11 +28,13 @@ export class MatchingUnavailableError extends Error {
 }
 
 export interface MatchingBackend {
-  /** A new connection; idle until it starts. */
-  register(id: StrangerId): Promise<void>;
+  /** A new connection; idle until it starts. `tags`: its address's short-lived pseudonyms. */
+  register(id: StrangerId, tags?: readonly string[]): Promise<void>;
   start(id: StrangerId, profile: StrangerProfile): Promise<MatchResult>;
   next(id: StrangerId): Promise<MatchResult>;
   stop(id: StrangerId): Promise<MatchResult>;
+  /** End the chat and keep the two apart for `blockMs`, across reconnects. */
+  block(id: StrangerId, blockMs: number): Promise<BlockResult>;
   /** The connection is gone: forget the stranger, tell their partner. */
   remove(id: StrangerId): Promise<readonly Decision[]>;
   /** Pairs waiting strangers who have become acceptable to each other. */
@@ -53,10 +56,11 @@ export interface MatchingBackend {
 export function inMemoryMatching(options: MatchmakerOptions, clock: Clock): MatchingBackend {
   const matchmaker = new Matchmaker(options, clock);
   return {
-    register: async (id) => matchmaker.register(id),
+    register: async (id, tags) => matchmaker.register(id, tags),
     start: async (id, profile) => matchmaker.start(id, profile),
     next: async (id) => matchmaker.next(id),
     stop: async (id) => matchmaker.stop(id),
+    block: async (id, blockMs) => matchmaker.block(id, blockMs),
     remove: async (id) => matchmaker.remove(id),
     pairWaiting: async () => matchmaker.pairWaiting(),
     nextDeadline: async () => matchmaker.nextDeadline(),

@@ -7,6 +7,7 @@
 export { inMemoryMatching, MatchingUnavailableError, type MatchingBackend } from './backend.js';
 export {
   Matchmaker,
+  type BlockResult,
   type Decision,
   type MatchingCounts,
   type MatchmakerOptions,

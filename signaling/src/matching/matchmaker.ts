@@ -55,6 +55,15 @@ export type Decision =
       readonly pairedForMs: number;
     };
 
+export type BlockResult =
+  | {
+      readonly ok: true;
+      readonly decisions: readonly Decision[];
+      /** The blocked partner's address tags, for counting a report against them. */
+      readonly partnerTags: readonly string[];
+    }
+  | { readonly ok: false; readonly code: 'invalid_state' | 'unknown_stranger' };
+
 export type MatchResult =
   | { readonly ok: true; readonly decisions: readonly Decision[] }
   | { readonly ok: false; readonly code: 'invalid_state' | 'unknown_stranger' };
@@ -66,6 +75,8 @@ interface Stranger {
   interests: readonly string[] | undefined;
   /** Shown to partners; kept only while the connection lives. */
   nickname: string | undefined;
+  /** Short-lived pseudonyms of the connection's address, which blocks are recorded against. */
+  readonly tags: readonly string[];
   waitingSince: number;
   /** Position in the queue: ties in waitingSince are broken by who came first. */
   ticket: number;
@@ -79,6 +90,8 @@ export class Matchmaker {
   private readonly strangers = new Map<StrangerId, Stranger>();
   /** Waiting strangers in the order they started waiting. */
   private readonly waiting = new Set<StrangerId>();
+  /** Address tag -> tags it blocked -> until when. */
+  private readonly blocks = new Map<string, Map<string, number>>();
   private tickets = 0;
 
   constructor(
@@ -86,11 +99,15 @@ export class Matchmaker {
     private readonly clock: Clock,
   ) {}
 
-  /** A new connection; idle until it starts. */
-  register(id: StrangerId): void {
+  /**
+   * A new connection; idle until it starts. `tags` are its address's
+   * short-lived pseudonyms: a block outlives the connection through them.
+   */
+  register(id: StrangerId, tags: readonly string[] = []): void {
     if (this.strangers.has(id)) return;
     this.strangers.set(id, {
       id,
+      tags: [...tags],
       state: 'idle',
       interests: undefined,
       nickname: undefined,
@@ -147,6 +164,33 @@ export class Matchmaker {
   }
 
   /**
+   * End the chat and keep the two apart for `blockMs`, also after either
+   * reconnects (the block is recorded against their address tags). The
+   * partner is told as for Next; the one who blocks stays idle.
+   */
+  block(id: StrangerId, blockMs: number): BlockResult {
+    const stranger = this.strangers.get(id);
+    if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
+    const partner =
+      stranger.partner === undefined ? undefined : this.strangers.get(stranger.partner);
+    if (stranger.state !== 'paired' || partner === undefined) {
+      return { ok: false, code: 'invalid_state' };
+    }
+    const now = this.clock.now();
+    for (const [tag, blocked] of this.blocks) {
+      forgetExpired(blocked, now);
+      if (blocked.size === 0) this.blocks.delete(tag);
+    }
+    for (const tag of stranger.tags) {
+      const blocked = this.blocks.get(tag) ?? new Map<string, number>();
+      for (const other of partner.tags) blocked.set(other, now + blockMs);
+      this.blocks.set(tag, blocked);
+    }
+    const decisions = this.leavePartner(stranger, PartnerLeftReason.Next);
+    return { ok: true, decisions, partnerTags: partner.tags };
+  }
+
+  /**
    * Pairs waiting strangers who have become acceptable to each other since
    * they started waiting (an interest wait or a skip memory ran out). Call it
    * at {@link nextDeadline}.
@@ -177,6 +221,14 @@ export class Matchmaker {
       }
       for (const [other, until] of stranger.skipped) {
         if (this.waiting.has(other)) consider(until);
+      }
+    }
+    const waitingTags = new Set(
+      [...this.waiting].flatMap((id) => this.strangers.get(id)?.tags ?? []),
+    );
+    for (const tag of waitingTags) {
+      for (const [other, until] of this.blocks.get(tag) ?? []) {
+        if (waitingTags.has(other)) consider(until);
       }
     }
     return deadline;
@@ -238,6 +290,7 @@ export class Matchmaker {
       if (otherId === stranger.id) continue;
       const other = this.strangers.get(otherId);
       if (other === undefined || this.skippedEitherWay(stranger, other, now)) continue;
+      if (this.blockedEitherWay(stranger, other, now)) continue;
       if (sharedInterests(stranger, other).length > 0) return this.pair(other, stranger, now);
       if (
         fallback === undefined &&
@@ -255,6 +308,14 @@ export class Matchmaker {
       (stranger.interests?.length ?? 0) === 0 ||
       now - stranger.waitingSince >= this.options.interestWaitMs
     );
+  }
+
+  private blockedEitherWay(a: Stranger, b: Stranger, now: number): boolean {
+    const blocks = (from: Stranger, to: Stranger): boolean =>
+      from.tags.some((tag) =>
+        to.tags.some((other) => (this.blocks.get(tag)?.get(other) ?? 0) > now),
+      );
+    return blocks(a, b) || blocks(b, a);
   }
 
   private skippedEitherWay(a: Stranger, b: Stranger, now: number): boolean {

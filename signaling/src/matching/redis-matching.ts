@@ -11,6 +11,7 @@ import type { Clock } from '@mayfly/protocol';
 import type { Redis } from 'ioredis';
 import { MatchingUnavailableError, type MatchingBackend } from './backend.js';
 import type {
+  BlockResult,
   Decision,
   MatchingCounts,
   MatchmakerOptions,
@@ -36,6 +37,7 @@ export interface RedisMatchingOptions extends MatchmakerOptions {
 
 type Operation =
   | 'register'
+  | 'block'
   | 'start'
   | 'next'
   | 'stop'
@@ -109,8 +111,16 @@ export class RedisMatching implements MatchingBackend {
     this.timer.unref();
   }
 
-  register(id: StrangerId): Promise<void> {
-    return this.call('register', id).then(() => undefined);
+  register(id: StrangerId, tags: readonly string[] = []): Promise<void> {
+    return this.call('register', id, tags.join(',')).then(() => undefined);
+  }
+
+  async block(id: StrangerId, blockMs: number): Promise<BlockResult> {
+    const raw = await this.call('block', id, blockMs);
+    if (raw.ok !== true)
+      return { ok: false, code: raw.code as 'invalid_state' | 'unknown_stranger' };
+    const partnerTags = Array.isArray(raw.partnerTags) ? raw.partnerTags.map(String) : [];
+    return { ok: true, decisions: fromScript(raw.decisions), partnerTags };
   }
 
   start(id: StrangerId, profile: StrangerProfile): Promise<MatchResult> {

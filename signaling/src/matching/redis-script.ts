@@ -8,6 +8,8 @@
  *   s:<id>          hash: state, interests (comma-joined tags), nickname,
  *                   since, ticket, partner, pairedAt, node
  *   skips:<id>      hash: stranger skipped -> until (ms)
+ *   blocks:<tag>    hash: address tag blocked -> until (ms); tags are
+ *                   short-lived pseudonyms of addresses, never addresses
  *   waiting         sorted set: waiting ids by ticket (queue order)
  *   ticket          counter for queue order
  *   paired          how many strangers are paired (for /healthz)
@@ -84,6 +86,24 @@ end
 
 local function skippedEitherWay(a, b) return isRemembered(a.id, b.id) or isRemembered(b.id, a.id) end
 
+local function tagsOf(s)
+  local list = {}
+  for tag in string.gmatch(s.tags or '', '[^,]+') do list[#list + 1] = tag end
+  return list
+end
+
+local function blocks(from, to)
+  for _, tag in ipairs(tagsOf(from)) do
+    for _, other in ipairs(tagsOf(to)) do
+      local untilMs = redis.call('HGET', P .. 'blocks:' .. tag, other)
+      if untilMs and tonumber(untilMs) > now then return true end
+    end
+  end
+  return false
+end
+
+local function blockedEitherWay(a, b) return blocks(a, b) or blocks(b, a) end
+
 local function acceptsAnyone(s) return #interestsOf(s) == 0 or now - s.since >= interestWait end
 
 local function pair(a, b)
@@ -113,7 +133,7 @@ local function pairWithBest(s)
       local other = load(otherId)
       if other == nil or other.state ~= 'waiting' then
         redis.call('ZREM', P .. 'waiting', otherId)
-      elseif alive(other.node) and not skippedEitherWay(s, other) then
+      elseif alive(other.node) and not skippedEitherWay(s, other) and not blockedEitherWay(s, other) then
         -- A stranger of a node without a heartbeat is never offered: no ghosts.
         if #sharedInterests(s, other) > 0 then return pair(other, s) end
         if fallback == nil and acceptsAnyone(s) and acceptsAnyone(other) then fallback = other end
@@ -183,7 +203,7 @@ local function refused(code) return cjson.encode({ ok = false, code = code }) en
 if op == 'register' then
   callerAlive()
   local id = ARGV[9]
-  redis.call('HSET', skey(id), 'state', 'idle', 'node', node)
+  redis.call('HSET', skey(id), 'state', 'idle', 'node', node, 'tags', ARGV[10] or '')
   touch(id)
   redis.call('SADD', P .. 'strangers:' .. node, id)
   redis.call('PEXPIRE', P .. 'strangers:' .. node, strangerTtl)
@@ -217,6 +237,21 @@ elseif op == 'stop' then
   local decisions = leavePartner(s, 'stop', true)
   redis.call('HSET', skey(s.id), 'state', 'idle')
   return ok(decisions)
+elseif op == 'block' then
+  local s = load(ARGV[9])
+  if s == nil then return refused('unknown_stranger') end
+  local partner = nil
+  if s.partner ~= nil then partner = load(s.partner) end
+  if s.state ~= 'paired' or partner == nil then return refused('invalid_state') end
+  local blockMs = tonumber(ARGV[10])
+  for _, tag in ipairs(tagsOf(s)) do
+    for _, other in ipairs(tagsOf(partner)) do
+      redis.call('HSET', P .. 'blocks:' .. tag, other, now + blockMs)
+    end
+    redis.call('PEXPIRE', P .. 'blocks:' .. tag, blockMs + 60000)
+  end
+  local decisions = leavePartner(s, 'next', true)
+  return cjson.encode({ ok = true, decisions = decisions, partnerTags = tagsOf(partner) })
 elseif op == 'remove' then
   return ok(remove(ARGV[9]))
 elseif op == 'pairWaiting' then
@@ -236,6 +271,7 @@ elseif op == 'nextDeadline' then
   end
   local waiting = {}
   local ids = redis.call('ZRANGE', P .. 'waiting', 0, -1)
+  local waitingTags = {}
   for _, id in ipairs(ids) do waiting[id] = true end
   for _, id in ipairs(ids) do
     local s = load(id)
@@ -247,6 +283,13 @@ elseif op == 'nextDeadline' then
       for i = 1, #skips, 2 do
         if waiting[skips[i]] then consider(tonumber(skips[i + 1])) end
       end
+      for _, tag in ipairs(tagsOf(s)) do waitingTags[tag] = true end
+    end
+  end
+  for tag, _ in pairs(waitingTags) do
+    local blocked = redis.call('HGETALL', P .. 'blocks:' .. tag)
+    for i = 1, #blocked, 2 do
+      if waitingTags[blocked[i]] then consider(tonumber(blocked[i + 1])) end
     end
   end
   if deadline == nil then return cjson.encode({ deadline = false }) end

@@ -1,0 +1,205 @@
+/**
+ * Reports and temporary bans that identify nobody.
+ *
+ * A connection's address is known here only as short-lived tags:
+ * HMAC-SHA256(epochKey, addressKey) with a random key per epoch. An epoch
+ * lasts as long as the longest block, ban or report window, and each key is
+ * destroyed at the end of the epoch after its own, so no tag outlives the
+ * longest ban it could serve. A connection carries the tags of the current
+ * and the previous epoch, so that a ban or block recorded just before a
+ * key change still holds after it.
+ *
+ * Enough distinct reporters (each reporting address counted once) within
+ * the window ban the reported address for a while. Everything expires by
+ * itself; nothing holds an address.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Clock } from '@mayfly/protocol';
+import type { Redis } from 'ioredis';
+
+export interface ModerationConfig {
+  /** How long a block (or a report, which blocks) keeps two strangers apart. */
+  readonly blockMs: number;
+  /** Reports from this many different addresses within the window ban an address. */
+  readonly banReports: number;
+  readonly reportWindowMs: number;
+  /** How long a ban lasts. */
+  readonly banMs: number;
+}
+
+export interface Moderation {
+  /** The address's tags now: [current epoch, previous epoch (if its key still exists)]. */
+  tagsOf(addressKey: string): Promise<string[]>;
+  /** Counts a report; resolves with the end of the ban it started, if it started one. */
+  recordReport(
+    reportedTags: readonly string[],
+    reporterTags: readonly string[],
+  ): Promise<number | undefined>;
+  /** When the ban on any of these tags ends, or undefined when there is none. */
+  bannedUntil(tags: readonly string[]): Promise<number | undefined>;
+}
+
+/** The length of a key's epoch: the longest thing a tag must serve. */
+export function epochMs(config: ModerationConfig): number {
+  return Math.max(config.blockMs, config.banMs, config.reportWindowMs, 60_000);
+}
+
+function tag(key: Buffer | string, addressKey: string): string {
+  return createHmac('sha256', key).update(addressKey).digest('hex').slice(0, 32);
+}
+
+/** One process: keys, reports and bans in memory. */
+export function memoryModeration(config: ModerationConfig, clock: Clock): Moderation {
+  const epoch = epochMs(config);
+  const keys = new Map<number, Buffer>();
+  /** Reported tag -> reporter tag -> when. */
+  const reports = new Map<string, Map<string, number>>();
+  const bans = new Map<string, number>();
+
+  const sweep = (now: number): void => {
+    const current = Math.floor(now / epoch);
+    for (const number of keys.keys()) if (number < current - 1) keys.delete(number);
+    for (const [reported, reporters] of reports) {
+      for (const [reporter, time] of reporters) {
+        if (time <= now - config.reportWindowMs) reporters.delete(reporter);
+      }
+      if (reporters.size === 0) reports.delete(reported);
+    }
+    for (const [banned, until] of bans) if (until <= now) bans.delete(banned);
+  };
+
+  return {
+    async tagsOf(addressKey) {
+      const now = clock.now();
+      sweep(now);
+      const current = Math.floor(now / epoch);
+      let key = keys.get(current);
+      if (key === undefined) {
+        key = randomBytes(32);
+        keys.set(current, key);
+      }
+      const previous = keys.get(current - 1);
+      return previous === undefined
+        ? [tag(key, addressKey)]
+        : [tag(key, addressKey), tag(previous, addressKey)];
+    },
+
+    async recordReport(reportedTags, reporterTags) {
+      const now = clock.now();
+      sweep(now);
+      const [reported] = reportedTags;
+      const [reporter] = reporterTags;
+      if (reported === undefined || reporter === undefined) return undefined;
+      const lists = reportedTags.map((name) => reports.get(name));
+      const already = lists.some((list) => reporterTags.some((name) => list?.has(name) ?? false));
+      if (!already) {
+        const list = reports.get(reported) ?? new Map<string, number>();
+        list.set(reporter, now);
+        reports.set(reported, list);
+      }
+      const distinct = reportedTags.reduce((sum, name) => sum + (reports.get(name)?.size ?? 0), 0);
+      if (distinct < config.banReports) return undefined;
+      const until = now + config.banMs;
+      bans.set(reported, until);
+      return until;
+    },
+
+    async bannedUntil(tags) {
+      const now = clock.now();
+      const until = Math.max(0, ...tags.map((name) => bans.get(name) ?? 0));
+      return until > now ? until : undefined;
+    },
+  };
+}
+
+// ARGV: prefix, now, window, banReports, banMs, then reported tags count, tags..., reporter tags...
+const RECORD_REPORT = String.raw`
+local P = ARGV[1]
+local now = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local banReports = tonumber(ARGV[4])
+local banMs = tonumber(ARGV[5])
+local reportedCount = tonumber(ARGV[6])
+local reported, reporters = {}, {}
+for i = 7, 6 + reportedCount do reported[#reported + 1] = ARGV[i] end
+for i = 7 + reportedCount, #ARGV do reporters[#reporters + 1] = ARGV[i] end
+local already = false
+for _, name in ipairs(reported) do
+  redis.call('ZREMRANGEBYSCORE', P .. 'reports:' .. name, '-inf', now - window)
+  for _, reporter in ipairs(reporters) do
+    if redis.call('ZSCORE', P .. 'reports:' .. name, reporter) then already = true end
+  end
+end
+if not already then
+  redis.call('ZADD', P .. 'reports:' .. reported[1], now, reporters[1])
+  redis.call('PEXPIRE', P .. 'reports:' .. reported[1], window)
+end
+local distinct = 0
+for _, name in ipairs(reported) do distinct = distinct + redis.call('ZCARD', P .. 'reports:' .. name) end
+if distinct < banReports then return false end
+local untilMs = now + banMs
+redis.call('SET', P .. 'ban:' .. reported[1], untilMs, 'PX', banMs)
+return untilMs
+`;
+
+/** Several nodes: keys, reports and bans in Redis, all expiring. */
+export function redisModeration(
+  redis: Redis,
+  keyPrefix: string,
+  config: ModerationConfig,
+  clock: Clock,
+): Moderation {
+  const epoch = epochMs(config);
+  const cached = new Map<number, string>();
+
+  const keyOf = async (number: number, create: boolean): Promise<string | undefined> => {
+    const known = cached.get(number);
+    if (known !== undefined) return known;
+    const name = `${keyPrefix}tagkey:${number}`;
+    if (create) {
+      // The first node to need this epoch's key makes it; it dies after the next epoch.
+      await redis.set(name, randomBytes(32).toString('hex'), 'PX', 2 * epoch, 'NX');
+    }
+    const value = await redis.get(name);
+    if (value === null) return undefined;
+    cached.set(number, value);
+    for (const old of cached.keys()) if (old < number - 1) cached.delete(old);
+    return value;
+  };
+
+  return {
+    async tagsOf(addressKey) {
+      const current = Math.floor(clock.now() / epoch);
+      const key = await keyOf(current, true);
+      if (key === undefined) throw new Error('address tag key vanished');
+      const previous = await keyOf(current - 1, false);
+      return previous === undefined
+        ? [tag(key, addressKey)]
+        : [tag(key, addressKey), tag(previous, addressKey)];
+    },
+
+    async recordReport(reportedTags, reporterTags) {
+      if (reportedTags.length === 0 || reporterTags.length === 0) return undefined;
+      const until = await redis.eval(
+        RECORD_REPORT,
+        0,
+        keyPrefix,
+        clock.now(),
+        config.reportWindowMs,
+        config.banReports,
+        config.banMs,
+        reportedTags.length,
+        ...reportedTags,
+        ...reporterTags,
+      );
+      return typeof until === 'number' ? until : undefined;
+    },
+
+    async bannedUntil(tags) {
+      if (tags.length === 0) return undefined;
+      const values = await redis.mget(...tags.map((name) => `${keyPrefix}ban:${name}`));
+      const until = Math.max(0, ...values.map((value) => Number(value ?? 0)));
+      return until > clock.now() ? until : undefined;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The moderation stores, in memory and in a real Redis, with time driven by
+ * hand: reporters counted once, bans that end, tags that change with the key.
+ */
+import { randomUUID } from 'node:crypto';
+import { ManualClock } from '@mayfly/protocol';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  epochMs,
+  memoryModeration,
+  redisModeration,
+  type Moderation,
+  type ModerationConfig,
+} from '../src/moderation.js';
+
+const TEST_REDIS_URL = process.env.MAYFLY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CONFIG: ModerationConfig = {
+  blockMs: 60 * 60_000,
+  banReports: 3,
+  reportWindowMs: 60 * 60_000,
+  banMs: 30 * 60_000,
+};
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+type Factory = (clock: ManualClock) => Promise<Moderation>;
+
+const stores: [string, Factory][] = [
+  ['in memory', async (clock) => memoryModeration(CONFIG, clock)],
+  [
+    'Redis',
+    async (clock) => {
+      const redis = new Redis(TEST_REDIS_URL);
+      const prefix = `mayfly-test:${randomUUID()}:`;
+      cleanups.push(async () => {
+        const keys = await redis.keys(`${prefix}*`);
+        for (const key of keys) expect(await redis.pttl(key), key).toBeGreaterThan(0);
+        if (keys.length > 0) await redis.del(...keys);
+        redis.disconnect();
+      });
+      return redisModeration(redis, prefix, CONFIG, clock);
+    },
+  ],
+];
+
+describe.each(stores)('moderation: %s', (_name, create) => {
+  it('bans after reports from three different addresses, counting each once', async () => {
+    const clock = new ManualClock();
+    const store = await create(clock);
+    const offender = await store.tagsOf('203.0.113.9');
+    const one = await store.tagsOf('198.51.100.1');
+    expect(await store.recordReport(offender, one)).toBeUndefined();
+    expect(await store.recordReport(offender, one)).toBeUndefined();
+    expect(await store.recordReport(offender, await store.tagsOf('198.51.100.2'))).toBeUndefined();
+    expect(await store.bannedUntil(offender)).toBeUndefined();
+    const until = await store.recordReport(offender, await store.tagsOf('198.51.100.3'));
+    expect(until).toBe(clock.now() + CONFIG.banMs);
+    expect(await store.bannedUntil(await store.tagsOf('203.0.113.9'))).toBe(until);
+    expect(await store.bannedUntil(await store.tagsOf('198.51.100.1'))).toBeUndefined();
+    clock.advance(CONFIG.banMs);
+    expect(await store.bannedUntil(offender)).toBeUndefined();
+  });
+
+  it('forgets reports older than the window', async () => {
+    const clock = new ManualClock();
+    const store = await create(clock);
+    const offender = await store.tagsOf('203.0.113.9');
+    await store.recordReport(offender, await store.tagsOf('198.51.100.1'));
+    await store.recordReport(offender, await store.tagsOf('198.51.100.2'));
+    clock.advance(CONFIG.reportWindowMs + 1);
+    expect(await store.recordReport(offender, await store.tagsOf('198.51.100.3'))).toBeUndefined();
+  });
+
+  it('changes tags with each key epoch and still knows the previous one', async () => {
+    const clock = new ManualClock(
+      Math.floor(Date.UTC(2026, 10, 21) / epochMs(CONFIG)) * epochMs(CONFIG),
+    );
+    const store = await create(clock);
+    const [before] = await store.tagsOf('203.0.113.9');
+    expect(before).toMatch(/^[0-9a-f]{32}$/u);
+    expect(await store.tagsOf('203.0.113.9')).toEqual([before]);
+    clock.advance(epochMs(CONFIG));
+    const after = await store.tagsOf('203.0.113.9');
+    expect(after).toHaveLength(2);
+    expect(after[0]).not.toBe(before);
+    expect(after[1]).toBe(before);
+  });
+});
