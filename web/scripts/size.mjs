@@ -1,6 +1,7 @@
-// Prints the chat page's first-load JavaScript, gzipped: the SvelteKit entry, the root layout and
-// the page node, with every chunk they import statically (from Vite's build manifest). Chunks
-// loaded later with import() — simple-peer, fetched when Start is pressed — are listed apart.
+// Prints the chat page's first-load JavaScript, gzipped: the SvelteKit entry and the router it
+// imports at start-up, the root layout and the page node, with every chunk they import statically
+// (from Vite's build manifest). Chunks loaded later with import() — simple-peer, fetched when
+// Start is pressed — are listed apart.
 // Builds the client first when the build is missing or older than the sources.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -14,7 +15,8 @@ const ROUTE = '/';
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const output = path.join(web, '.svelte-kit/output/client');
 const manifestPath = path.join(output, '.vite/manifest.json');
-const appPath = path.join(web, '.svelte-kit/generated/client-optimized/app.js');
+const generated = '.svelte-kit/generated/build/client-optimized';
+const appPath = path.join(web, generated, 'app.js');
 
 function newestSource(entry) {
   const stats = statSync(entry);
@@ -22,7 +24,7 @@ function newestSource(entry) {
   return Math.max(0, ...readdirSync(entry).map((name) => newestSource(path.join(entry, name))));
 }
 
-const sources = ['src', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((name) =>
+const sources = ['src', 'dev', 'vite.config.ts', 'package.json'].map((name) =>
   newestSource(path.join(web, name)),
 );
 if (!existsSync(manifestPath) || statSync(manifestPath).mtimeMs < Math.max(...sources)) {
@@ -37,9 +39,7 @@ const routeNodes = dictionary[1]
   .split(',')
   .map((n) => n.trim().replace(/^~/, ''))
   .filter((n) => /^\d+$/.test(n));
-const nodeKeys = ['0', ...routeNodes].map(
-  (n) => `.svelte-kit/generated/client-optimized/nodes/${n}.js`,
-);
+const nodeKeys = ['0', ...routeNodes].map((n) => `${generated}/nodes/${n}.js`);
 const entryKeys = Object.keys(manifest).filter(
   (key) => manifest[key].isEntry === true && !key.includes('/nodes/'),
 );
@@ -54,6 +54,10 @@ function visit(key, into) {
   for (const imported of chunk.imports ?? []) visit(imported, into);
 }
 for (const key of [...entryKeys, ...nodeKeys]) visit(key, firstLoad);
+// SvelteKit's own entry loads its router with import() as soon as the page starts.
+for (const key of entryKeys.filter((entry) => entry.includes('/@sveltejs/kit/src/runtime/'))) {
+  for (const dynamic of manifest[key].dynamicImports ?? []) visit(dynamic, firstLoad);
+}
 for (const key of nodeKeys) {
   for (const dynamic of manifest[key].dynamicImports ?? []) visit(dynamic, lazy);
 }
