@@ -63,7 +63,7 @@ const BUILD_INPUTS = [
   'web/src',
   'web/static',
   'web/package.json',
-  'web/svelte.config.js',
+  'web/dev',
   'web/vite.config.ts',
 ];
 

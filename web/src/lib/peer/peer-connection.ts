@@ -315,9 +315,3 @@ export class PeerConnection {
     );
   }
 }
-
-/** Loads simple-peer on demand: it is only needed once a stranger is found. */
-export async function loadSimplePeer(): Promise<SimplePeerConstructor> {
-  const module = await import('@thaunknown/simple-peer');
-  return module.default as unknown as SimplePeerConstructor;
-}

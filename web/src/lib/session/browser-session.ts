@@ -1,16 +1,15 @@
 /** Wires the session controller to the real browser: Socket.IO, getUserMedia, simple-peer. */
-import { reencodeImage } from '../chat/image-reencode';
-import { loadSimplePeer, PeerConnection } from '../peer/peer-connection';
+import type { createPeerConnection } from '../peer/browser-peer';
 import { SignalingClient } from '../signaling/signaling-client';
 import { SessionController } from './session-controller';
 
 export function createBrowserSession(): { controller: SessionController; close(): void } {
   const signaling = new SignalingClient();
-  // simple-peer is not part of the first page load; it is fetched once Start is pressed.
-  let simplePeer: ReturnType<typeof loadSimplePeer> | undefined;
-  const getSimplePeer = (): ReturnType<typeof loadSimplePeer> => {
-    simplePeer ??= loadSimplePeer();
-    return simplePeer;
+  // The WebRTC code is not part of the first page load; it is fetched once Start is pressed.
+  let peerFactory: Promise<typeof createPeerConnection> | undefined;
+  const loadPeerFactory = (): Promise<typeof createPeerConnection> => {
+    peerFactory ??= import('../peer/browser-peer').then((module) => module.createPeerConnection);
+    return peerFactory;
   };
   const mediaDevices = navigator.mediaDevices as MediaDevices | undefined;
   const controller = new SessionController({
@@ -23,14 +22,15 @@ export function createBrowserSession(): { controller: SessionController; close()
           : mediaDevices.getUserMedia(constraints),
       enumerateDevices: () => mediaDevices?.enumerateDevices() ?? Promise.resolve([]),
     },
-    createPeer: async (options) => new PeerConnection(await getSimplePeer(), options),
+    createPeer: async (options) => (await loadPeerFactory())(options),
     preparePeer: () => {
-      getSimplePeer().catch((error: unknown) => {
-        simplePeer = undefined; // try again on the next Start
+      loadPeerFactory().catch((error: unknown) => {
+        peerFactory = undefined; // try again on the next Start
         console.error('mayfly: could not load the WebRTC module', error);
       });
     },
-    reencodeImage,
+    // Only needed when the person sends a picture.
+    reencodeImage: async (file) => (await import('../chat/image-reencode')).reencodeImage(file),
     objectUrls: {
       create: (blob) => URL.createObjectURL(blob),
       revoke: (url) => URL.revokeObjectURL(url),
