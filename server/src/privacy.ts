@@ -33,6 +33,16 @@ export interface PrivacyStatement {
   };
   encryption: string;
   moderation: string[];
+  reports: {
+    kept: string[];
+    ban: string;
+    whoCanSee: string;
+    never: string;
+    blockMinutes: number;
+    banReports: number;
+    reportWindowMinutes: number;
+    banMinutes: number;
+  };
   limits: string[];
 }
 
@@ -100,9 +110,11 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
       'Media and data channels are encrypted end to end by WebRTC (DTLS). Compare the safety code with your partner: if both see the same code, nobody in between (not even this server) altered the connection.',
     moderation: [
       'Next and Stop end a chat at once; a stranger you skipped is not offered to you again for a while.',
+      'Report or Block end a chat at once, and the two of you are not matched again while the block lasts, even after either reconnects.',
       'Messages that look like a phone number, e-mail or street address ask for confirmation before they are sent.',
       'The server cannot see or record conversations, so it cannot moderate their content.',
     ],
+    reports: reportsStatement(config),
     limits: [
       'A stranger can always record or screenshot what you show them.',
       'Anonymity here means the service keeps as little as possible; it is not protection against a determined stranger.',
@@ -138,5 +150,28 @@ function matchingState(config: Config): PrivacyStatement['matchingState'] {
       'When you and your partner are on different nodes, connection offers, answers and ICE candidates (which contain IP addresses) and your nickname pass between the nodes through Redis publish/subscribe, which delivers and keeps nothing.',
     retention:
       'Deleted from Redis when your connection closes; if a node stops without a goodbye, within seconds. Every key expires by itself within 10 minutes of its last use.',
+  };
+}
+
+/** What a report or a block keeps, from the running configuration. */
+function reportsStatement(config: Config): PrivacyStatement['reports'] {
+  const minutes = (ms: number): number => Math.round(ms / 60_000);
+  const { blockMs, banReports, reportWindowMs, banMs } = config.moderation;
+  const where = config.redis === undefined ? 'in the server’s memory' : 'in Redis';
+  return {
+    kept: [
+      `A block between short-lived tags of the two addresses, ${where}, for ${minutes(blockMs)} minutes. A tag is an HMAC of the address with a random key; each key is destroyed within twice the longest block, ban or report window, so a tag cannot outlive what it serves.`,
+      `For a report, also that the reported address was reported and by which tag, ${where}, for ${minutes(reportWindowMs)} minutes.`,
+      'A line in the metadata log: the reporter’s daily pseudonym and the reason (or that a block happened), kept like every log line.',
+    ],
+    ban: `Reports from ${banReports} different addresses within ${minutes(reportWindowMs)} minutes ban the reported address from starting chats for ${minutes(banMs)} minutes. A banned visitor is told how long remains; nothing else about them is kept, and the ban ends by itself.`,
+    whoCanSee:
+      'Only the server, to keep blocks and bans. Nobody reviews reports: the server never sees conversations.',
+    never:
+      'No message, picture, video, nickname, interest or IP address is sent with a report or kept because of one.',
+    blockMinutes: minutes(blockMs),
+    banReports,
+    reportWindowMinutes: minutes(reportWindowMs),
+    banMinutes: minutes(banMs),
   };
 }

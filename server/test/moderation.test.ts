@@ -150,3 +150,27 @@ describe('temporary bans', () => {
     }
   });
 });
+
+describe('what a report keeps', () => {
+  it('/privacy.json states it from the running configuration', async () => {
+    const target = await serve({
+      BLOCK_MINUTES: '90',
+      BAN_REPORTS: '4',
+      REPORT_WINDOW_MINUTES: '45',
+      BAN_MINUTES: '20',
+    });
+    const statement = (await (await fetch(`${target.url}/privacy.json`)).json()) as {
+      reports: Record<string, unknown> & { kept: string[]; ban: string };
+    };
+    expect(statement.reports).toMatchObject({
+      blockMinutes: 90,
+      banReports: 4,
+      reportWindowMinutes: 45,
+      banMinutes: 20,
+    });
+    expect(statement.reports.kept.join(' ')).toContain('for 90 minutes');
+    expect(statement.reports.kept.join(' ')).toContain('for 45 minutes');
+    expect(statement.reports.ban).toContain('Reports from 4 different addresses within 45 minutes');
+    expect(statement.reports.ban).toContain('for 20 minutes');
+  });
+});

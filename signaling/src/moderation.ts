@@ -9,8 +9,9 @@
  * and the previous epoch, so that a ban or block recorded just before a
  * key change still holds after it.
  *
- * Enough distinct reporters (each reporting address counted once) within
- * the window ban the reported address for a while. Everything expires by
+ * Enough distinct reporters (each reporting address counted once, the
+ * reported address itself never) within the window ban the reported
+ * address for a while. Everything expires by
  * itself; nothing holds an address.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -90,6 +91,7 @@ export function memoryModeration(config: ModerationConfig, clock: Clock): Modera
       const [reported] = reportedTags;
       const [reporter] = reporterTags;
       if (reported === undefined || reporter === undefined) return undefined;
+      if (reportedTags.some((name) => reporterTags.includes(name))) return undefined;
       const lists = reportedTags.map((name) => reports.get(name));
       const already = lists.some((list) => reporterTags.some((name) => list?.has(name) ?? false));
       if (!already) {
@@ -180,6 +182,8 @@ export function redisModeration(
 
     async recordReport(reportedTags, reporterTags) {
       if (reportedTags.length === 0 || reporterTags.length === 0) return undefined;
+      // A report from the reported address itself (a shared NAT) counts for nothing.
+      if (reportedTags.some((name) => reporterTags.includes(name))) return undefined;
       const until = await redis.eval(
         RECORD_REPORT,
         0,

@@ -253,6 +253,18 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       expect(await matchmaker.partnerOf('b2')).toBe('d');
     });
 
+    it('two on one address are kept apart by the skip memory, not by blocking the address', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a', [], undefined, 'shared-nat');
+      await start('b', [], undefined, 'shared-nat');
+      expect(await matchmaker.block('a', 60_000)).toMatchObject({ ok: true });
+      await matchmaker.next('a');
+      await matchmaker.next('b');
+      expect(await matchmaker.stateOf('b')).toBe('waiting');
+      // Someone else behind the same NAT still meets them.
+      expect(pairs(await start('c', [], undefined, 'shared-nat'))).toEqual([['a', 'c']]);
+    });
+
     it('blocks only a stranger one is chatting with', async () => {
       const { matchmaker, start } = await setup();
       await start('a');

@@ -27,13 +27,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-type Factory = (clock: ManualClock) => Promise<Moderation>;
+type Factory = (clock: ManualClock, config?: ModerationConfig) => Promise<Moderation>;
 
 const stores: [string, Factory][] = [
-  ['in memory', async (clock) => memoryModeration(CONFIG, clock)],
+  ['in memory', async (clock, config = CONFIG) => memoryModeration(config, clock)],
   [
     'Redis',
-    async (clock) => {
+    async (clock, config = CONFIG) => {
       const redis = new Redis(TEST_REDIS_URL);
       const prefix = `mayfly-test:${randomUUID()}:`;
       cleanups.push(async () => {
@@ -42,7 +42,7 @@ const stores: [string, Factory][] = [
         if (keys.length > 0) await redis.del(...keys);
         redis.disconnect();
       });
-      return redisModeration(redis, prefix, CONFIG, clock);
+      return redisModeration(redis, prefix, config, clock);
     },
   ],
 ];
@@ -63,6 +63,17 @@ describe.each(stores)('moderation: %s', (_name, create) => {
     expect(await store.bannedUntil(await store.tagsOf('198.51.100.1'))).toBeUndefined();
     clock.advance(CONFIG.banMs);
     expect(await store.bannedUntil(offender)).toBeUndefined();
+  });
+
+  it('never counts a report from the reported address itself', async () => {
+    const clock = new ManualClock();
+    // One report would ban here, were it counted.
+    const store = await create(clock, { ...CONFIG, banReports: 1 });
+    const shared = await store.tagsOf('203.0.113.9');
+    expect(await store.recordReport(shared, shared)).toBeUndefined();
+    expect(await store.bannedUntil(shared)).toBeUndefined();
+    const other = await store.tagsOf('198.51.100.1');
+    expect(await store.recordReport(shared, other)).toBe(clock.now() + CONFIG.banMs);
   });
 
   it('forgets reports older than the window', async () => {

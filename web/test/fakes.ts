@@ -1,4 +1,4 @@
-import type { Signal, StartRequest, Welcome } from '@mayfly/protocol';
+import type { ReportReason, Signal, StartRequest, Welcome } from '@mayfly/protocol';
 import type { PeerEvents, PeerOptions, RouteType } from '../src/lib/peer/peer-connection';
 import type { ObjectUrls } from '../src/lib/chat/chat-log';
 import type { Clock } from '../src/lib/clock';
@@ -22,7 +22,11 @@ export const WELCOME: Welcome = {
 export class FakeSignaling implements SignalingPort {
   readonly events = new TypedEmitter<SignalingEvents>();
   status: ServerStatus = 'connecting';
-  readonly sent: { event: 'start' | 'next' | 'stop'; request?: StartRequest }[] = [];
+  readonly sent: {
+    event: 'start' | 'next' | 'stop' | 'report' | 'block';
+    request?: StartRequest;
+    reason?: ReportReason;
+  }[] = [];
   readonly signals: Signal[] = [];
   acks: RequestResult[] = [];
 
@@ -57,6 +61,16 @@ export class FakeSignaling implements SignalingPort {
 
   stop(): Promise<RequestResult> {
     this.sent.push({ event: 'stop' });
+    return this.#answer();
+  }
+
+  report(reason: ReportReason): Promise<RequestResult> {
+    this.sent.push({ event: 'report', reason });
+    return this.#answer();
+  }
+
+  block(): Promise<RequestResult> {
+    this.sent.push({ event: 'block' });
     return this.#answer();
   }
 

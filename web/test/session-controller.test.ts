@@ -337,6 +337,42 @@ describe('SessionController', () => {
     expect(phase(t.controller.view)).toBe('waiting');
   });
 
+  it('reports the stranger: tells the server first, leaves the chat and says why', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.events.emit('connect');
+    await flush();
+    t.controller.report('harassment');
+    expect(t.signaling.sent.at(-1)).toEqual({ event: 'report', reason: 'harassment' });
+    expect(peer.destroyed).toBe(true);
+    expect(phase(t.controller.view)).toBe('partner-left');
+    expect(t.status()).toContain('You reported the stranger');
+    t.controller.next();
+    expect(t.status()).toContain('Looking for a stranger');
+  });
+
+  it('blocks the stranger, and does nothing when not in a chat', async () => {
+    const t = setup();
+    t.controller.block();
+    expect(t.signaling.sent).toEqual([]);
+    await startAndMatch(t);
+    t.controller.block();
+    expect(t.signaling.sent.at(-1)).toEqual({ event: 'block' });
+    expect(t.status()).toContain('You blocked the stranger');
+  });
+
+  it('says how long a ban lasts when the server refuses to start', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    t.signaling.acks.push({ ok: false, code: 'banned', retryAfterMs: 25 * 60_000 + 1 });
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    expect(phase(t.controller.view)).toBe('idle');
+    expect(t.status()).toBe(
+      'Several people reported this connection recently. You can start again in 26 minutes.',
+    );
+  });
+
   it('returns to idle with the reason when the server refuses the request', async () => {
     const t = setup();
     t.signaling.welcome();

@@ -183,8 +183,10 @@ export class Matchmaker {
     }
     for (const tag of stranger.tags) {
       const blocked = this.blocks.get(tag) ?? new Map<string, number>();
-      for (const other of partner.tags) blocked.set(other, now + blockMs);
-      this.blocks.set(tag, blocked);
+      // Two on one address (a shared NAT): blocking the address would block it from itself.
+      // Those two are kept apart by the skip memory of this connection instead.
+      for (const other of partner.tags) if (other !== tag) blocked.set(other, now + blockMs);
+      if (blocked.size > 0) this.blocks.set(tag, blocked);
     }
     const decisions = this.leavePartner(stranger, PartnerLeftReason.Next);
     return { ok: true, decisions, partnerTags: partner.tags };

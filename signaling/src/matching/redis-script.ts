@@ -246,9 +246,12 @@ elseif op == 'block' then
   local blockMs = tonumber(ARGV[10])
   for _, tag in ipairs(tagsOf(s)) do
     for _, other in ipairs(tagsOf(partner)) do
-      redis.call('HSET', P .. 'blocks:' .. tag, other, now + blockMs)
+      -- One address on both sides (a shared NAT): see matchmaker.ts.
+      if other ~= tag then redis.call('HSET', P .. 'blocks:' .. tag, other, now + blockMs) end
     end
-    redis.call('PEXPIRE', P .. 'blocks:' .. tag, blockMs + 60000)
+    if redis.call('EXISTS', P .. 'blocks:' .. tag) == 1 then
+      redis.call('PEXPIRE', P .. 'blocks:' .. tag, blockMs + 60000)
+    end
   end
   local decisions = leavePartner(s, 'next', true)
   return cjson.encode({ ok = true, decisions = decisions, partnerTags = tagsOf(partner) })

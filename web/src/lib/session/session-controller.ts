@@ -11,7 +11,14 @@
  *                                        └────── Next ───── failed           partner-left
  *   Stop from any state returns to idle and releases the camera.
  */
-import type { IceServer, Matched, Signal, StartRequest, Welcome } from '@mayfly/protocol';
+import type {
+  IceServer,
+  Matched,
+  ReportReason,
+  Signal,
+  StartRequest,
+  Welcome,
+} from '@mayfly/protocol';
 import { ChatLog, type ObjectUrls } from '../chat/chat-log';
 import {
   DATA_LIMITS,
@@ -156,8 +163,39 @@ export class SessionController {
     if (!isInChat(this.#view.phase)) return;
     this.#leaveChat();
     this.#forgetStranger();
-    this.#update({ phase: 'waiting', problem: undefined });
+    this.#update({ phase: 'waiting', problem: undefined, endedBy: undefined });
     this.#queue('next');
+  }
+
+  /** Reports the stranger: the chat ends, and they are not matched with this person again. */
+  report(reason: ReportReason): void {
+    this.#endAndBlock('report', (signaling) => signaling.report(reason));
+  }
+
+  /** Ends the chat, and the stranger is not matched with this person again. */
+  block(): void {
+    this.#endAndBlock('block', (signaling) => signaling.block());
+  }
+
+  #endAndBlock(
+    endedBy: 'report' | 'block',
+    send: (signaling: SignalingPort) => Promise<RequestResult>,
+  ): void {
+    const phase = this.#view.phase;
+    // Only while the server still pairs us with this stranger.
+    if (phase !== 'connecting' && phase !== 'connected' && phase !== 'failed') return;
+    // First the server, so that the stranger cannot press Next before it hears of this.
+    void send(this.#deps.signaling).then((result) => {
+      if (!result.ok) console.warn(`mayfly: ${endedBy} was not acknowledged:`, result.code);
+    });
+    this.#leaveChat();
+    this.#forgetStranger();
+    this.#update({ phase: 'partner-left', problem: undefined, endedBy });
+    this.#log.system(
+      endedBy === 'report'
+        ? 'You reported the stranger. You will not be matched with them again.'
+        : 'You blocked the stranger. You will not be matched with them again.',
+    );
   }
 
   /** Ends everything: leaves the stranger or the queue and turns the camera off. */
@@ -431,7 +469,16 @@ export class SessionController {
         return;
       default:
         this.#media.release();
-        this.#update({ phase: 'idle', problem: { kind: 'start-refused', code: result.code } });
+        this.#update({
+          phase: 'idle',
+          problem: {
+            kind: 'start-refused',
+            code: result.code,
+            ...('retryAfterMs' in result && result.retryAfterMs !== undefined
+              ? { retryAfterMs: result.retryAfterMs }
+              : {}),
+          },
+        });
     }
   }
 
@@ -460,7 +507,12 @@ export class SessionController {
   /** Empties the log and forgets who the stranger was, for the next one. */
   #forgetStranger(): void {
     this.#log.clear();
-    this.#update({ partnerNickname: undefined, sharedInterests: [], safetyCode: undefined });
+    this.#update({
+      partnerNickname: undefined,
+      sharedInterests: [],
+      safetyCode: undefined,
+      endedBy: undefined,
+    });
   }
 
   #myName(): string {

@@ -11,7 +11,12 @@ export type Phase =
   'idle' | 'requesting-media' | 'waiting' | 'connecting' | 'connected' | 'partner-left' | 'failed';
 
 export type Problem =
-  | { kind: 'start-refused'; code: Extract<RequestResult, { ok: false }>['code'] }
+  | {
+      kind: 'start-refused';
+      code: Extract<RequestResult, { ok: false }>['code'];
+      /** With `banned`: how long until this connection may start again. */
+      retryAfterMs?: number;
+    }
   | { kind: 'peer-failed'; reason: PeerError['kind'] | 'timeout' };
 
 /** Everything the page shows: the session's own state, the local media's and the chat log. */
@@ -35,6 +40,8 @@ export interface SessionView extends MediaState {
   readonly chat: readonly ChatEntry[];
   readonly sendingImage: boolean;
   readonly relayOnly: boolean;
+  /** In `partner-left`: whether it was this person who reported or blocked the stranger. */
+  readonly endedBy: 'report' | 'block' | undefined;
 }
 
 const INITIAL_VIEW: SessionView = {
@@ -52,6 +59,7 @@ const INITIAL_VIEW: SessionView = {
   chat: [],
   sendingImage: false,
   relayOnly: false,
+  endedBy: undefined,
 };
 
 export function initialView(): SessionView {

@@ -23,6 +23,10 @@ export function statusText(view: SessionView): string {
   const offline = view.server === 'offline';
   switch (view.phase) {
     case 'idle': {
+      if (view.problem?.kind === 'start-refused' && view.problem.code === 'banned') {
+        const minutes = Math.max(1, Math.ceil((view.problem.retryAfterMs ?? 0) / 60_000));
+        return `Several people reported this connection recently. You can start again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+      }
       if (view.problem?.kind === 'start-refused') {
         return (
           START_REFUSED[view.problem.code] ??
@@ -48,6 +52,12 @@ export function statusText(view: SessionView): string {
       return `Connected to ${who}.${shared}`;
     }
     case 'partner-left':
+      if (view.endedBy === 'report') {
+        return 'You reported the stranger; you will not be matched with them again. Press Next to meet someone new.';
+      }
+      if (view.endedBy === 'block') {
+        return 'You blocked the stranger; you will not be matched with them again. Press Next to meet someone new.';
+      }
       return 'Stranger left. Press Next to meet someone new.';
     case 'failed':
       return view.relayOnly

@@ -7,6 +7,7 @@ import {
   type Ack,
   type ClientToServerEvents,
   type ServerToClientEvents,
+  type ReportReason,
   type Signal,
   type StartRequest,
 } from '@mayfly/protocol';
@@ -37,6 +38,10 @@ export interface SignalingPort {
   start(request: StartRequest): Promise<RequestResult>;
   next(): Promise<RequestResult>;
   stop(): Promise<RequestResult>;
+  /** Reports the current stranger: the server ends the chat and blocks them. */
+  report(reason: ReportReason): Promise<RequestResult>;
+  /** Ends the chat and blocks the current stranger. */
+  block(): Promise<RequestResult>;
   signal(signal: Signal): void;
 }
 
@@ -128,6 +133,14 @@ export class SignalingClient implements SignalingPort {
 
   stop(): Promise<RequestResult> {
     return this.#request((ack) => this.#socket.emit('stop', ack));
+  }
+
+  report(reason: ReportReason): Promise<RequestResult> {
+    return this.#request((ack) => this.#socket.emit('report', { reason }, ack));
+  }
+
+  block(): Promise<RequestResult> {
+    return this.#request((ack) => this.#socket.emit('block', ack));
   }
 
   signal(signal: Signal): void {
