@@ -340,7 +340,7 @@ describe('SessionController', () => {
   it('reports the stranger: tells the server first, leaves the chat and says why', async () => {
     const t = setup();
     const peer = await startAndMatch(t);
-    peer.events.emit('connect');
+    peer.events.emit('connected');
     await flush();
     t.controller.report('harassment');
     expect(t.signaling.sent.at(-1)).toEqual({ event: 'report', reason: 'harassment' });
