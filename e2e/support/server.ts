@@ -18,6 +18,9 @@ const ENTRY = path.join(REPO_ROOT, 'server/dist/main.js');
 export const DEFAULT_SERVER_ENV: Readonly<Record<string, string>> = {
   // Calls are direct unless a scenario asks for the relay (relayServerEnv).
   TURN_MODE: 'off',
+  // Every browser of the suite comes from one address; the limits per address are tested in Vitest.
+  CONNECTIONS_PER_MINUTE: '10000',
+  STARTS_PER_MINUTE: '10000',
   // The runner's network namespace has nobody else in it; a laptop keeps to loopback.
   HOST: process.env.E2E_SERVER_HOST ?? '127.0.0.1',
   // The runner's copy of web/build, safe from a build running meanwhile; else web/build itself.

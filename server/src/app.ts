@@ -117,6 +117,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
           matching: deps.cluster.matching,
           connectionCap: deps.cluster.connectionCap,
           moderation: deps.cluster.moderation,
+          addressLimits: deps.cluster.addressLimits,
           adapter: deps.cluster.adapter,
         }),
   });

@@ -11,11 +11,14 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Clock } from '@mayfly/protocol';
 import {
+  type AddressLimits,
+  type AddressLimitsConfig,
   type ConnectionCap,
   type MatchingBackend,
   type MatchingConfig,
   type Moderation,
   type ModerationConfig,
+  redisAddressLimits,
   redisConnectionCap,
   redisModeration,
   RedisMatching,
@@ -29,6 +32,7 @@ export interface Cluster {
   readonly matching: MatchingBackend;
   readonly connectionCap: ConnectionCap;
   readonly moderation: Moderation;
+  readonly addressLimits: AddressLimits;
   readonly adapter: NonNullable<SignalingDeps['adapter']>;
   /** Whether this node reaches Redis right now. */
   reachable(): boolean;
@@ -95,6 +99,7 @@ export async function connectCluster(
   options: {
     matching: MatchingConfig;
     moderation: ModerationConfig;
+    addressLimits: AddressLimitsConfig;
     maxConnectionsPerAddress: number;
     clock: Clock;
   },
@@ -150,6 +155,7 @@ export async function connectCluster(
     matching,
     connectionCap,
     moderation: redisModeration(command, redisConfig.keyPrefix, options.moderation, options.clock),
+    addressLimits: redisAddressLimits(command, redisConfig.keyPrefix, options.addressLimits),
     adapter,
     reachable: () => reachable && command.status === 'ready',
     async close() {

@@ -164,6 +164,18 @@ export const OPTIONS = {
     100_000,
     'live connections one client address (IPv6: one /64) may hold',
   ),
+  CONNECTIONS_PER_MINUTE: integer(
+    60,
+    1,
+    100_000,
+    'new connections one client address may open per minute (shared across nodes)',
+  ),
+  STARTS_PER_MINUTE: integer(
+    120,
+    1,
+    100_000,
+    'Starts and Nexts one client address may send per minute (shared across nodes)',
+  ),
   INTEREST_WAIT_SECONDS: integer(
     5,
     0,

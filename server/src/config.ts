@@ -146,6 +146,10 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       interestWaitMs: option.INTEREST_WAIT_SECONDS * 1000,
       skipMemoryMs: option.SKIP_MEMORY_MINUTES * 60_000,
     },
+    addressLimits: {
+      connectionsPerMinute: option.CONNECTIONS_PER_MINUTE,
+      startsPerMinute: option.STARTS_PER_MINUTE,
+    },
     moderation: {
       blockMs: option.BLOCK_MINUTES * 60_000,
       banReports: option.BAN_REPORTS,

@@ -66,6 +66,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
       : await connectCluster(config.redis, {
           matching: config.matching,
           moderation: config.moderation,
+          addressLimits: config.addressLimits,
           maxConnectionsPerAddress: config.maxConnectionsPerAddress,
           clock,
         });

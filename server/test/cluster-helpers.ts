@@ -38,6 +38,8 @@ export async function startNode(env: Record<string, string>): Promise<TestNode> 
     TURN_MODE: 'off',
     REDIS_URL: TEST_REDIS_URL,
     MAX_CONNECTIONS_PER_ADDRESS: '2000',
+    CONNECTIONS_PER_MINUTE: '100000',
+    STARTS_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '1000',
     ...env,
   });
@@ -73,6 +75,8 @@ export async function spawnNode(env: Record<string, string>): Promise<NodeProces
       WEB_BUILD_DIR: logDir,
       REDIS_URL: TEST_REDIS_URL,
       MAX_CONNECTIONS_PER_ADDRESS: '2000',
+      CONNECTIONS_PER_MINUTE: '100000',
+      STARTS_PER_MINUTE: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

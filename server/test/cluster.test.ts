@@ -166,6 +166,20 @@ describe('several nodes on one Redis', () => {
     expect(await backend.counts()).toEqual({ connected: 1, waiting: 0, paired: 0 });
   });
 
+  it('counts new connections per minute per address across nodes', async () => {
+    const [one, two] = await cluster(2, { CONNECTIONS_PER_MINUTE: '2' });
+    await client(one);
+    await client(two);
+    const refused = connect(one.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    await new Promise<Error>((resolve) => refused.once('connect_error', resolve));
+    refused.disconnect();
+    expect(clients).toHaveLength(2);
+  });
+
   it('holds the connection cap per address across nodes', async () => {
     const [one, two, three] = await cluster(3, { MAX_CONNECTIONS_PER_ADDRESS: '2' });
     await client(one);

@@ -39,6 +39,9 @@ export async function startServer(
     PORT: '0',
     HOST: '127.0.0.1',
     TURN_MODE: 'off',
+    // Tests open many connections from one address within a minute.
+    CONNECTIONS_PER_MINUTE: '100000',
+    STARTS_PER_MINUTE: '100000',
     ...env,
   });
   const httpServer = createServer();

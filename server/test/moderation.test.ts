@@ -174,3 +174,26 @@ describe('what a report keeps', () => {
     expect(statement.reports.ban).toContain('for 20 minutes');
   });
 });
+
+describe('limits per address over time', () => {
+  it('refuses new connections past the per-minute limit of one address, not of others', async () => {
+    await serve({ CONNECTIONS_PER_MINUTE: '3' });
+    for (let i = 0; i < 3; i++) await from('198.51.100.1');
+    await expect(from('198.51.100.1')).rejects.toThrow();
+    await expect(from('198.51.100.2')).resolves.toBeDefined();
+  });
+
+  it('answers Start and Next past the per-minute limit with rate_limited and how long to wait', async () => {
+    await serve({ STARTS_PER_MINUTE: '2' });
+    const a = await from('198.51.100.1');
+    const b = await from('198.51.100.2');
+    await pair(a, b);
+    expect(await a.emitWithAck('next')).toEqual({ ok: true });
+    const refused = await a.emitWithAck('next');
+    expect(refused).toMatchObject({ ok: false, code: 'rate_limited' });
+    expect(refused.ok ? 0 : (refused.retryAfterMs ?? 0)).toBeGreaterThan(0);
+    // Another address is not affected.
+    expect(await b.emitWithAck('stop')).toEqual({ ok: true });
+    expect(await startSearch(b)).toEqual({ ok: true });
+  });
+});

@@ -3,6 +3,12 @@
  * stranger's partner, payload validation and rate limiting. It does no
  * file I/O and reads no environment; server/ assembles it into a process.
  */
+export {
+  memoryAddressLimits,
+  redisAddressLimits,
+  type AddressLimits,
+  type AddressLimitsConfig,
+} from './address-limits.js';
 export { clientAddressKey, clientAddressOf } from './client-address.js';
 export * from './matching/index.js';
 export type { MetadataSink, RejectionReason, SignalingRecord } from './metadata.js';

@@ -6,7 +6,7 @@
  */
 import type { ErrorCode, PartnerLeftReason, ReportReason } from '@mayfly/protocol';
 
-export type RejectionReason = 'origin' | 'connection_cap' | 'shutting_down';
+export type RejectionReason = 'origin' | 'connection_cap' | 'connection_rate' | 'shutting_down';
 
 export type SignalingRecord =
   | { event: 'connect'; client: string }

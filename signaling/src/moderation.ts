@@ -17,6 +17,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '@mayfly/protocol';
 import type { Redis } from 'ioredis';
+import { MatchingUnavailableError } from './matching/backend.js';
 
 export interface ModerationConfig {
   /** How long a block (or a report, which blocks) keeps two strangers apart. */
@@ -169,41 +170,53 @@ export function redisModeration(
     return value;
   };
 
+  /** Redis away: the caller answers matching_unavailable, as for matching itself. */
+  const shared = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw new MatchingUnavailableError({ cause: error });
+    }
+  };
+
   return {
-    async tagsOf(addressKey) {
-      const current = Math.floor(clock.now() / epoch);
-      const key = await keyOf(current, true);
-      if (key === undefined) throw new Error('address tag key vanished');
-      const previous = await keyOf(current - 1, false);
-      return previous === undefined
-        ? [tag(key, addressKey)]
-        : [tag(key, addressKey), tag(previous, addressKey)];
-    },
+    tagsOf: (addressKey) =>
+      shared(async () => {
+        const current = Math.floor(clock.now() / epoch);
+        const key = await keyOf(current, true);
+        if (key === undefined) throw new Error('address tag key vanished');
+        const previous = await keyOf(current - 1, false);
+        return previous === undefined
+          ? [tag(key, addressKey)]
+          : [tag(key, addressKey), tag(previous, addressKey)];
+      }),
 
-    async recordReport(reportedTags, reporterTags) {
-      if (reportedTags.length === 0 || reporterTags.length === 0) return undefined;
-      // A report from the reported address itself (a shared NAT) counts for nothing.
-      if (reportedTags.some((name) => reporterTags.includes(name))) return undefined;
-      const until = await redis.eval(
-        RECORD_REPORT,
-        0,
-        keyPrefix,
-        clock.now(),
-        config.reportWindowMs,
-        config.banReports,
-        config.banMs,
-        reportedTags.length,
-        ...reportedTags,
-        ...reporterTags,
-      );
-      return typeof until === 'number' ? until : undefined;
-    },
+    recordReport: (reportedTags, reporterTags) =>
+      shared(async () => {
+        if (reportedTags.length === 0 || reporterTags.length === 0) return undefined;
+        // A report from the reported address itself (a shared NAT) counts for nothing.
+        if (reportedTags.some((name) => reporterTags.includes(name))) return undefined;
+        const until = await redis.eval(
+          RECORD_REPORT,
+          0,
+          keyPrefix,
+          clock.now(),
+          config.reportWindowMs,
+          config.banReports,
+          config.banMs,
+          reportedTags.length,
+          ...reportedTags,
+          ...reporterTags,
+        );
+        return typeof until === 'number' ? until : undefined;
+      }),
 
-    async bannedUntil(tags) {
-      if (tags.length === 0) return undefined;
-      const values = await redis.mget(...tags.map((name) => `${keyPrefix}ban:${name}`));
-      const until = Math.max(0, ...values.map((value) => Number(value ?? 0)));
-      return until > clock.now() ? until : undefined;
-    },
+    bannedUntil: (tags) =>
+      shared(async () => {
+        if (tags.length === 0) return undefined;
+        const values = await redis.mget(...tags.map((name) => `${keyPrefix}ban:${name}`));
+        const until = Math.max(0, ...values.map((value) => Number(value ?? 0)));
+        return until > clock.now() ? until : undefined;
+      }),
   };
 }

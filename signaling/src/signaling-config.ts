@@ -1,3 +1,4 @@
+import type { AddressLimitsConfig } from './address-limits.js';
 import type { ModerationConfig } from './moderation.js';
 
 /**
@@ -37,4 +38,6 @@ export interface SignalingConfig {
   readonly relayByDefault: boolean;
   /** Blocks, reports and temporary bans. */
   readonly moderation: ModerationConfig;
+  /** Connections and starts per address per minute. */
+  readonly addressLimits: AddressLimitsConfig;
 }

@@ -20,6 +20,7 @@ import {
   type Signal,
 } from '@mayfly/protocol';
 import { clientAddressKey, clientAddressOf } from './client-address.js';
+import { memoryAddressLimits, type AddressLimits } from './address-limits.js';
 import { localConnectionCap, type ConnectionCap } from './connection-cap.js';
 import {
   inMemoryMatching,
@@ -81,6 +82,8 @@ export interface SignalingDeps {
   readonly iceServersFor: (request: IncomingMessage) => IceServer[];
   /** Who holds the strangers; this process's Matchmaker by default. */
   readonly matching?: MatchingBackend;
+  /** Connections and starts per address per minute; counted in this process by default. */
+  readonly addressLimits?: AddressLimits;
   /** Reports and bans; in this process's memory by default. */
   readonly moderation?: Moderation;
   /** Live connections per address; counted in this process by default. */
@@ -140,6 +143,7 @@ export function attachSignaling(
   const matching = deps.matching ?? inMemoryMatching(config.matching, clock);
   const connectionCap = deps.connectionCap ?? localConnectionCap(config.maxConnectionsPerAddress);
   const moderation = deps.moderation ?? memoryModeration(config.moderation, clock);
+  const addressLimits = deps.addressLimits ?? memoryAddressLimits(config.addressLimits);
   let shuttingDown = false;
   let matchTimer: NodeJS.Timeout | undefined;
 
@@ -157,6 +161,19 @@ export function attachSignaling(
    */
   const releases = new WeakMap<IncomingMessage, { release: () => void; timer: NodeJS.Timeout }>();
 
+  /** Whether a handshake may become a connection: new connections per minute, then the cap. */
+  const admit = async (
+    request: IncomingMessage,
+  ): Promise<'connection_rate' | 'connection_cap' | { release: () => void }> => {
+    const addressKey = addressKeyOf(request);
+    const [tag] = await moderation.tagsOf(addressKey);
+    if ((await addressLimits.takeConnection(tag ?? addressKey)) !== undefined) {
+      return 'connection_rate';
+    }
+    const release = await connectionCap.acquire(addressKey);
+    return release === undefined ? 'connection_cap' : { release };
+  };
+
   const io: SignalingServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: config.limits.maxMessageBytes,
@@ -173,21 +190,23 @@ export function attachSignaling(
         reject(request, 'origin');
         return callback('origin not allowed', false);
       }
-      connectionCap.acquire(addressKeyOf(request)).then(
-        (release) => {
-          if (release === undefined) {
-            reject(request, 'connection_cap');
-            return callback('too many connections', false);
+      admit(request).then(
+        (admitted) => {
+          if (typeof admitted === 'string') {
+            reject(request, admitted);
+            const why =
+              admitted === 'connection_rate' ? 'too many new connections' : 'too many connections';
+            return callback(why, false);
           }
           const timer = setTimeout(() => {
             releases.delete(request);
-            release();
+            admitted.release();
           }, 10_000).unref();
-          releases.set(request, { release, timer });
+          releases.set(request, { release: admitted.release, timer });
           callback(null, true);
         },
         () => {
-          // A cap that cannot be checked (Redis away) must not lock everyone out.
+          // Limits that cannot be checked (Redis away) must not lock everyone out.
           callback(null, true);
         },
       );
@@ -364,6 +383,16 @@ export function attachSignaling(
     return { ok: true };
   };
 
+  /** Start and Next count against the address; over the limit they wait. */
+  const startsOverLimit = async (socket: SignalingSocket): Promise<Ack | undefined> => {
+    const [tag] = socket.data.tags;
+    if (tag === undefined) return undefined;
+    const waitMs = await addressLimits.takeStart(tag);
+    return waitMs === undefined
+      ? undefined
+      : { ok: false, code: ErrorCode.RateLimited, retryAfterMs: waitMs };
+  };
+
   /** Report (with a reason) or block: the chat ends and the two are kept apart; a report counts. */
   const endAndBlock = async (
     socket: SignalingSocket,
@@ -393,6 +422,8 @@ export function attachSignaling(
       case 'start': {
         const parsed = parseStartRequest(args[0]);
         if (!parsed.ok) return parsed;
+        const tooManyStarts = await startsOverLimit(socket);
+        if (tooManyStarts !== undefined) return tooManyStarts;
         const { interests, nickname, relayOnly } = parsed.value;
         const bannedUntil = await moderation.bannedUntil(socket.data.tags);
         if (bannedUntil !== undefined) {
@@ -409,6 +440,10 @@ export function attachSignaling(
       }
       case 'next':
       case 'stop': {
+        if (event === 'next') {
+          const tooManyStarts = await startsOverLimit(socket);
+          if (tooManyStarts !== undefined) return tooManyStarts;
+        }
         const result = await (event === 'next'
           ? matching.next(socket.id)
           : matching.stop(socket.id));
