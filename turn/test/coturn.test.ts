@@ -90,8 +90,8 @@ describe.skipIf(!hasCoturn)(title, () => {
     );
     coturn.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     coturn.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    // Ready when it allocates.
-    for (let attempt = 0; attempt < 50; attempt += 1) {
+    // Ready when it allocates; a loaded machine may take a while to start it.
+    for (let attempt = 0; attempt < 120; attempt += 1) {
       const check = await checkTurnServer({
         host: '127.0.0.1',
         port,
@@ -101,7 +101,7 @@ describe.skipIf(!hasCoturn)(title, () => {
       if (check.allocated) return;
     }
     throw new Error(`coturn did not come up:\n${output}`);
-  }, 15_000);
+  }, 40_000);
 
   afterAll(async () => {
     if (coturn?.exitCode === null) {
