@@ -169,6 +169,11 @@ export interface Welcome {
   iceServers: IceServer[];
   /** Whether the operator asks clients to hide their IP address by default. */
   relayByDefault: boolean;
+  /**
+   * Whether clients blur each new stranger's video until the person reveals it ("safe start"),
+   * unless the person chose otherwise.
+   */
+  safeStartByDefault: boolean;
 }
 
 export interface Matched {

@@ -194,6 +194,10 @@ export const OPTIONS = {
   LOG_DIR: text('logs', 'folder for daily metadata logs and their pseudonym keys', code('./logs')),
   LOG_RETENTION_DAYS: integer(30, 1, 3650, 'days a log file and its key are kept'),
   RELAY_DEFAULT: boolean(false, 'tick "Hide my IP address" by default'),
+  SAFE_START_DEFAULT: boolean(
+    true,
+    'tick "Blur video until I choose to see it" by default: each new stranger\'s video starts blurred',
+  ),
   SHUTDOWN_TIMEOUT_MS: integer(
     5000,
     100,

@@ -174,6 +174,7 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
     redis:
       redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: option.REDIS_KEY_PREFIX },
     relayByDefault: option.RELAY_DEFAULT,
+    safeStartByDefault: option.SAFE_START_DEFAULT,
     shutdownTimeoutMs: option.SHUTDOWN_TIMEOUT_MS,
     webBuildDir: path.resolve(option.WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
   };

@@ -12,6 +12,7 @@ describe('config', () => {
     expect(config.turn.secretIsEphemeral).toBe(true);
     expect(config.turn.secret.length).toBeGreaterThanOrEqual(32);
     expect(config.relayByDefault).toBe(false);
+    expect(config.safeStartByDefault).toBe(true);
   });
 
   it('is frozen all the way down', () => {
@@ -27,6 +28,7 @@ describe('config', () => {
     [{ LOG_RETENTION_DAYS: '0' }, 'LOG_RETENTION_DAYS'],
     [{ LOG_RETENTION_DAYS: '1.5' }, 'LOG_RETENTION_DAYS'],
     [{ RELAY_DEFAULT: 'maybe' }, 'RELAY_DEFAULT'],
+    [{ SAFE_START_DEFAULT: 'blurry' }, 'SAFE_START_DEFAULT'],
     [{ ALLOWED_ORIGINS: 'chat.example' }, 'ALLOWED_ORIGINS'],
     [{ ALLOWED_ORIGINS: 'https://chat.example/path' }, 'ALLOWED_ORIGINS'],
     [{ TURN_MODE: 'sometimes' }, 'TURN_MODE'],

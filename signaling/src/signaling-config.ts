@@ -33,4 +33,6 @@ export interface SignalingConfig {
   readonly limits: LimitsConfig;
   /** Clients hide their IP address unless the user unticks it. */
   readonly relayByDefault: boolean;
+  /** Clients blur each new stranger's video until the person reveals it, unless they untick it. */
+  readonly safeStartByDefault: boolean;
 }

@@ -431,6 +431,7 @@ export function attachSignaling(
       protocolVersion: PROTOCOL_VERSION,
       iceServers: deps.iceServersFor(socket.request),
       relayByDefault: config.relayByDefault,
+      safeStartByDefault: config.safeStartByDefault,
     });
 
     socket.onAny((event: string, ...args: unknown[]) => {
