@@ -11,6 +11,8 @@ import {
   CLIENT_EVENTS,
   type ClientToServerEvents,
   type Clock,
+  type ConnectRefusal,
+  type ConnectRefusalCode,
   ErrorCode,
   type IceServer,
   PartnerLeftReason,
@@ -80,6 +82,12 @@ export interface SignalingDeps {
   readonly connectionCap?: ConnectionCap;
   /** A Socket.IO adapter shared by several nodes (Redis); none in one process. */
   readonly adapter?: ServerOptions['adapter'];
+  /**
+   * Decides on every connection attempt from its handshake's `auth`, before it counts as a
+   * connection (registered, logged, welcomed): undefined admits it, a code refuses it with
+   * `connect_error`. Proof of work plugs in here; without it every attempt is admitted.
+   */
+  readonly admit?: (auth: unknown) => Promise<ConnectRefusalCode | undefined>;
 }
 
 export interface Signaling {
@@ -102,6 +110,11 @@ function reply(socket: SignalingSocket, event: string, ack: unknown, response: A
         : { code: response.code },
     );
   }
+}
+
+/** A refusal as Socket.IO hands it to the client: `connect_error` with `data`. */
+function refusal(code: ConnectRefusalCode): Error & { data: ConnectRefusal } {
+  return Object.assign(new Error(code), { data: { code } });
 }
 
 /**
@@ -185,6 +198,19 @@ export function attachSignaling(
       );
     },
   });
+
+  const admit = deps.admit;
+  if (admit !== undefined) {
+    io.use((socket, next) => {
+      admit(socket.handshake.auth).then(
+        (code) => next(code === undefined ? undefined : refusal(code)),
+        (error: unknown) => {
+          console.error(`signaling: admission failed: ${(error as Error).name}`);
+          next(new Error('admission failed'));
+        },
+      );
+    });
+  }
 
   io.engine.on(
     'connection',
