@@ -106,9 +106,9 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   });
 
   // Served whatever POW says: a client only asks after a `pow_required` refusal.
-  routes.get(POW_CHALLENGE_PATH, async (_request, response) => {
+  routes.get(POW_CHALLENGE_PATH, (_request, response) => {
     response.setHeader('Cache-Control', 'no-store');
-    response.json(await proofOfWork.challenge());
+    response.json(proofOfWork.challenge());
   });
 
   const app = express();

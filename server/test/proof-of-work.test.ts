@@ -3,11 +3,21 @@
  * solved here with altcha-lib's own solver, an implementation independent of the web client's.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { POW_CHALLENGE_PATH, type HandshakeAuth, type PowChallenge } from '@mayfly/protocol';
+import {
+  POW_CHALLENGE_PATH,
+  type HandshakeAuth,
+  type PowChallenge,
+  type PowSolution,
+} from '@mayfly/protocol';
+import { solveChallenge, verifySolution } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { parseConfig } from '../src/config.js';
 import {
   AttemptRate,
   CHALLENGE_TTL_MS,
   localUsedChallenges,
+  powSecrets,
+  ProofOfWork,
   RATE_WINDOW_MS,
 } from '../src/proof-of-work.js';
 import {
@@ -136,6 +146,47 @@ describe('proof of work in the handshake', () => {
     expect(await attempt(target), 'a minute later').toMatchObject({ admitted: true });
     expect(target.app.proofOfWork.on).toBe(false);
     expect(log).toHaveBeenLastCalledWith(expect.stringContaining('proof of work off: 1'));
+  });
+});
+
+describe('the ALTCHA v2 format, checked against altcha-lib', () => {
+  const config = parseConfig({ POW: 'on', POW_DIFFICULTY: '2000', TURN_MODE: 'off' });
+  const pow = new ProofOfWork(config.pow, { clock: { now: () => Date.now() } });
+  const secrets = powSecrets(config.pow.secret);
+  const altchaVerifies = async (challenge: PowChallenge, solution: PowSolution) =>
+    (
+      await verifySolution({
+        challenge,
+        solution,
+        deriveKey,
+        hmacSignatureSecret: secrets.signature,
+        hmacKeySignatureSecret: secrets.keySignature,
+      })
+    ).verified;
+
+  it('altcha-lib solves our challenges and accepts exactly what we accept', async () => {
+    for (let i = 0; i < 5; i++) {
+      const challenge = pow.challenge();
+      const found = await solveChallenge({ challenge, deriveKey });
+      if (found === null) throw new Error('unsolved');
+      expect(found.counter).toBeLessThanOrEqual(2000);
+      const solution = { counter: found.counter, derivedKey: found.derivedKey };
+      const wrong = { ...solution, derivedKey: 'ab'.repeat(32) };
+      const tampered = {
+        ...challenge,
+        parameters: { ...challenge.parameters, keyPrefix: '00' },
+      };
+      for (const [candidate, answer, accepted] of [
+        [challenge, solution, true],
+        [challenge, wrong, false],
+        [tampered, solution, false],
+      ] as const) {
+        expect(await altchaVerifies(candidate, answer)).toBe(accepted);
+        expect(await pow.admit({ pow: { challenge: candidate, solution: answer } })).toBe(
+          accepted ? undefined : 'pow_invalid',
+        );
+      }
+    }
   });
 });
 
