@@ -45,6 +45,7 @@ test('screenshots of the main states', async ({ openStranger }) => {
   await a.sendMessage('Nice, same here.');
   await expect(b.chatLog).toContainText('same here');
   await a.safetyCode();
+  await a.page.getByRole('button', { name: 'Show video' }).click();
   await capture(a.page, 'connected');
 
   await b.stop();
@@ -64,6 +65,7 @@ test('screenshot of a chat on a phone', async ({ openStranger }) => {
   await other.start();
   await phone.waitForState('Connected');
   await expectStrangerVideo(phone.page, other.colour);
+  await phone.page.getByRole('button', { name: 'Show video' }).click();
   await other.sendMessage('Hello from a laptop');
   await expect(phone.chatLog).toContainText('Hello from a laptop');
   await phone.sendMessage('Hi! On my phone');

@@ -199,6 +199,11 @@ export interface Welcome {
   iceServers: IceServer[];
   /** Whether the operator asks clients to hide their IP address by default. */
   relayByDefault: boolean;
+  /**
+   * Whether clients blur each new stranger's video until the person reveals it ("safe start"),
+   * unless the person chose otherwise.
+   */
+  safeStartByDefault: boolean;
 }
 
 export interface Matched {
@@ -234,6 +239,70 @@ export interface ProtocolError {
   code: ErrorCode;
   /** The event that failed; only names from the protocol are echoed back. */
   event?: keyof ClientToServerEvents;
+}
+
+/* ---------------------------------------------------------- proof of work */
+
+/**
+ * Where a client fetches a proof-of-work challenge (GET, same origin, never cached). The server
+ * asks for a solved one in the handshake only while proof of work is on (POW=on, or POW=auto
+ * under a burst of connections); see docs/protocol.md.
+ */
+export const POW_CHALLENGE_PATH = '/pow-challenge';
+
+/**
+ * An ALTCHA v2 challenge (SHA-256, deterministic mode), HMAC-signed and expiring: find the
+ * `counter` for which SHA-256(salt ‖ nonce ‖ counter as 4 bytes big-endian) starts with the
+ * bytes of `keyPrefix`. All byte strings are lower-case hex.
+ */
+export interface PowChallenge {
+  parameters: {
+    algorithm: 'SHA-256';
+    nonce: string;
+    salt: string;
+    /** Rounds of the hash per try; 1 here. */
+    cost: number;
+    /** Bytes of the digest that make the derived key. */
+    keyLength: number;
+    keyPrefix: string;
+    keySignature?: string;
+    /** Unix time in seconds after which the server refuses the solution. */
+    expiresAt?: number;
+  };
+  signature: string;
+}
+
+export interface PowSolution {
+  counter: number;
+  /** The whole derived key, hex. */
+  derivedKey: string;
+}
+
+/** The Socket.IO `auth` payload of the handshake. */
+export interface HandshakeAuth {
+  /** A solved challenge, while the server asks for one. Each is good for one connection. */
+  pow?: { challenge: PowChallenge; solution: PowSolution };
+}
+
+/** Why the server refused a connection, in `connect_error`'s `data.code`. */
+export const ConnectRefusalCode = {
+  /** Proof of work is on and the handshake carried no solution: fetch a challenge and solve it. */
+  PowRequired: 'pow_required',
+  /** The solution is wrong, or the challenge was not signed by this service. */
+  PowInvalid: 'pow_invalid',
+  /** The challenge expired before the solution arrived: solve a fresh one. */
+  PowExpired: 'pow_expired',
+  /** That solution was already used for a connection: solve a fresh one. */
+  PowReplayed: 'pow_replayed',
+} as const;
+export type ConnectRefusalCode = (typeof ConnectRefusalCode)[keyof typeof ConnectRefusalCode];
+
+export const CONNECT_REFUSAL_CODES: readonly ConnectRefusalCode[] =
+  Object.values(ConnectRefusalCode);
+
+/** `connect_error`'s `data` when the server refused the connection itself. */
+export interface ConnectRefusal {
+  code: ConnectRefusalCode;
 }
 
 /* ----------------------------------------------------------------- events */

@@ -6,12 +6,13 @@
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
-import { systemClock, type Clock, type IceServer } from '@mayfly/protocol';
+import { POW_CHALLENGE_PATH, systemClock, type Clock, type IceServer } from '@mayfly/protocol';
 import { attachSignaling, type Signaling } from '@mayfly/signaling';
 import type { Config } from './config.js';
 import { MetadataLog } from './metadata-log.js';
 import { buildPrivacyStatement } from './privacy.js';
 import type { Cluster } from './cluster.js';
+import { ProofOfWork } from './proof-of-work.js';
 import { Pseudonymizer } from './pseudonym.js';
 
 export interface AppDeps {
@@ -39,6 +40,7 @@ export interface MayflyApp {
   readonly routes: Express;
   readonly signaling: Signaling;
   readonly metadataLog: MetadataLog;
+  readonly proofOfWork: ProofOfWork;
   /** Stops taking connections, tells clients, closes everything. */
   close(): Promise<void>;
 }
@@ -58,6 +60,16 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   const metadataLog = new MetadataLog(config.log, clock);
   metadataLog.startRetentionSweeper();
   const pseudonymizer = new Pseudonymizer(metadataLog.keyDir, clock);
+  const proofOfWork = new ProofOfWork(config.pow, {
+    clock,
+    ...(deps.cluster === undefined ? {} : { usedChallenges: deps.cluster.usedChallenges }),
+    onSwitch: (on, attempts) => {
+      const limit = config.pow.autoConnectionsPerMinute;
+      console.log(
+        `mayfly: proof of work ${on ? 'on' : 'off'}: ${attempts} connection attempts in the last minute (POW_AUTO_CONNECTIONS_PER_MINUTE=${limit})`,
+      );
+    },
+  });
   let closing = false;
 
   // An express app rather than a Router: mounted on a plain Node server (the
@@ -93,6 +105,12 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     response.json(buildPrivacyStatement(config, clock.now()));
   });
 
+  // Served whatever POW says: a client only asks after a `pow_required` refusal.
+  routes.get(POW_CHALLENGE_PATH, (_request, response) => {
+    response.setHeader('Cache-Control', 'no-store');
+    response.json(proofOfWork.challenge());
+  });
+
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -111,6 +129,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     metadataLog,
     pseudonymOf: (address) => pseudonymizer.pseudonymOf(address),
     iceServersFor: deps.iceServersFor ?? (() => []),
+    ...(config.pow.mode === 'off' ? {} : { admit: (auth) => proofOfWork.admit(auth) }),
     ...(deps.cluster === undefined
       ? {}
       : {
@@ -127,6 +146,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     routes,
     signaling,
     metadataLog,
+    proofOfWork,
     async close(): Promise<void> {
       if (closing) return;
       closing = true;

@@ -26,6 +26,7 @@ import {
 } from '@mayfly/signaling';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from './config.js';
+import { localUsedChallenges, type UsedChallenges } from './proof-of-work.js';
 
 export interface Cluster {
   readonly nodeId: string;
@@ -34,6 +35,8 @@ export interface Cluster {
   readonly moderation: Moderation;
   readonly addressLimits: AddressLimits;
   readonly adapter: NonNullable<SignalingDeps['adapter']>;
+  /** Proof-of-work challenges used anywhere in the deployment. */
+  readonly usedChallenges: UsedChallenges;
   /** Whether this node reaches Redis right now. */
   reachable(): boolean;
   close(): Promise<void>;
@@ -92,6 +95,28 @@ function catchingRejections(client: Redis): Redis {
       };
     },
   });
+}
+
+/**
+ * Used proof-of-work challenges shared by every node, so that a solution is good once in the
+ * whole deployment. With Redis away each node remembers its own: a solution may then serve once
+ * per node, which is better than refusing everyone.
+ */
+export function redisUsedChallenges(
+  redis: Redis,
+  keyPrefix: string,
+  fallback: UsedChallenges,
+): UsedChallenges {
+  return {
+    async claim(id, expiresAtMs) {
+      try {
+        const set = await redis.set(`${keyPrefix}pow-used:${id}`, '1', 'PXAT', expiresAtMs, 'NX');
+        return set === 'OK';
+      } catch {
+        return fallback.claim(id, expiresAtMs);
+      }
+    },
+  };
 }
 
 export async function connectCluster(
@@ -157,6 +182,11 @@ export async function connectCluster(
     moderation: redisModeration(command, redisConfig.keyPrefix, options.moderation, options.clock),
     addressLimits: redisAddressLimits(command, redisConfig.keyPrefix, options.addressLimits),
     adapter,
+    usedChallenges: redisUsedChallenges(
+      command,
+      redisConfig.keyPrefix,
+      localUsedChallenges(options.clock),
+    ),
     reachable: () => reachable && command.status === 'ready',
     async close() {
       await matching.close();

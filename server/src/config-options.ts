@@ -144,6 +144,9 @@ function iceUrl(value: string, name: string): string {
 export const TURN_MODES = ['embedded', 'external', 'off'] as const;
 export type TurnMode = (typeof TURN_MODES)[number];
 
+export const POW_MODES = ['off', 'on', 'auto'] as const;
+export type PowMode = (typeof POW_MODES)[number];
+
 /** The declaration. Order is the README's and --help's. */
 export const OPTIONS = {
   PORT: integer(3000, 0, 65535, 'HTTP and Socket.IO port'),
@@ -220,6 +223,31 @@ export const OPTIONS = {
   LOG_DIR: text('logs', 'folder for daily metadata logs and their pseudonym keys', code('./logs')),
   LOG_RETENTION_DAYS: integer(30, 1, 3650, 'days a log file and its key are kept'),
   RELAY_DEFAULT: boolean(false, 'tick "Hide my IP address" by default'),
+  SAFE_START_DEFAULT: boolean(
+    true,
+    'tick "Blur video until I choose to see it" by default: each new stranger\'s video starts blurred',
+  ),
+  POW: oneOf<PowMode>(
+    'off',
+    POW_MODES,
+    'proof of work in the handshake: `on`, `off`, or `auto` (on while connection attempts exceed `POW_AUTO_CONNECTIONS_PER_MINUTE`)',
+  ),
+  POW_AUTO_CONNECTIONS_PER_MINUTE: integer(
+    600,
+    1,
+    1_000_000,
+    'with `POW=auto`: connection attempts in the last minute, refused ones included, above which proof of work is on',
+  ),
+  POW_DIFFICULTY: integer(
+    1_000_000,
+    1000,
+    50_000_000,
+    'most SHA-256 hashes a browser tries to solve a challenge, half of it on average (docs/self-hosting.md has timings)',
+  ),
+  POW_SECRET: optionalText(
+    'key that signs proof-of-work challenges, at least 16 characters; the same on every node with `REDIS_URL`',
+    'random per process',
+  ),
   SHUTDOWN_TIMEOUT_MS: integer(
     5000,
     100,

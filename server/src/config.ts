@@ -16,10 +16,11 @@ import {
   ConfigError,
   flagOf,
   readOptions,
+  type PowMode,
   type TurnMode,
 } from './config-options.js';
 
-export { CONFIG_VARIABLES, ConfigError, type TurnMode } from './config-options.js';
+export { CONFIG_VARIABLES, ConfigError, type PowMode, type TurnMode } from './config-options.js';
 export type { LimitsConfig, MatchingConfig } from '@mayfly/signaling';
 
 export interface Config extends SignalingConfig {
@@ -35,6 +36,19 @@ export interface Config extends SignalingConfig {
   readonly shutdownTimeoutMs: number;
   /** Folder of the built web client (adapter-node output); served when present. */
   readonly webBuildDir: string;
+  readonly pow: PowConfig;
+}
+
+export interface PowConfig {
+  /** `auto` turns proof of work on while connection attempts exceed the threshold. */
+  readonly mode: PowMode;
+  /** Attempts in the last minute above which `auto` is on. */
+  readonly autoConnectionsPerMinute: number;
+  /** Largest counter a challenge asks for: at most this many hashes, half on average. */
+  readonly difficulty: number;
+  /** Signs challenges; every node sharing one Redis needs the same. */
+  readonly secret: string;
+  readonly secretIsEphemeral: boolean;
 }
 
 export interface LogConfig {
@@ -132,6 +146,14 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       throw new ConfigError('REDIS_URL', 'expected a URL like redis://127.0.0.1:6379');
     }
   }
+  const powSecret = option.POW_SECRET;
+  if (powSecret !== undefined && powSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('POW_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (redisUrl !== undefined && option.POW !== 'off' && powSecret === undefined) {
+    // A challenge fetched from one node must verify on the node that takes the connection.
+    throw new ConfigError('POW_SECRET', 'required when REDIS_URL is set and POW is on or auto');
+  }
   if (!/^[\x21-\x7e]{1,64}$/u.test(option.REDIS_KEY_PREFIX)) {
     throw new ConfigError('REDIS_KEY_PREFIX', 'expected 1-64 printable ASCII characters');
   }
@@ -184,8 +206,16 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
     redis:
       redisUrl === undefined ? undefined : { url: redisUrl, keyPrefix: option.REDIS_KEY_PREFIX },
     relayByDefault: option.RELAY_DEFAULT,
+    safeStartByDefault: option.SAFE_START_DEFAULT,
     shutdownTimeoutMs: option.SHUTDOWN_TIMEOUT_MS,
     webBuildDir: path.resolve(option.WEB_BUILD_DIR ?? DEFAULT_WEB_BUILD_DIR),
+    pow: {
+      mode: option.POW,
+      autoConnectionsPerMinute: option.POW_AUTO_CONNECTIONS_PER_MINUTE,
+      difficulty: option.POW_DIFFICULTY,
+      secret: powSecret ?? randomBytes(32).toString('base64url'),
+      secretIsEphemeral: powSecret === undefined,
+    },
   };
   return deepFreeze(config);
 }

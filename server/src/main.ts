@@ -71,6 +71,16 @@ async function main(): Promise<void> {
       `mayfly: sharing state through Redis at ${safeUrl(config.redis.url)} as node ${mayfly.cluster.nodeId}`,
     );
   }
+  if (config.pow.mode !== 'off') {
+    const when =
+      config.pow.mode === 'on'
+        ? 'on'
+        : `auto, above ${config.pow.autoConnectionsPerMinute} connection attempts a minute`;
+    console.log(`mayfly: proof of work ${when}, difficulty ${config.pow.difficulty}`);
+    if (config.pow.secretIsEphemeral) {
+      console.log('mayfly: POW_SECRET unset: using a random secret for this process');
+    }
+  }
   console.log(`mayfly: metadata logs in ${config.log.dir}, kept ${config.log.retentionDays} days`);
 
   let stopping = false;

@@ -14,7 +14,15 @@ import {
   TEST_REDIS_URL,
   type TestNode,
 } from './cluster-helpers.js';
-import { type Client, connectClient, nextEvent, settle, startSearch } from './helpers.js';
+import {
+  attempt,
+  type Client,
+  connectClient,
+  nextEvent,
+  settle,
+  solved,
+  startSearch,
+} from './helpers.js';
 
 const OFFER: Signal = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\ns=-\r\n' };
 
@@ -193,6 +201,20 @@ describe('several nodes on one Redis', () => {
     refused.disconnect();
     expect(error.message).toMatch(/websocket error|too many connections/u);
     expect(clients).toHaveLength(2);
+  });
+
+  it('verifies a proof of work from one node on another, and takes each solution once', async () => {
+    const [one, two, three] = await cluster(3, {
+      POW: 'on',
+      POW_DIFFICULTY: '1000',
+      POW_SECRET: 'one secret for every node',
+    });
+    const auth = await solved(one);
+    expect(await attempt(two, auth, clients)).toMatchObject({ admitted: true });
+    expect(await attempt(three, auth, clients)).toEqual({
+      admitted: false,
+      data: { code: 'pow_replayed' },
+    });
   });
 
   it('says in /healthz that it reaches Redis, and in /privacy.json what Redis holds', async () => {

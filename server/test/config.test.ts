@@ -12,6 +12,13 @@ describe('config', () => {
     expect(config.turn.secretIsEphemeral).toBe(true);
     expect(config.turn.secret.length).toBeGreaterThanOrEqual(32);
     expect(config.relayByDefault).toBe(false);
+    expect(config.safeStartByDefault).toBe(true);
+    expect(config.pow).toMatchObject({
+      mode: 'off',
+      autoConnectionsPerMinute: 600,
+      difficulty: 1_000_000,
+      secretIsEphemeral: true,
+    });
   });
 
   it('is frozen all the way down', () => {
@@ -27,6 +34,11 @@ describe('config', () => {
     [{ LOG_RETENTION_DAYS: '0' }, 'LOG_RETENTION_DAYS'],
     [{ LOG_RETENTION_DAYS: '1.5' }, 'LOG_RETENTION_DAYS'],
     [{ RELAY_DEFAULT: 'maybe' }, 'RELAY_DEFAULT'],
+    [{ SAFE_START_DEFAULT: 'blurry' }, 'SAFE_START_DEFAULT'],
+    [{ POW: 'sometimes' }, 'POW'],
+    [{ POW_DIFFICULTY: '10' }, 'POW_DIFFICULTY'],
+    [{ POW_SECRET: 'short' }, 'POW_SECRET'],
+    [{ POW: 'auto', REDIS_URL: 'redis://127.0.0.1:6379' }, 'POW_SECRET'],
     [{ ALLOWED_ORIGINS: 'chat.example' }, 'ALLOWED_ORIGINS'],
     [{ ALLOWED_ORIGINS: 'https://chat.example/path' }, 'ALLOWED_ORIGINS'],
     [{ TURN_MODE: 'sometimes' }, 'TURN_MODE'],

@@ -7,15 +7,21 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
+import { solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { createApp, type MayflyApp } from '../src/app.js';
 import { parseConfig, type Config } from '../src/config.js';
 import type { Clock } from '@mayfly/protocol';
-import type {
-  Ack,
-  ClientToServerEvents,
-  IceServer,
-  ServerToClientEvents,
-  StartRequest,
+import {
+  POW_CHALLENGE_PATH,
+  type Ack,
+  type ClientToServerEvents,
+  type HandshakeAuth,
+  type IceServer,
+  type PowChallenge,
+  type ServerToClientEvents,
+  type StartRequest,
+  type Welcome,
 } from '@mayfly/protocol';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -136,6 +142,43 @@ export async function settle(...clients: Client[]): Promise<void> {
     const raw = client as unknown as { emitWithAck(event: string): Promise<unknown> };
     await raw.emitWithAck('settle');
   }
+}
+
+export async function fetchChallenge(server: { url: string }): Promise<PowChallenge> {
+  const response = await fetch(`${server.url}${POW_CHALLENGE_PATH}`);
+  return (await response.json()) as PowChallenge;
+}
+
+/** A proof-of-work challenge from `server`, solved with altcha-lib's own solver. */
+export async function solved(server: { url: string }): Promise<HandshakeAuth> {
+  const challenge = await fetchChallenge(server);
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (solution === null) throw new Error('no solution found');
+  const { counter, derivedKey } = solution;
+  return { pow: { challenge, solution: { counter, derivedKey } } };
+}
+
+export type Attempt = { admitted: true; welcome: Welcome } | { admitted: false; data: unknown };
+
+/** One connection attempt: welcomed, or refused with `connect_error`'s data. */
+export async function attempt(
+  server: { url: string },
+  auth: HandshakeAuth | undefined,
+  openClients: Client[],
+): Promise<Attempt> {
+  const socket: Client = connect(server.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(auth === undefined ? {} : { auth }),
+  });
+  openClients.push(socket);
+  return new Promise((resolve) => {
+    socket.once('welcome', (welcome) => resolve({ admitted: true, welcome }));
+    socket.once('connect_error', (error: Error & { data?: unknown }) =>
+      resolve({ admitted: false, data: error.data }),
+    );
+  });
 }
 
 export { ManualClock } from '@mayfly/protocol';

@@ -62,12 +62,24 @@ afterEach(async () => {
 });
 
 describe('signaling: pairing and relay', () => {
-  it('welcomes a client with the protocol version and ICE servers', async () => {
+  it("welcomes a client with the protocol version, ICE servers and the operator's defaults", async () => {
     const target = await serve();
     const socket = connect(target.url, { transports: ['websocket'], forceNew: true });
     openClients.push(socket);
     const welcome = await nextEvent(socket, 'welcome');
-    expect(welcome).toEqual({ protocolVersion: 1, iceServers: [], relayByDefault: false });
+    expect(welcome).toEqual({
+      protocolVersion: 1,
+      iceServers: [],
+      relayByDefault: false,
+      safeStartByDefault: true,
+    });
+  });
+
+  it('tells clients when the operator turned safe start off by default', async () => {
+    const target = await serve({ SAFE_START_DEFAULT: 'false' });
+    const socket = connect(target.url, { transports: ['websocket'], forceNew: true });
+    openClients.push(socket);
+    expect(await nextEvent(socket, 'welcome')).toMatchObject({ safeStartByDefault: false });
   });
 
   it('pairs two strangers and relays offer, answer and candidates between them only', async () => {

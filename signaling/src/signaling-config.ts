@@ -40,4 +40,6 @@ export interface SignalingConfig {
   readonly moderation: ModerationConfig;
   /** Connections and starts per address per minute. */
   readonly addressLimits: AddressLimitsConfig;
+  /** Clients blur each new stranger's video until the person reveals it, unless they untick it. */
+  readonly safeStartByDefault: boolean;
 }

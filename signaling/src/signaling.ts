@@ -11,6 +11,8 @@ import {
   CLIENT_EVENTS,
   type ClientToServerEvents,
   type Clock,
+  type ConnectRefusal,
+  type ConnectRefusalCode,
   ErrorCode,
   type IceServer,
   PartnerLeftReason,
@@ -90,6 +92,12 @@ export interface SignalingDeps {
   readonly connectionCap?: ConnectionCap;
   /** A Socket.IO adapter shared by several nodes (Redis); none in one process. */
   readonly adapter?: ServerOptions['adapter'];
+  /**
+   * Decides on every connection attempt from its handshake's `auth`, before it counts as a
+   * connection (registered, logged, welcomed): undefined admits it, a code refuses it with
+   * `connect_error`. Proof of work plugs in here; without it every attempt is admitted.
+   */
+  readonly admit?: (auth: unknown) => Promise<ConnectRefusalCode | undefined>;
 }
 
 export interface Signaling {
@@ -112,6 +120,11 @@ function reply(socket: SignalingSocket, event: string, ack: unknown, response: A
         : { code: response.code },
     );
   }
+}
+
+/** A refusal as Socket.IO hands it to the client: `connect_error` with `data`. */
+function refusal(code: ConnectRefusalCode): Error & { data: ConnectRefusal } {
+  return Object.assign(new Error(code), { data: { code } });
 }
 
 /**
@@ -162,7 +175,7 @@ export function attachSignaling(
   const releases = new WeakMap<IncomingMessage, { release: () => void; timer: NodeJS.Timeout }>();
 
   /** Whether a handshake may become a connection: new connections per minute, then the cap. */
-  const admit = async (
+  const admitHandshake = async (
     request: IncomingMessage,
   ): Promise<'connection_rate' | 'connection_cap' | { release: () => void }> => {
     const addressKey = addressKeyOf(request);
@@ -179,6 +192,8 @@ export function attachSignaling(
     maxHttpBufferSize: config.limits.maxMessageBytes,
     pingInterval: config.limits.pingIntervalMs,
     pingTimeout: config.limits.pingTimeoutMs,
+    // A handshake that never joins (a proof of work never sent) holds its slot this long at most.
+    connectTimeout: 10_000,
     ...(deps.adapter === undefined ? {} : { adapter: deps.adapter }),
     // The WebSocket handshake ignores CORS; this check is what keeps other sites out.
     allowRequest: (request, callback) => {
@@ -190,7 +205,7 @@ export function attachSignaling(
         reject(request, 'origin');
         return callback('origin not allowed', false);
       }
-      admit(request).then(
+      admitHandshake(request).then(
         (admitted) => {
           if (typeof admitted === 'string') {
             reject(request, admitted);
@@ -212,6 +227,19 @@ export function attachSignaling(
       );
     },
   });
+
+  const admit = deps.admit;
+  if (admit !== undefined) {
+    io.use((socket, next) => {
+      admit(socket.handshake.auth).then(
+        (code) => next(code === undefined ? undefined : refusal(code)),
+        (error: unknown) => {
+          console.error(`signaling: admission failed: ${(error as Error).name}`);
+          next(new Error('admission failed'));
+        },
+      );
+    });
+  }
 
   io.engine.on(
     'connection',
@@ -515,6 +543,7 @@ export function attachSignaling(
       protocolVersion: PROTOCOL_VERSION,
       iceServers: deps.iceServersFor(socket.request),
       relayByDefault: config.relayByDefault,
+      safeStartByDefault: config.safeStartByDefault,
     });
 
     socket.onAny((event: string, ...args: unknown[]) => {

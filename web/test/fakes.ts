@@ -16,6 +16,7 @@ export const WELCOME: Welcome = {
   protocolVersion: 1,
   iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }],
   relayByDefault: false,
+  safeStartByDefault: true,
 };
 
 /** Signaling as the controller sees it; records what was sent and answers with `nextAck`. */

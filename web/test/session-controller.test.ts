@@ -107,6 +107,49 @@ describe('SessionController', () => {
     expect(t.controller.view.relayOnly).toBe(false);
   });
 
+  it('uses the server default for safe start until the person chooses, then keeps their choice', async () => {
+    const t = setup();
+    expect(t.controller.view.safeStart).toBe(true); // before the welcome: the safe side
+    t.signaling.welcome({ ...WELCOME, safeStartByDefault: false });
+    expect(t.controller.view.safeStart).toBe(false);
+    expect(t.controller.view.safeStartByDefault).toBe(false);
+    await t.controller.start({ relayOnly: false, safeStart: true });
+    t.controller.stop();
+    // A reconnection greets again with the default; the choice made in this tab stands.
+    t.signaling.welcome({ ...WELCOME, safeStartByDefault: false });
+    expect(t.controller.view.safeStart).toBe(true);
+  });
+
+  it('blurs every new stranger under safe start until the person shows the video', async () => {
+    const t = setup();
+    t.signaling.welcome({ ...WELCOME, safeStartByDefault: true });
+    const first = await startAndMatch(t);
+    expect(t.controller.view.strangerBlurred).toBe(true);
+    first.open();
+    first.events.emit('stream', new FakeStream(new FakeTrack('video')) as unknown as MediaStream);
+    expect(t.controller.view.strangerBlurred).toBe(true);
+    t.controller.revealStranger();
+    expect(t.controller.view.strangerBlurred).toBe(false);
+
+    t.controller.next();
+    t.signaling.events.emit('matched', { initiator: true, sharedInterests: [] });
+    await flush();
+    expect(phase(t.controller.view)).toBe('connecting');
+    expect(t.controller.view.strangerBlurred).toBe(true);
+  });
+
+  it('shows strangers at once without safe start, and blurs one again on request', async () => {
+    const t = setup();
+    t.signaling.welcome({ ...WELCOME, safeStartByDefault: true });
+    t.controller.setSafeStart(false);
+    await startAndMatch(t);
+    expect(t.controller.view.strangerBlurred).toBe(false);
+    t.controller.blurStranger();
+    expect(t.controller.view.strangerBlurred).toBe(true);
+    t.controller.revealStranger();
+    expect(t.controller.view.strangerBlurred).toBe(false);
+  });
+
   it('connects to the matched stranger through one peer, relaying signals both ways', async () => {
     const t = setup();
     t.signaling.welcome();

@@ -1,4 +1,5 @@
 /** Wires the session controller to the real browser: Socket.IO, getUserMedia, simple-peer. */
+import { systemClock } from '../clock';
 import type { createPeerConnection } from '../peer/browser-peer';
 import { SignalingClient } from '../signaling/signaling-client';
 import { SessionController } from './session-controller';
@@ -35,11 +36,7 @@ export function createBrowserSession(): { controller: SessionController; close()
       create: (blob) => URL.createObjectURL(blob),
       revoke: (url) => URL.revokeObjectURL(url),
     },
-    clock: {
-      now: () => Date.now(),
-      setTimeout: (callback, ms) => window.setTimeout(callback, ms),
-      clearTimeout: (handle) => window.clearTimeout(handle as number | undefined),
-    },
+    clock: systemClock,
     randomId: () => crypto.randomUUID().replaceAll('-', '').slice(0, 16),
   });
   signaling.connect();

@@ -64,6 +64,8 @@ export interface StartOptions {
   nickname?: string | undefined;
   interests?: string[] | undefined;
   relayOnly: boolean;
+  /** Blur each new stranger's video until it is revealed; unset keeps the current setting. */
+  safeStart?: boolean | undefined;
 }
 
 /** How long a stranger has to answer before we call the connection failed. */
@@ -92,6 +94,8 @@ export class SessionController {
   #requestChanged = false;
   /** The person set "Hide my IP address" themselves; the server's default no longer applies. */
   #relayChosen = false;
+  /** The person set safe start themselves; the server's default no longer applies. */
+  #safeStartChosen = false;
   /** A start/next the server has not yet acknowledged or could not take (offline). */
   #queueWanted: 'start' | 'next' | undefined;
   #queueInFlight = false;
@@ -149,6 +153,7 @@ export class SessionController {
     };
     this.#requestChanged = false;
     this.#relayChosen = true;
+    if (options.safeStart !== undefined) this.setSafeStart(options.safeStart);
     this.#deps.preparePeer?.();
     this.#update({ phase: 'requesting-media', problem: undefined, relayOnly: options.relayOnly });
     await this.#media.acquire();
@@ -220,6 +225,24 @@ export class SessionController {
     this.#request = { ...this.#request, relayOnly };
     if (this.#view.phase !== 'idle') this.#requestChanged = true;
     this.#update({ relayOnly });
+  }
+
+  /** Safe start on or off; applies from the next stranger. Kept in memory only, for this tab. */
+  setSafeStart(safeStart: boolean): void {
+    this.#safeStartChosen = true;
+    if (safeStart !== this.#view.safeStart) this.#update({ safeStart });
+  }
+
+  /** Shows the current stranger's video. The next stranger's starts blurred again under safe start. */
+  revealStranger(): void {
+    if (this.#view.strangerBlurred) this.#update({ strangerBlurred: false });
+  }
+
+  /** Blurs the current stranger's video again, safe start or not. */
+  blurStranger(): void {
+    if (isInChat(this.#view.phase) && !this.#view.strangerBlurred) {
+      this.#update({ strangerBlurred: true });
+    }
   }
 
   /** Sends a text message over the data channel. Returns false when it could not be sent. */
@@ -300,6 +323,8 @@ export class SessionController {
       server: 'online',
       relayByDefault: welcome.relayByDefault,
       relayOnly: this.#relayChosen ? this.#view.relayOnly : welcome.relayByDefault,
+      safeStartByDefault: welcome.safeStartByDefault,
+      safeStart: this.#safeStartChosen ? this.#view.safeStart : welcome.safeStartByDefault,
     });
     // A new connection is a new socket to the server: whatever queue spot we had is gone.
     if (this.#view.phase === 'waiting') {
@@ -320,6 +345,8 @@ export class SessionController {
       safetyCode: undefined,
       remoteStream: undefined,
       chatRelayOnly: this.#view.relayOnly,
+      // Blurred before the first frame can arrive.
+      strangerBlurred: this.#view.safeStart,
     });
     this.#connectTimer = this.#deps.clock.setTimeout(() => {
       if (generation === this.#chatGeneration && this.#view.phase === 'connecting') {

@@ -25,6 +25,8 @@ export interface SessionView extends MediaState {
   readonly server: ServerStatus;
   /** The operator's default for "Hide my IP address", known after the server's welcome. */
   readonly relayByDefault: boolean | undefined;
+  /** The operator's default for safe start, known after the server's welcome. */
+  readonly safeStartByDefault: boolean | undefined;
   readonly problem: Problem | undefined;
   readonly remoteStream: MediaStream | undefined;
   readonly partnerNickname: string | undefined;
@@ -42,6 +44,10 @@ export interface SessionView extends MediaState {
   readonly relayOnly: boolean;
   /** In `partner-left`: whether it was this person who reported or blocked the stranger. */
   readonly endedBy: 'report' | 'block' | undefined;
+  /** Safe start: each new stranger's video starts blurred until the person reveals it. */
+  readonly safeStart: boolean;
+  /** The current stranger's video is blurred (safe start, or the person blurred it again). */
+  readonly strangerBlurred: boolean;
 }
 
 const INITIAL_VIEW: SessionView = {
@@ -49,6 +55,7 @@ const INITIAL_VIEW: SessionView = {
   phase: 'idle',
   server: 'connecting',
   relayByDefault: undefined,
+  safeStartByDefault: undefined,
   problem: undefined,
   remoteStream: undefined,
   partnerNickname: undefined,
@@ -60,6 +67,9 @@ const INITIAL_VIEW: SessionView = {
   sendingImage: false,
   relayOnly: false,
   endedBy: undefined,
+  // Blurred until the server's welcome says otherwise: the safe side while it is unknown.
+  safeStart: true,
+  strangerBlurred: false,
 };
 
 export function initialView(): SessionView {

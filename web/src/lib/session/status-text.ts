@@ -18,9 +18,14 @@ const START_REFUSED: Readonly<Record<string, string>> = {
   unreachable: 'The server did not answer. Press Start to try again.',
 };
 
+const CHECKING = 'Checking your browser…';
+const CHECK_FAILED =
+  'This browser could not pass the server’s check against automated abuse. Reload the page to try again, or try another browser.';
+
 /** The one sentence the status region announces for each state. */
 export function statusText(view: SessionView): string {
   const offline = view.server === 'offline';
+  if (view.server === 'check-failed') return CHECK_FAILED;
   switch (view.phase) {
     case 'idle': {
       if (view.problem?.kind === 'start-refused' && view.problem.code === 'banned') {
@@ -34,12 +39,14 @@ export function statusText(view: SessionView): string {
         );
       }
       if (offline) return 'Can’t reach the server. Retrying by itself…';
+      if (view.server === 'checking') return CHECKING;
       if (view.server === 'connecting') return 'Connecting to the server…';
       return 'Press Start to meet a stranger.';
     }
     case 'requesting-media':
       return 'Asking for your camera and microphone…';
     case 'waiting':
+      if (view.server === 'checking') return `Looking for a stranger… ${CHECKING}`;
       return offline
         ? 'Looking for a stranger… The server can’t be reached right now; retrying by itself.'
         : 'Looking for a stranger…';

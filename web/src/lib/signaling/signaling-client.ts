@@ -3,18 +3,27 @@
  * page's own origin, reconnects by itself, and turns the protocol's events into typed callbacks.
  */
 import {
+  CONNECT_REFUSAL_CODES,
   PROTOCOL_VERSION,
   type Ack,
   type ClientToServerEvents,
+  type ConnectRefusalCode,
+  type HandshakeAuth,
   type ServerToClientEvents,
   type ReportReason,
   type Signal,
   type StartRequest,
 } from '@mayfly/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { systemClock } from '../clock';
+import { browserCheck, ChallengeUnavailableError, type PowProof } from '../pow/browser-check';
 import { TypedEmitter } from '../typed-emitter';
 
-export type ServerStatus = 'connecting' | 'online' | 'offline';
+/**
+ * `checking`: the server asks for proof of work and the browser is solving it.
+ * `check-failed`: this browser cannot pass that check; no more attempts until a reload.
+ */
+export type ServerStatus = 'connecting' | 'checking' | 'online' | 'offline' | 'check-failed';
 
 /** An acknowledgement, or `unreachable` when the request could not be sent or got no answer. */
 export type RequestResult = Ack | { ok: false; code: 'unreachable' };
@@ -45,6 +54,15 @@ export interface SignalingPort {
   signal(signal: Signal): void;
 }
 
+export interface SignalingClientOptions {
+  /** The server; this page's own origin by default. */
+  url?: string;
+  /** Solves a proof-of-work challenge when the server asks; our Web Worker by default. */
+  passCheck?: () => Promise<PowProof>;
+}
+
+/** Refusals in a row after which the check counts as failed (each one was solved afresh). */
+const CHECK_ATTEMPTS_MAX = 3;
 const ACK_TIMEOUT_MS = 10_000;
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
@@ -58,24 +76,38 @@ export class SignalingClient implements SignalingPort {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
   #closed = false;
+  readonly #passCheck: () => Promise<PowProof>;
+  /** The proof for the next attempt; each is good for one connection. */
+  #proof: PowProof | undefined;
+  #checking = false;
+  #refusals = 0;
 
-  constructor() {
+  constructor(options: SignalingClientOptions = {}) {
+    this.#passCheck = options.passCheck ?? browserCheck(systemClock);
     // Same origin, default path /socket.io/. WebSocket first; long polling if a proxy blocks it.
-    this.#socket = io({
+    const socketOptions = {
       autoConnect: false,
+      // Asked again before every attempt, reconnections included.
+      auth: (send: (auth: HandshakeAuth) => void) => {
+        const proof = this.#proof;
+        this.#proof = undefined;
+        send(proof === undefined ? {} : { pow: proof });
+      },
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
       reconnectionDelay: RETRY_MIN_MS,
       reconnectionDelayMax: RETRY_MAX_MS,
       randomizationFactor: 0.5,
       timeout: 10_000,
-    });
+    };
+    this.#socket = options.url === undefined ? io(socketOptions) : io(options.url, socketOptions);
     const socket = this.#socket;
     socket.on('welcome', (welcome) => {
       if (welcome.protocolVersion !== PROTOCOL_VERSION) {
         console.error(`mayfly: server speaks protocol ${String(welcome.protocolVersion)}`);
       }
       this.#failures = 0;
+      this.#refusals = 0;
       this.#setStatus('online');
       this.#events.emit('welcome', welcome);
     });
@@ -89,7 +121,12 @@ export class SignalingClient implements SignalingPort {
       // The server is restarting and will disconnect us; come back once it is up again.
       this.#scheduleReconnect(Math.min(Math.max(retryAfterMs, 0), RETRY_MAX_MS));
     });
-    socket.on('connect_error', () => {
+    socket.on('connect_error', (error: Error & { data?: unknown }) => {
+      const refusal = refusalCode(error.data);
+      if (refusal !== undefined) {
+        void this.#answerRefusal(refusal);
+        return;
+      }
       this.#failures++;
       this.#setStatus('offline');
       // An explicit refusal (e.g. the server is shutting down) stops Socket.IO's own retries.
@@ -161,6 +198,36 @@ export class SignalingClient implements SignalingPort {
     });
   }
 
+  /** The server wants proof of work (again): solve a fresh challenge, then connect with it. */
+  async #answerRefusal(code: ConnectRefusalCode): Promise<void> {
+    if (this.#checking || this.#closed) return;
+    if (++this.#refusals > CHECK_ATTEMPTS_MAX) {
+      console.warn('mayfly: the server kept refusing the browser check:', code);
+      this.#setStatus('check-failed');
+      return;
+    }
+    this.#checking = true;
+    this.#setStatus('checking');
+    try {
+      this.#proof = await this.#passCheck();
+    } catch (error) {
+      if (error instanceof ChallengeUnavailableError) {
+        // The server is away, not the check failed: try again like any lost connection.
+        this.#refusals--;
+        this.#failures++;
+        this.#setStatus('offline');
+        this.#scheduleReconnect(this.#backoff());
+      } else {
+        console.warn('mayfly: the browser check could not run:', (error as Error).message);
+        this.#setStatus('check-failed');
+      }
+      return;
+    } finally {
+      this.#checking = false;
+    }
+    if (!this.#closed) this.#socket.connect();
+  }
+
   #backoff(): number {
     const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(this.#failures, 5));
     return base / 2 + Math.random() * (base / 2);
@@ -174,8 +241,19 @@ export class SignalingClient implements SignalingPort {
   }
 
   #setStatus(status: ServerStatus): void {
+    // Only a reload gets past a failed check; a late socket event must not hide that.
+    if (this.#status === 'check-failed') return;
     if (this.#status === status) return;
     this.#status = status;
     this.#events.emit('status', status);
   }
+}
+
+/** The server's own refusal code in `connect_error`'s data, if that is what it is. */
+function refusalCode(data: unknown): ConnectRefusalCode | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const code = (data as { code?: unknown }).code;
+  return (CONNECT_REFUSAL_CODES as readonly unknown[]).includes(code)
+    ? (code as ConnectRefusalCode)
+    : undefined;
 }
