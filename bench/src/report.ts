@@ -95,6 +95,7 @@ export function ratios(mayfly: RelayFigures, baseline: RelayFigures): Ratios {
 /** Three significant figures or so, without exponent notation; NaN as n/a. */
 export function formatFigure(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
+  if (Number.isInteger(value)) return String(value);
   const magnitude = Math.abs(value);
   const decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
   return value.toFixed(decimals);
@@ -118,6 +119,7 @@ export function renderTable(
 
 const RELAY_ROWS: readonly [keyof RelayFigures, string][] = [
   ['idleConnections', 'idle connections open'],
+  ['droppedConnections', 'connections the server dropped (all rounds)'],
   ['rssPerIdleConnectionKiB', 'RSS per idle connection (KiB)'],
   ['rssWithIdleMiB', 'server RSS with them (MiB)'],
   ['idleCpuPercent', 'server CPU while idle (% of a core)'],
@@ -128,6 +130,17 @@ const RELAY_ROWS: readonly [keyof RelayFigures, string][] = [
   ['roundTripP99Ms', 'round trip p99 (ms)'],
   ['pairsClientCpuPercent', 'pairs client CPU (% of a core)'],
 ];
+
+/** Counts of things that went wrong are summed over the rounds: a median would hide them. */
+const SUMMED: ReadonlySet<string> = new Set(['droppedConnections', 'unmatched', 'protocolErrors']);
+
+function shown<F extends Record<keyof F, number>>(
+  median: F,
+  rounds: readonly F[],
+  key: keyof F,
+): number {
+  return SUMMED.has(String(key)) ? rounds.reduce((sum, round) => sum + round[key], 0) : median[key];
+}
 
 const RATIO_OF: Partial<Record<keyof RelayFigures, keyof Ratios>> = {
   rssPerIdleConnectionKiB: 'rssPerIdleConnection',
@@ -148,7 +161,9 @@ function relayTable(relay: RelayReport): string {
     const ratio = RATIO_OF[key];
     return [
       label,
-      ...SERVER_KINDS.map((kind) => formatFigure(relay.medians[kind][key])),
+      ...SERVER_KINDS.map((kind) =>
+        formatFigure(shown(relay.medians[kind], relay.rounds[kind], key)),
+      ),
       ratio === undefined ? '' : formatFigure(relay.mayflyVs.peerjs[ratio]),
       ratio === undefined ? '' : formatFigure(relay.mayflyVs.socketio[ratio]),
     ];
@@ -166,6 +181,7 @@ function pairingTable(pairing: PairingReport): string {
     'relay signals/s',
     'relay round trip p50 (ms)',
     'p99 (ms)',
+    'unmatched, errors, dropped (all rounds)',
   ];
   const rows = PAIRING_SETUPS.map((setup) => {
     const figures = pairing.medians[setup];
@@ -180,6 +196,9 @@ function pairingTable(pairing: PairingReport): string {
         figures.relayRoundTripP50Ms,
         figures.relayRoundTripP99Ms,
       ].map(formatFigure),
+      (['unmatched', 'protocolErrors', 'droppedConnections'] as const)
+        .map((key) => shown(figures, pairing.rounds[setup], key))
+        .join(', '),
     ];
   });
   return renderTable(header, rows);

@@ -17,6 +17,7 @@ const REDIS_URL = process.env.MAYFLY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RELAY_FIGURES = [
   'cpuPerSignalNetUs',
   'cpuPerSignalUs',
+  'droppedConnections',
   'failedConnections',
   'idleConnections',
   'idleCpuPercent',
@@ -29,9 +30,11 @@ const RELAY_FIGURES = [
 ];
 const PAIRING_FIGURES = [
   'burstJoinToMatchedP99Ms',
+  'droppedConnections',
   'joinToMatchedP50Ms',
   'joinToMatchedP99Ms',
   'matchesPerSecond',
+  'protocolErrors',
   'relayRoundTripP50Ms',
   'relayRoundTripP99Ms',
   'relaySignalsPerSecond',

@@ -21,6 +21,8 @@ export interface BenchConnection {
   readonly id: string;
   /** `protocolError`s received (Socket.IO) or ERROR messages (PeerJS). */
   readonly errors: number;
+  /** False once the connection closed, by our side or the server's. */
+  readonly open: boolean;
   /** Presses Start; undefined when not matched within `timeoutMs`. Socket.IO only. */
   join(timeoutMs: number): Promise<Matched | undefined>;
   /** PeerJS only: the id signals go to (a Socket.IO server picks the partner itself). */
@@ -61,6 +63,10 @@ class SocketIoConnection implements BenchConnection {
     socket.on('protocolError', () => {
       this.errors += 1;
     });
+  }
+
+  get open(): boolean {
+    return this.socket.connected;
   }
 
   join(timeoutMs: number): Promise<Matched | undefined> {
@@ -162,6 +168,10 @@ class PeerJsConnection implements BenchConnection {
     } else if (message.type === 'ERROR') {
       this.errors += 1;
     }
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
   }
 
   join(): Promise<Matched | undefined> {

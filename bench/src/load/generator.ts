@@ -99,9 +99,19 @@ export class LoadGenerator {
     return worker;
   }
 
-  /** Closes every worker's connections. */
-  async disconnectAll(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.send({ type: 'disconnect' }, 30_000)));
+  /** Closes every worker's connections; resolves with how many had closed before (see DisconnectedReply). */
+  async disconnectAll(): Promise<number> {
+    const replies = await Promise.all(
+      this.workers.map((worker) => worker.send({ type: 'disconnect' }, 30_000)),
+    );
+    return replies.reduce((sum, reply) => sum + reply.closedEarly, 0);
+  }
+
+  /** After a failure: close what is open, and say so if even that fails (the first error matters more). */
+  async disconnectAfterFailure(log: (line: string) => void): Promise<void> {
+    await this.disconnectAll().catch((error: unknown) => {
+      log(`closing the connections failed too: ${(error as Error).message}`);
+    });
   }
 
   async close(): Promise<void> {

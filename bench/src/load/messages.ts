@@ -98,6 +98,11 @@ export interface JoinedReply {
 
 export interface DisconnectedReply {
   readonly type: 'disconnected';
+  /**
+   * Connections that had closed before this command closed them: the server
+   * dropped them (a missed ping when this worker was starved of CPU, a limit).
+   */
+  readonly closedEarly: number;
 }
 
 /** Sent once, unasked, when the worker listens for commands. */

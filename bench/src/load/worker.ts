@@ -43,11 +43,13 @@ class LoadWorker {
         return this.bounce(command);
       case 'join':
         return this.join(command);
-      case 'disconnect':
+      case 'disconnect': {
+        const closedEarly = this.connections.filter((connection) => !connection.open).length;
         for (const connection of this.connections) connection.close();
         this.connections = [];
         this.initiators = [];
-        return { type: 'disconnected' };
+        return { type: 'disconnected', closedEarly };
+      }
     }
   }
 

@@ -74,7 +74,10 @@ export interface PairingFigures {
   readonly relaySignalsPerSecond: number;
   readonly relayRoundTripP50Ms: number;
   readonly relayRoundTripP99Ms: number;
+  /** Strangers not matched within 20 s, errors the server answered, connections it closed. */
   readonly unmatched: number;
+  readonly protocolErrors: number;
+  readonly droppedConnections: number;
 }
 
 export function pairingWorkersNeeded(plan: PairingPlan): number {
@@ -209,10 +212,16 @@ export async function measurePairing(
     const burstLatencies = burstRun.replies.flatMap((reply) => reply.latenciesMs);
     const roundTrips = bounced.flatMap((reply) => reply.roundTripMs);
     const lastMatchedAt = Math.max(...burstRun.replies.map((reply) => reply.lastMatchedAt));
-    const unmatched = [...pacedRun.replies, ...burstRun.replies].reduce(
-      (sum, reply) => sum + reply.unmatched,
-      0,
-    );
+    const joined = [...pacedRun.replies, ...burstRun.replies];
+    const unmatched = joined.reduce((sum, reply) => sum + reply.unmatched, 0);
+    const protocolErrors = joined.reduce((sum, reply) => sum + reply.errors, 0);
+    const dropped = await load.disconnectAll();
+    if (unmatched + protocolErrors + dropped > 0) {
+      log(
+        `${setup}: warning: ${unmatched} never matched, ${protocolErrors} protocol errors, ` +
+          `${dropped} connections closed by the server`,
+      );
+    }
     return {
       joinToMatchedP50Ms: percentile(pacedLatencies, 50),
       joinToMatchedP99Ms: percentile(pacedLatencies, 99),
@@ -224,8 +233,11 @@ export async function measurePairing(
       relayRoundTripP50Ms: percentile(roundTrips, 50),
       relayRoundTripP99Ms: percentile(roundTrips, 99),
       unmatched,
+      protocolErrors,
+      droppedConnections: dropped,
     };
-  } finally {
-    await load.disconnectAll();
+  } catch (error) {
+    await load.disconnectAfterFailure(log);
+    throw error;
   }
 }

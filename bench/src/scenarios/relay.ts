@@ -43,6 +43,8 @@ export interface RelayPlan {
 export interface RelayFigures {
   readonly idleConnections: number;
   readonly failedConnections: number;
+  /** Connections the server closed before the end (a starved client misses pings). */
+  readonly droppedConnections: number;
   /** (RSS with the idle connections open - RSS before) / idle connections. */
   readonly rssPerIdleConnectionKiB: number;
   /** Server RSS with the idle connections open. */
@@ -173,10 +175,12 @@ export async function measureRelay(
     const clientAfter = proc.sample(pairsWorker.pid);
     const signals = bounced.roundTrips * 2;
     const bounceCpuMs = cpuAfter.cpuMs - cpuBefore.cpuMs;
-    log(`${kind}: done`);
+    const dropped = await load.disconnectAll();
+    if (dropped > 0) log(`${kind}: warning: the server closed ${dropped} connections meanwhile`);
     return {
       idleConnections: opened,
       failedConnections: failed,
+      droppedConnections: dropped,
       rssPerIdleConnectionKiB: (idleEnd.rssBytes - before.rssBytes) / 1024 / opened,
       rssWithIdleMiB: idleEnd.rssBytes / 1024 / 1024,
       idleCpuPercent,
@@ -188,7 +192,8 @@ export async function measureRelay(
       roundTripP99Ms: percentile(bounced.roundTripMs, 99),
       pairsClientCpuPercent: ((clientAfter.cpuMs - clientBefore.cpuMs) / bounced.elapsedMs) * 100,
     };
-  } finally {
-    await load.disconnectAll();
+  } catch (error) {
+    await load.disconnectAfterFailure(log);
+    throw error;
   }
 }
