@@ -9,12 +9,19 @@ import { loadavg } from 'node:os';
 import { runBrowserPart } from './browser/part.js';
 import { Children } from './children.js';
 import { LoadGenerator } from './load/generator.js';
-import { BenchOptionError, type BenchOptions, parseBenchOptions, USAGE } from './options.js';
+import {
+  BenchOptionError,
+  type BenchOptions,
+  parseBenchOptions,
+  type Part,
+  USAGE,
+} from './options.js';
 import { procReader } from './proc.js';
 import {
   describeMachine,
   type BenchReport,
   type PairingReport,
+  type PartFailure,
   ratios,
   type RelayReport,
   REPORT_SCHEMA,
@@ -124,6 +131,17 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
   const started = performance.now();
   let relay: RelayReport | null = null;
   let pairing: PairingReport | null = null;
+  const failures: PartFailure[] = [];
+  // A part that fails costs its own figures, not those of the parts that worked.
+  const attempt = async <T>(part: Part, measure: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await measure();
+    } catch (error) {
+      log(`${part} failed: ${(error as Error).stack ?? String(error)}`);
+      failures.push({ part, error: (error as Error).message });
+      return null;
+    }
+  };
   const serverParts = options.parts.filter((part) => part !== 'browser');
   if (serverParts.length > 0) {
     const workers = Math.max(
@@ -132,9 +150,12 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
     );
     const load = await LoadGenerator.start(children, workers);
     try {
-      if (options.parts.includes('relay')) relay = await runRelay(options, { children, load });
-      if (options.parts.includes('pairing'))
-        pairing = await runPairing(options, { children, load });
+      if (options.parts.includes('relay')) {
+        relay = await attempt('relay', () => runRelay(options, { children, load }));
+      }
+      if (options.parts.includes('pairing')) {
+        pairing = await attempt('pairing', () => runPairing(options, { children, load }));
+      }
     } finally {
       await load.close();
     }
@@ -142,6 +163,7 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
   const browser = options.parts.includes('browser')
     ? await runBrowserPart(options, { children, log })
     : null;
+  if (browser?.status === 'failed') failures.push({ part: 'browser', error: browser.reason });
   return {
     schema: REPORT_SCHEMA,
     startedAt: startedAt.toISOString(),
@@ -151,6 +173,7 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
     relay,
     pairing,
     browser,
+    failures,
   };
 }
 
@@ -176,6 +199,7 @@ try {
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (options.out !== undefined) writeFileSync(options.out, json);
   process.stdout.write(options.json ? json : `${renderReport(report)}\n`);
+  if (report.failures.length > 0) process.exitCode = 1;
 } catch (error) {
   log(`failed: ${(error as Error).stack ?? String(error)}`);
   process.exitCode = 1;

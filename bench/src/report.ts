@@ -5,7 +5,7 @@
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { BrowserReport } from './browser/part.js';
-import type { BenchOptions } from './options.js';
+import type { BenchOptions, Part } from './options.js';
 import { openFilesLimit } from './proc.js';
 import {
   PAIRING_LABELS,
@@ -66,6 +66,11 @@ export interface PairingReport {
   readonly rounds: Readonly<Record<PairingSetup, readonly PairingFigures[]>>;
 }
 
+export interface PartFailure {
+  readonly part: Part;
+  readonly error: string;
+}
+
 export interface BenchReport {
   readonly schema: typeof REPORT_SCHEMA;
   readonly startedAt: string;
@@ -76,6 +81,8 @@ export interface BenchReport {
   readonly relay: RelayReport | null;
   readonly pairing: PairingReport | null;
   readonly browser: BrowserReport | null;
+  /** Parts that failed; their figures are null (the browser's say why in their own field). */
+  readonly failures: readonly PartFailure[];
 }
 
 function ratio(value: number, baseline: number): number | null {
@@ -248,6 +255,7 @@ export function renderReport(report: BenchReport): string {
   if (report.relay !== null) lines.push(relayTable(report.relay), '');
   if (report.pairing !== null) lines.push(pairingTable(report.pairing), '');
   if (report.browser !== null) lines.push(browserTable(report.browser), '');
+  for (const failure of report.failures) lines.push(`${failure.part} FAILED: ${failure.error}`);
   lines.push(`took ${report.durationSeconds.toFixed(0)} s`);
   return lines.join('\n');
 }

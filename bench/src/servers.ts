@@ -24,7 +24,8 @@ const ENTRIES: Readonly<Record<ServerKind, string>> = {
   mayfly: path.join(REPO_ROOT, 'server/src/main.ts'),
 };
 
-const START_TIMEOUT_MS = 30_000;
+/** Generous: a round starts up to six servers at once, on two cores other work shares. */
+const START_TIMEOUT_MS = 120_000;
 /** Kept of a server's output for the error message when it fails. */
 const OUTPUT_KEPT = 8 * 1024;
 

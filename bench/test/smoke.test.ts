@@ -66,6 +66,7 @@ test('the tiny benchmark measures every server and setup and reports a finite nu
   expect(report.schema).toBe('mayfly-bench/1');
   expect(report.options.mode).toBe('tiny');
   expect(report.browser).toBeNull();
+  expect(report.failures).toEqual([]);
   expect(Number.isFinite(report.durationSeconds)).toBe(true);
   expect(Number.isFinite(report.machine.cpus)).toBe(true);
 
