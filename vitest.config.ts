@@ -3,6 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
-    projects: ['protocol', 'turn', 'signaling', 'server', 'web'],
+    projects: ['protocol', 'turn', 'signaling', 'server', 'web', 'bench'],
   },
 });

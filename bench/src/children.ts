@@ -1,0 +1,66 @@
+/**
+ * The benchmark's child processes: servers and load generators. Every child
+ * is registered here so that a run that fails or is interrupted leaves none
+ * behind, and each is stopped with SIGTERM first, SIGKILL if it lingers.
+ */
+import { type ChildProcess, fork, type ForkOptions, spawn } from 'node:child_process';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+/** Runs TypeScript sources of this repository as they are, no build needed. */
+export const TYPESCRIPT_EXEC_ARGV = ['--conditions=source', '--import', 'tsx'];
+
+const STOP_TIMEOUT_MS = 10_000;
+
+export class Children {
+  private readonly running = new Set<ChildProcess>();
+
+  /** A TypeScript file as a process of its own, with stdout and stderr piped to us. */
+  spawnScript(file: string, env: Readonly<Record<string, string>>): ChildProcess {
+    const child = spawn(process.execPath, [...TYPESCRIPT_EXEC_ARGV, file], {
+      cwd: REPO_ROOT,
+      env: { ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return this.track(child);
+  }
+
+  /** Any command, its output going to our stderr (stdout may be carrying the JSON report). */
+  spawnToStderr(command: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 2, 2] });
+    return this.track(child);
+  }
+
+  /** A TypeScript file with an IPC channel (structured clone, so NaN survives). */
+  forkScript(file: string, options: ForkOptions = {}): ChildProcess {
+    const child = fork(file, [], {
+      cwd: REPO_ROOT,
+      execArgv: TYPESCRIPT_EXEC_ARGV,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      ...options,
+    });
+    return this.track(child);
+  }
+
+  private track(child: ChildProcess): ChildProcess {
+    this.running.add(child);
+    child.once('exit', () => this.running.delete(child));
+    return child;
+  }
+
+  /** SIGTERM, then SIGKILL after a while; resolves once it has exited. */
+  async stop(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Last resort, from an exit handler: nothing asynchronous is possible there. */
+  killAll(): void {
+    for (const child of this.running) child.kill('SIGKILL');
+  }
+}

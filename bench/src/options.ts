@@ -1,0 +1,182 @@
+/**
+ * The benchmark's command line, parsed once into a frozen plan. Sizes are
+ * checked against the machine's limits before anything starts: a server
+ * holds every connection in one process, under the open-files limit.
+ */
+import { parseArgs } from 'node:util';
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --idle N        idle connections held open during the relay scenario (default 4000)
+  --pairs N       pairs bouncing signals (default 50)
+  --seconds S     how long they bounce (default 5)
+  --rounds R      rounds, alternating the servers; figures are medians (default 3)
+  --joins N       strangers pressing Start at once in the pairing burst (default 1000)
+  --large         15,000 idle connections (relay round-trip percentiles alongside)
+  --tiny          a few hundred connections, one round (about 20 s; the test suite's smoke test)
+  --only PART     relay, pairing or browser: run that part alone
+  --browser       also time Start-to-video in Chromium (needs a web build, root for the namespace)
+  --trials N      browser calls per page kind (default 5)
+  --redis-url URL Redis for the multi-node setups (default $BENCH_REDIS_URL or redis://127.0.0.1:6379)
+  --json          print the figures as JSON only (progress goes to stderr)
+  --out FILE      also write the JSON report to FILE
+`;
+
+export const PARTS = ['relay', 'pairing', 'browser'] as const;
+export type Part = (typeof PARTS)[number];
+export type Mode = 'tiny' | 'default' | 'large';
+
+export interface BenchOptions {
+  readonly mode: Mode;
+  readonly parts: readonly Part[];
+  readonly idle: number;
+  readonly pairs: number;
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly joins: number;
+  /** Size of the signal bounced: an SDP-shaped string of this many bytes. */
+  readonly signalBytes: number;
+  readonly warmupSeconds: number;
+  readonly idleWindowSeconds: number;
+  readonly idleWindowCoversKeepAlive: boolean;
+  readonly settleMs: number;
+  readonly pacedPairs: number;
+  readonly gapMs: number;
+  readonly trials: number;
+  readonly redisUrl: string;
+  readonly json: boolean;
+  /** Where the JSON report is written besides stdout, if anywhere. */
+  readonly out: string | undefined;
+  /** Connections one load-generator process holds at most. */
+  readonly connectionsPerWorker: number;
+}
+
+export class BenchOptionError extends Error {}
+
+/** The open-files limit is 20,000 per process here; a server also needs files for itself. */
+export const MAX_SERVER_CONNECTIONS = 18_500;
+
+type Preset = Omit<BenchOptions, 'parts' | 'redisUrl' | 'json' | 'out' | 'mode'>;
+
+const DEFAULT_PRESET: Preset = {
+  idle: 4000,
+  pairs: 50,
+  seconds: 5,
+  rounds: 3,
+  joins: 1000,
+  signalBytes: 1200,
+  warmupSeconds: 1,
+  idleWindowSeconds: 3,
+  idleWindowCoversKeepAlive: true,
+  settleMs: 1000,
+  pacedPairs: 100,
+  gapMs: 10,
+  trials: 5,
+  connectionsPerWorker: 2500,
+};
+
+const PRESETS: Readonly<Record<Mode, Preset>> = {
+  default: DEFAULT_PRESET,
+  // Near one process's open-files limit, with the same pairs for the round-trip percentiles.
+  large: { ...DEFAULT_PRESET, idle: 15_000 },
+  tiny: {
+    ...DEFAULT_PRESET,
+    idle: 300,
+    pairs: 10,
+    seconds: 1,
+    rounds: 1,
+    joins: 100,
+    warmupSeconds: 0.2,
+    idleWindowSeconds: 0.5,
+    idleWindowCoversKeepAlive: false,
+    settleMs: 300,
+    pacedPairs: 20,
+    trials: 1,
+  },
+};
+
+function numberOption(
+  raw: string | undefined,
+  name: string,
+  [min, max]: readonly [number, number],
+  whole = true,
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (whole && !Number.isInteger(value))
+  ) {
+    const kind = whole ? 'a whole number' : 'a number';
+    throw new BenchOptionError(`--${name}: expected ${kind} from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function parseBenchOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        idle: { type: 'string' },
+        pairs: { type: 'string' },
+        seconds: { type: 'string' },
+        rounds: { type: 'string' },
+        joins: { type: 'string' },
+        trials: { type: 'string' },
+        large: { type: 'boolean', default: false },
+        tiny: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        browser: { type: 'boolean', default: false },
+        'redis-url': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new BenchOptionError((error as Error).message);
+  }
+  if (values.help) throw new BenchOptionError('');
+  if (values.tiny && values.large)
+    throw new BenchOptionError('--tiny and --large exclude each other');
+  const mode: Mode = values.tiny ? 'tiny' : values.large ? 'large' : 'default';
+  const preset = PRESETS[mode];
+
+  let parts: Part[] = values.browser ? ['relay', 'pairing', 'browser'] : ['relay', 'pairing'];
+  if (values.only !== undefined) {
+    if (!(PARTS as readonly string[]).includes(values.only)) {
+      throw new BenchOptionError(
+        `--only: expected one of ${PARTS.join(', ')}, got "${values.only}"`,
+      );
+    }
+    parts = [values.only as Part];
+  }
+
+  const options: BenchOptions = {
+    ...preset,
+    mode,
+    parts,
+    idle: numberOption(values.idle, 'idle', [1, MAX_SERVER_CONNECTIONS]) ?? preset.idle,
+    pairs: numberOption(values.pairs, 'pairs', [1, 1000]) ?? preset.pairs,
+    seconds: numberOption(values.seconds, 'seconds', [0.1, 600], false) ?? preset.seconds,
+    rounds: numberOption(values.rounds, 'rounds', [1, 20]) ?? preset.rounds,
+    joins: numberOption(values.joins, 'joins', [2, 10_000]) ?? preset.joins,
+    trials: numberOption(values.trials, 'trials', [1, 50]) ?? preset.trials,
+    redisUrl: values['redis-url'] ?? env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    json: values.json,
+    out: values.out,
+  };
+  if (options.idle + options.pairs * 2 > MAX_SERVER_CONNECTIONS) {
+    throw new BenchOptionError(
+      `--idle plus twice --pairs must stay under ${MAX_SERVER_CONNECTIONS}: one server process holds them all, and the open-files limit is 20,000 per process`,
+    );
+  }
+  return Object.freeze(options);
+}

@@ -1,0 +1,261 @@
+/**
+ * What a run found, as JSON (`--json`, versioned by `schema`) and as the
+ * tables a person reads. Figures are medians over the rounds; each round's
+ * own figures are in the JSON too, to show the spread.
+ */
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import type { BrowserReport } from './browser/part.js';
+import type { BenchOptions, Part } from './options.js';
+import { openFilesLimit } from './proc.js';
+import {
+  PAIRING_LABELS,
+  PAIRING_SETUPS,
+  type PairingFigures,
+  type PairingSetup,
+} from './scenarios/pairing.js';
+import type { RelayFigures } from './scenarios/relay.js';
+import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './servers.js';
+
+export const REPORT_SCHEMA = 'mayfly-bench/1';
+
+export interface Machine {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly kernel: string;
+  readonly openFilesLimit: number;
+  /** 1-minute load average when the run started and ended: other work on the machine. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
+}
+
+export function describeMachine(loadAtStart: number): Machine {
+  const processors = cpus();
+  return {
+    cpus: processors.length,
+    cpuModel: processors[0]?.model.trim() ?? 'unknown',
+    memoryGiB: totalmem() / 1024 ** 3,
+    node: process.version,
+    kernel: release(),
+    openFilesLimit: openFilesLimit()?.hard ?? NaN,
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? NaN },
+  };
+}
+
+/**
+ * Mayfly's figure divided by a baseline's: above 1, Mayfly costs more. Null
+ * where the baseline measured zero (idle CPU below one clock tick in a short
+ * window), so there is nothing to divide by.
+ */
+export interface Ratios {
+  readonly cpuPerSignal: number | null;
+  readonly cpuPerSignalNet: number | null;
+  readonly rssPerIdleConnection: number | null;
+  readonly idleCpu: number | null;
+  readonly roundTripP99: number | null;
+}
+
+export interface RelayReport {
+  readonly medians: Readonly<Record<ServerKind, RelayFigures>>;
+  readonly rounds: Readonly<Record<ServerKind, readonly RelayFigures[]>>;
+  readonly mayflyVs: { readonly peerjs: Ratios; readonly socketio: Ratios };
+}
+
+export interface PairingReport {
+  readonly medians: Readonly<Record<PairingSetup, PairingFigures>>;
+  readonly rounds: Readonly<Record<PairingSetup, readonly PairingFigures[]>>;
+}
+
+export interface PartFailure {
+  readonly part: Part;
+  readonly error: string;
+}
+
+export interface BenchReport {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: Machine;
+  readonly options: BenchOptions;
+  /** null when the part was not run (`--only`). */
+  readonly relay: RelayReport | null;
+  readonly pairing: PairingReport | null;
+  readonly browser: BrowserReport | null;
+  /** Parts that failed; their figures are null (the browser's say why in their own field). */
+  readonly failures: readonly PartFailure[];
+}
+
+function ratio(value: number, baseline: number): number | null {
+  return baseline === 0 || !Number.isFinite(baseline) ? null : value / baseline;
+}
+
+export function ratios(mayfly: RelayFigures, baseline: RelayFigures): Ratios {
+  return {
+    cpuPerSignal: ratio(mayfly.cpuPerSignalUs, baseline.cpuPerSignalUs),
+    cpuPerSignalNet: ratio(mayfly.cpuPerSignalNetUs, baseline.cpuPerSignalNetUs),
+    rssPerIdleConnection: ratio(mayfly.rssPerIdleConnectionKiB, baseline.rssPerIdleConnectionKiB),
+    idleCpu: ratio(mayfly.idleCpuPercent, baseline.idleCpuPercent),
+    roundTripP99: ratio(mayfly.roundTripP99Ms, baseline.roundTripP99Ms),
+  };
+}
+
+/** Three significant figures or so, without exponent notation; NaN as n/a. */
+export function formatFigure(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a';
+  if (Number.isInteger(value)) return String(value);
+  const magnitude = Math.abs(value);
+  const decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
+  return value.toFixed(decimals);
+}
+
+/** Left-aligned first column, right-aligned figures, as Markdown so it pastes into the docs. */
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = header.map((cell, i) =>
+    Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    `| ${cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join(' | ')} |`;
+  const rule = `| ${widths.map((width, i) => (i === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`)).join(' | ')} |`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+const RELAY_ROWS: readonly [keyof RelayFigures, string][] = [
+  ['idleConnections', 'idle connections open'],
+  ['droppedConnections', 'connections the server dropped (all rounds)'],
+  ['rssPerIdleConnectionKiB', 'RSS per idle connection (KiB)'],
+  ['rssWithIdleMiB', 'server RSS with them (MiB)'],
+  ['idleCpuPercent', 'server CPU while idle (% of a core)'],
+  ['cpuPerSignalUs', 'server CPU per relayed signal (µs)'],
+  ['cpuPerSignalNetUs', 'the same, idle work deducted (µs)'],
+  ['signalsPerSecond', 'signals relayed per second'],
+  ['roundTripP50Ms', 'round trip p50 (ms)'],
+  ['roundTripP99Ms', 'round trip p99 (ms)'],
+  ['pairsClientCpuPercent', 'pairs client CPU (% of a core)'],
+];
+
+/** Counts of things that went wrong are summed over the rounds: a median would hide them. */
+const SUMMED: ReadonlySet<string> = new Set(['droppedConnections', 'unmatched', 'protocolErrors']);
+
+function shown<F extends Record<keyof F, number>>(
+  median: F,
+  rounds: readonly F[],
+  key: keyof F,
+): number {
+  return SUMMED.has(String(key)) ? rounds.reduce((sum, round) => sum + round[key], 0) : median[key];
+}
+
+const RATIO_OF: Partial<Record<keyof RelayFigures, keyof Ratios>> = {
+  rssPerIdleConnectionKiB: 'rssPerIdleConnection',
+  idleCpuPercent: 'idleCpu',
+  cpuPerSignalUs: 'cpuPerSignal',
+  cpuPerSignalNetUs: 'cpuPerSignalNet',
+  roundTripP99Ms: 'roundTripP99',
+};
+
+function relayTable(relay: RelayReport): string {
+  const header = [
+    'relay',
+    ...SERVER_KINDS.map((kind) => SERVER_LABELS[kind]),
+    'Mayfly ÷ PeerJS',
+    'Mayfly ÷ Socket.IO',
+  ];
+  const rows = RELAY_ROWS.map(([key, label]) => {
+    const ratio = RATIO_OF[key];
+    return [
+      label,
+      ...SERVER_KINDS.map((kind) =>
+        formatFigure(shown(relay.medians[kind], relay.rounds[kind], key)),
+      ),
+      ratio === undefined ? '' : formatFigure(relay.mayflyVs.peerjs[ratio]),
+      ratio === undefined ? '' : formatFigure(relay.mayflyVs.socketio[ratio]),
+    ];
+  });
+  return renderTable(header, rows);
+}
+
+function pairingTable(pairing: PairingReport): string {
+  const header = [
+    'pairing',
+    'join→matched p50 (ms)',
+    'p99 (ms)',
+    'matches/s (burst)',
+    'burst join→matched p99 (ms)',
+    'relay signals/s',
+    'relay round trip p50 (ms)',
+    'p99 (ms)',
+    'unmatched, errors, dropped (all rounds)',
+  ];
+  const rows = PAIRING_SETUPS.map((setup) => {
+    const figures = pairing.medians[setup];
+    return [
+      PAIRING_LABELS[setup],
+      ...[
+        figures.joinToMatchedP50Ms,
+        figures.joinToMatchedP99Ms,
+        figures.matchesPerSecond,
+        figures.burstJoinToMatchedP99Ms,
+        figures.relaySignalsPerSecond,
+        figures.relayRoundTripP50Ms,
+        figures.relayRoundTripP99Ms,
+      ].map(formatFigure),
+      (['unmatched', 'protocolErrors', 'droppedConnections'] as const)
+        .map((key) => shown(figures, pairing.rounds[setup], key))
+        .join(', '),
+    ];
+  });
+  return renderTable(header, rows);
+}
+
+function browserTable(browser: BrowserReport): string {
+  if (browser.status !== 'measured') return `browser: not measured (${browser.reason})`;
+  const rows = browser.pages.map((page) => [
+    page.label,
+    formatFigure(page.startToVideoP50Ms),
+    formatFigure(page.startToVideoMaxMs),
+    formatFigure(page.newcomerP50Ms),
+    String(page.calls),
+  ]);
+  return [
+    renderTable(
+      [
+        `Start to video, Chromium ${browser.chromium}`,
+        'both see video, median (ms)',
+        'slowest (ms)',
+        'newcomer sees video, median (ms)',
+        'calls',
+      ],
+      rows,
+    ),
+    `Mayfly ÷ floor (median): ${formatFigure(browser.mayflyVsFloor)}`,
+  ].join('\n');
+}
+
+export function renderReport(report: BenchReport): string {
+  const { options: o, machine: m } = report;
+  const what = [
+    o.parts.includes('relay') &&
+      `${o.idle} idle connections, ${o.pairs} pairs bouncing ${o.signalBytes}-byte signals for ${o.seconds} s`,
+    o.parts.includes('pairing') && `${o.joins}-stranger pairing burst`,
+    o.parts.some((part) => part !== 'browser') &&
+      `median of ${o.rounds} round${o.rounds === 1 ? '' : 's'}, loopback`,
+    o.parts.includes('browser') && `${o.trials} browser calls per page`,
+  ].filter((part) => part !== false);
+  const lines = [
+    `Mayfly signaling benchmark (${o.mode}): ${what.join(', ')}`,
+    `machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(1)} GiB, Node ${m.node}, Linux ${m.kernel}, ` +
+      `open files ${m.openFilesLimit}; load average ${m.loadAverage.start.toFixed(2)} at start, ` +
+      `${m.loadAverage.end.toFixed(2)} at end (other work shares these cores: figures are noisy)`,
+    '',
+  ];
+  if (report.relay !== null) lines.push(relayTable(report.relay), '');
+  if (report.pairing !== null) lines.push(pairingTable(report.pairing), '');
+  if (report.browser !== null) lines.push(browserTable(report.browser), '');
+  for (const failure of report.failures) lines.push(`${failure.part} FAILED: ${failure.error}`);
+  lines.push(`took ${report.durationSeconds.toFixed(0)} s`);
+  return lines.join('\n');
+}

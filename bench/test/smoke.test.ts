@@ -1,0 +1,99 @@
+/**
+ * The tiny benchmark, end to end: every server, every load worker and both
+ * scenarios run for real, and the JSON report has its documented shape with
+ * a finite number in every figure. No figure is compared with anything:
+ * timing belongs in the benchmark's output, not in a test's verdict.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from 'vitest';
+import { TYPESCRIPT_EXEC_ARGV } from '../src/children.js';
+import type { BenchReport } from '../src/report.js';
+
+const BENCH_DIR = path.resolve(import.meta.dirname, '..');
+const REDIS_URL = process.env.MAYFLY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const RELAY_FIGURES = [
+  'cpuPerSignalNetUs',
+  'cpuPerSignalUs',
+  'droppedConnections',
+  'failedConnections',
+  'idleConnections',
+  'idleCpuPercent',
+  'pairsClientCpuPercent',
+  'roundTripP50Ms',
+  'roundTripP99Ms',
+  'rssPerIdleConnectionKiB',
+  'rssWithIdleMiB',
+  'signalsPerSecond',
+];
+const PAIRING_FIGURES = [
+  'burstJoinToMatchedP99Ms',
+  'droppedConnections',
+  'joinToMatchedP50Ms',
+  'joinToMatchedP99Ms',
+  'matchesPerSecond',
+  'protocolErrors',
+  'relayRoundTripP50Ms',
+  'relayRoundTripP99Ms',
+  'relaySignalsPerSecond',
+  'unmatched',
+];
+const RATIOS = [
+  'cpuPerSignal',
+  'cpuPerSignalNet',
+  'idleCpu',
+  'roundTripP99',
+  'rssPerIdleConnection',
+];
+
+function expectFigures(figures: object, names: readonly string[], where: string): void {
+  expect(Object.keys(figures).sort(), where).toEqual(names);
+  for (const [name, value] of Object.entries(figures)) {
+    expect(Number.isFinite(value), `${where}.${name} = ${String(value)}`).toBe(true);
+  }
+}
+
+test('the tiny benchmark measures every server and setup and reports a finite number for each figure', async () => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...TYPESCRIPT_EXEC_ARGV, 'src/main.ts', '--tiny', '--json', '--redis-url', REDIS_URL],
+    { cwd: BENCH_DIR, timeout: 110_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const report = JSON.parse(stdout) as BenchReport;
+
+  expect(report.schema).toBe('mayfly-bench/1');
+  expect(report.options.mode).toBe('tiny');
+  expect(report.browser).toBeNull();
+  expect(report.failures).toEqual([]);
+  expect(Number.isFinite(report.durationSeconds)).toBe(true);
+  expect(Number.isFinite(report.machine.cpus)).toBe(true);
+
+  const relay = report.relay;
+  expect(relay).not.toBeNull();
+  expect(Object.keys(relay?.medians ?? {}).sort()).toEqual(['mayfly', 'peerjs', 'socketio']);
+  for (const [server, figures] of Object.entries(relay?.medians ?? {})) {
+    expectFigures(figures, RELAY_FIGURES, `relay.medians.${server}`);
+    expect(relay?.rounds[server as keyof typeof relay.rounds]).toHaveLength(1);
+  }
+  for (const [baseline, ratios] of Object.entries(relay?.mayflyVs ?? {})) {
+    expect(Object.keys(ratios).sort()).toEqual(RATIOS);
+    // A ratio is null only where the baseline measured zero (idle CPU in a short window).
+    for (const [name, value] of Object.entries(ratios)) {
+      expect(value === null || Number.isFinite(value), `mayflyVs.${baseline}.${name}`).toBe(true);
+    }
+  }
+
+  const pairing = report.pairing;
+  expect(pairing).not.toBeNull();
+  expect(Object.keys(pairing?.medians ?? {}).sort()).toEqual([
+    'mayfly-1-node',
+    'mayfly-1-node-redis',
+    'mayfly-3-nodes',
+    'socketio',
+  ]);
+  for (const [setup, figures] of Object.entries(pairing?.medians ?? {})) {
+    expectFigures(figures, PAIRING_FIGURES, `pairing.medians.${setup}`);
+  }
+});
