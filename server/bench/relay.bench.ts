@@ -7,16 +7,16 @@
  *   npm run bench -w signaling [-- --pairs 100 --round-trips 50]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Server } from 'socket.io';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { createApp } from '../src/app.js';
 import { parseConfig } from '../src/config.js';
 import type { Signal } from '@mayfly/protocol';
+import { CANDIDATE, listen, open, percentile } from './bench-clients.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,33 +27,7 @@ const { values } = parseArgs({
 const PAIRS = Number(values.pairs);
 const ROUND_TRIPS = Number(values['round-trips']);
 
-const CANDIDATE: Signal = {
-  type: 'candidate',
-  candidate: {
-    candidate: 'candidate:1 1 udp 2122260223 192.0.2.10 50000 typ host generation 0',
-    sdpMid: '0',
-    sdpMLineIndex: 0,
-  },
-};
-
 type AnySocket = Socket;
-
-async function listen(server: HttpServer): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-function open(url: string): Promise<AnySocket> {
-  const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 /** Round trips A → B → A of a candidate-sized signal, for every pair at once. */
 async function measureRelay(pairs: [AnySocket, AnySocket][]): Promise<RelayFigures> {

@@ -27,6 +27,7 @@ export interface Config extends SignalingConfig {
   readonly port: number;
   /** Address to listen on. */
   readonly host: string;
+  readonly http: HttpConfig;
   readonly log: LogConfig;
   readonly turn: TurnConfig;
   /** Shared state for several nodes; undefined in one process. */
@@ -35,6 +36,14 @@ export interface Config extends SignalingConfig {
   readonly shutdownTimeoutMs: number;
   /** Folder of the built web client (adapter-node output); served when present. */
   readonly webBuildDir: string;
+}
+
+/** Bounds on how slowly a client may send an HTTP request (slowloris). */
+export interface HttpConfig {
+  /** Headers must be complete this long after a request starts, in ms. */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must be complete this long after it starts, in ms. */
+  readonly requestTimeoutMs: number;
 }
 
 export interface LogConfig {
@@ -132,6 +141,13 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       throw new ConfigError('REDIS_URL', 'expected a URL like redis://127.0.0.1:6379');
     }
   }
+  // Node refuses a headers timeout longer than the request timeout.
+  if (option.REQUEST_TIMEOUT_MS < option.HANDSHAKE_TIMEOUT_MS) {
+    throw new ConfigError(
+      'REQUEST_TIMEOUT_MS',
+      `must be at least HANDSHAKE_TIMEOUT_MS (${option.HANDSHAKE_TIMEOUT_MS})`,
+    );
+  }
   if (!/^[\x21-\x7e]{1,64}$/u.test(option.REDIS_KEY_PREFIX)) {
     throw new ConfigError('REDIS_KEY_PREFIX', 'expected 1-64 printable ASCII characters');
   }
@@ -139,6 +155,10 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
   const config: Config = {
     port: option.PORT,
     host: option.HOST,
+    http: {
+      headersTimeoutMs: option.HANDSHAKE_TIMEOUT_MS,
+      requestTimeoutMs: option.REQUEST_TIMEOUT_MS,
+    },
     allowedOrigins: option.ALLOWED_ORIGINS,
     trustProxyHops: option.TRUST_PROXY_HOPS,
     maxConnectionsPerAddress: option.MAX_CONNECTIONS_PER_ADDRESS,
@@ -150,8 +170,10 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       maxMessageBytes: option.MAX_MESSAGE_BYTES,
       rateLimitBurst: option.RATE_LIMIT_BURST,
       rateLimitPerSecond: option.RATE_LIMIT_PER_SECOND,
+      rateLimitDisconnectAfter: option.RATE_LIMIT_DISCONNECT_AFTER,
       pingIntervalMs: option.PING_INTERVAL_MS,
       pingTimeoutMs: option.PING_TIMEOUT_MS,
+      connectTimeoutMs: option.HANDSHAKE_TIMEOUT_MS,
     },
     log: {
       dir: path.resolve(option.LOG_DIR),

@@ -5,7 +5,7 @@
  */
 export { clientAddressKey, clientAddressOf } from './client-address.js';
 export * from './matching/index.js';
-export type { MetadataSink, RejectionReason, SignalingRecord } from './metadata.js';
+export type { CutOffReason, MetadataSink, RejectionReason, SignalingRecord } from './metadata.js';
 export { RateLimiter } from './rate-limiter.js';
 export { isRelayCandidate, stripNonRelayCandidates } from './schemas.js';
 export type { LimitsConfig, MatchingConfig, SignalingConfig } from './signaling-config.js';

@@ -8,13 +8,21 @@ import type { ErrorCode, PartnerLeftReason } from '@mayfly/protocol';
 
 export type RejectionReason = 'origin' | 'connection_cap' | 'shutting_down';
 
+/**
+ * Why the server closed a connection on its own: it kept sending past its
+ * rate limit (`flood`), or sent what no Socket.IO client sends (`malformed`:
+ * an undecodable packet, a second connect on one connection).
+ */
+export type CutOffReason = 'flood' | 'malformed';
+
 export type SignalingRecord =
   | { event: 'connect'; client: string }
   | { event: 'disconnect'; client: string; durationMs: number }
   | { event: 'rejected'; client: string; reason: RejectionReason }
   | { event: 'paired'; client: string; waitedMs: number; byInterest: boolean }
   | { event: 'chat_ended'; client: string; durationMs: number; reason: PartnerLeftReason }
-  | { event: 'protocol_error'; client: string; code: ErrorCode };
+  | { event: 'protocol_error'; client: string; code: ErrorCode }
+  | { event: 'cut_off'; client: string; reason: CutOffReason };
 
 export interface MetadataSink {
   write(record: SignalingRecord): void;
