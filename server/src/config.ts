@@ -28,6 +28,7 @@ export interface Config extends SignalingConfig {
   readonly port: number;
   /** Address to listen on. */
   readonly host: string;
+  readonly http: HttpConfig;
   readonly log: LogConfig;
   readonly turn: TurnConfig;
   /** Shared state for several nodes; undefined in one process. */
@@ -49,6 +50,14 @@ export interface PowConfig {
   /** Signs challenges; every node sharing one Redis needs the same. */
   readonly secret: string;
   readonly secretIsEphemeral: boolean;
+}
+
+/** Bounds on how slowly a client may send an HTTP request (slowloris). */
+export interface HttpConfig {
+  /** Headers must be complete this long after a request starts, in ms. */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must be complete this long after it starts, in ms. */
+  readonly requestTimeoutMs: number;
 }
 
 export interface LogConfig {
@@ -154,6 +163,13 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
     // A challenge fetched from one node must verify on the node that takes the connection.
     throw new ConfigError('POW_SECRET', 'required when REDIS_URL is set and POW is on or auto');
   }
+  // Node refuses a headers timeout longer than the request timeout.
+  if (option.REQUEST_TIMEOUT_MS < option.HANDSHAKE_TIMEOUT_MS) {
+    throw new ConfigError(
+      'REQUEST_TIMEOUT_MS',
+      `must be at least HANDSHAKE_TIMEOUT_MS (${option.HANDSHAKE_TIMEOUT_MS})`,
+    );
+  }
   if (!/^[\x21-\x7e]{1,64}$/u.test(option.REDIS_KEY_PREFIX)) {
     throw new ConfigError('REDIS_KEY_PREFIX', 'expected 1-64 printable ASCII characters');
   }
@@ -161,6 +177,10 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
   const config: Config = {
     port: option.PORT,
     host: option.HOST,
+    http: {
+      headersTimeoutMs: option.HANDSHAKE_TIMEOUT_MS,
+      requestTimeoutMs: option.REQUEST_TIMEOUT_MS,
+    },
     allowedOrigins: option.ALLOWED_ORIGINS,
     trustProxyHops: option.TRUST_PROXY_HOPS,
     maxConnectionsPerAddress: option.MAX_CONNECTIONS_PER_ADDRESS,
@@ -182,8 +202,10 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       maxMessageBytes: option.MAX_MESSAGE_BYTES,
       rateLimitBurst: option.RATE_LIMIT_BURST,
       rateLimitPerSecond: option.RATE_LIMIT_PER_SECOND,
+      rateLimitDisconnectAfter: option.RATE_LIMIT_DISCONNECT_AFTER,
       pingIntervalMs: option.PING_INTERVAL_MS,
       pingTimeoutMs: option.PING_TIMEOUT_MS,
+      connectTimeoutMs: option.HANDSHAKE_TIMEOUT_MS,
     },
     log: {
       dir: path.resolve(option.LOG_DIR),

@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 import { startEmbeddedTurn, type EmbeddedTurn, type TurnLogEvent } from '@mayfly/turn';
 import { createApp, type MayflyApp } from './app.js';
 import { connectCluster, type Cluster } from './cluster.js';
-import type { Config } from './config.js';
+import type { Config, HttpConfig } from './config.js';
 import { createIceServerProvider, usesLocalScope } from './ice-servers.js';
 import { systemClock, type Clock } from '@mayfly/protocol';
 import type { MetadataLog } from './metadata-log.js';
@@ -55,9 +55,27 @@ export function recordRelayEvent(metadataLog: MetadataLog, event: TurnLogEvent):
   }
 }
 
+/**
+ * The HTTP server under everything. A connection that opens and never
+ * completes its request (slowloris, or a half-open TCP connection) is
+ * answered 408 and closed once the bound passes; Node's own defaults are a
+ * minute for headers and five for the request. Upgraded WebSockets and
+ * long-polling requests waiting for data are no longer receiving a request,
+ * so no bound applies to them: Engine.IO's heartbeat does.
+ */
+export function createHttpServer(http: HttpConfig): HttpServer {
+  return createServer({
+    headersTimeout: http.headersTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    // Node checks the bounds only this often (30 s by default): a slow
+    // client is closed within the bound plus this interval.
+    connectionsCheckingInterval: Math.min(1000, Math.ceil(http.headersTimeoutMs / 4)),
+  });
+}
+
 export async function startMayfly(config: Config, options: MayflyOptions = {}): Promise<Mayfly> {
   const clock = options.clock ?? systemClock;
-  const httpServer = createServer();
+  const httpServer = createHttpServer(config.http);
   let turn: EmbeddedTurn | undefined;
   const iceServersFor = createIceServerProvider(config, () => turn, clock);
   const cluster =

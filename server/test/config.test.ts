@@ -8,6 +8,9 @@ describe('config', () => {
     expect(config.log.retentionDays).toBe(30);
     expect(config.matching).toEqual({ interestWaitMs: 5000, skipMemoryMs: 600_000 });
     expect(config.limits.maxMessageBytes).toBe(65_536);
+    expect(config.limits.rateLimitDisconnectAfter).toBe(100);
+    expect(config.limits.connectTimeoutMs).toBe(10_000);
+    expect(config.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
     expect(config.turn.mode).toBe('embedded');
     expect(config.turn.secretIsEphemeral).toBe(true);
     expect(config.turn.secret.length).toBeGreaterThanOrEqual(32);
@@ -50,6 +53,9 @@ describe('config', () => {
     [{ TURN_ALLOWED_PEERS: 'intranet' }, 'TURN_ALLOWED_PEERS'],
     [{ TURN_EXTERNAL_IP: 'turn.example' }, 'TURN_EXTERNAL_IP'],
     [{ TURN_LISTEN_ADDRESS: '0.0.0.0.0' }, 'TURN_LISTEN_ADDRESS'],
+    [{ RATE_LIMIT_DISCONNECT_AFTER: '0' }, 'RATE_LIMIT_DISCONNECT_AFTER'],
+    [{ REQUEST_TIMEOUT_MS: '5000' }, 'REQUEST_TIMEOUT_MS'],
+    [{ HANDSHAKE_TIMEOUT_MS: '60000' }, 'REQUEST_TIMEOUT_MS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => parseConfig(env)).toThrowError(ConfigError);
     try {

@@ -2,7 +2,7 @@
  * Test helpers: a real server on a real port (0) and real socket.io clients.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { createApp, type MayflyApp } from '../src/app.js';
 import { parseConfig, type Config } from '../src/config.js';
+import { createHttpServer } from '../src/server.js';
 import type { Clock } from '@mayfly/protocol';
 import {
   POW_CHALLENGE_PATH,
@@ -50,7 +51,7 @@ export async function startServer(
     STARTS_PER_MINUTE: '100000',
     ...env,
   });
-  const httpServer = createServer();
+  const httpServer = createHttpServer(config.http);
   const app = createApp(httpServer, config, deps);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const port = (httpServer.address() as AddressInfo).port;

@@ -11,7 +11,7 @@ export {
 } from './address-limits.js';
 export { clientAddressKey, clientAddressOf } from './client-address.js';
 export * from './matching/index.js';
-export type { MetadataSink, RejectionReason, SignalingRecord } from './metadata.js';
+export type { CutOffReason, MetadataSink, RejectionReason, SignalingRecord } from './metadata.js';
 export {
   epochMs,
   memoryModeration,

@@ -8,6 +8,13 @@ import type { ErrorCode, PartnerLeftReason, ReportReason } from '@mayfly/protoco
 
 export type RejectionReason = 'origin' | 'connection_cap' | 'connection_rate' | 'shutting_down';
 
+/**
+ * Why the server closed a connection on its own: it kept sending past its
+ * rate limit (`flood`), or sent what no Socket.IO client sends (`malformed`:
+ * an undecodable packet, a second connect on one connection).
+ */
+export type CutOffReason = 'flood' | 'malformed';
+
 export type SignalingRecord =
   | { event: 'connect'; client: string }
   | { event: 'disconnect'; client: string; durationMs: number }
@@ -19,7 +26,8 @@ export type SignalingRecord =
   | { event: 'reported'; client: string; reason: ReportReason }
   | { event: 'blocked'; client: string }
   // A ban started; the banned address is known only to the moderation store, as a tag.
-  | { event: 'ban_started'; durationMs: number };
+  | { event: 'ban_started'; durationMs: number }
+  | { event: 'cut_off'; client: string; reason: CutOffReason };
 
 export interface MetadataSink {
   write(record: SignalingRecord): void;

@@ -20,6 +20,10 @@ export interface LimitsConfig {
   readonly rateLimitBurst: number;
   /** Events a socket may send per second, sustained. */
   readonly rateLimitPerSecond: number;
+  /** Packets past the rate limit after which a connection is disconnected. */
+  readonly rateLimitDisconnectAfter: number;
+  /** How long a connection may take to join (Socket.IO's CONNECT) before it is closed, in ms. */
+  readonly connectTimeoutMs: number;
   /** Engine.IO ping interval: with pingTimeoutMs, bounds how fast a dropped client is noticed. */
   readonly pingIntervalMs: number;
   readonly pingTimeoutMs: number;

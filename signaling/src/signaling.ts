@@ -32,9 +32,10 @@ import {
   type MatchResult,
   type StrangerId,
 } from './matching/index.js';
-import type { MetadataSink, RejectionReason } from './metadata.js';
+import { dropSoon, type EngineConnection, webSocketOf } from './engine-connection.js';
+import { FloodGuard } from './flood-guard.js';
+import type { CutOffReason, MetadataSink, RejectionReason } from './metadata.js';
 import { memoryModeration, type Moderation } from './moderation.js';
-import { RateLimiter } from './rate-limiter.js';
 import {
   isRelayCandidate,
   parseReport,
@@ -53,7 +54,7 @@ interface SocketData {
   /** Short-lived pseudonyms of the connection's address, for blocks and bans. */
   tags: string[];
   relayOnly: boolean;
-  limiter: RateLimiter;
+  guard: FloodGuard;
   /** Whether the socket is over its rate limit, so only the first dropped event is logged. */
   limited: boolean;
 }
@@ -193,7 +194,7 @@ export function attachSignaling(
     pingInterval: config.limits.pingIntervalMs,
     pingTimeout: config.limits.pingTimeoutMs,
     // A handshake that never joins (a proof of work never sent) holds its slot this long at most.
-    connectTimeout: 10_000,
+    connectTimeout: config.limits.connectTimeoutMs,
     ...(deps.adapter === undefined ? {} : { adapter: deps.adapter }),
     // The WebSocket handshake ignores CORS; this check is what keeps other sites out.
     allowRequest: (request, callback) => {
@@ -251,6 +252,61 @@ export function attachSignaling(
       rawSocket.once('close', counted.release);
     },
   );
+
+  // Each connection's budget, from its first packet on (before it joins).
+  const guards = new WeakMap<EngineConnection, FloodGuard>();
+  const sessions = new WeakMap<EngineConnection, SignalingSocket>();
+  const joined = new WeakSet<EngineConnection>();
+  const cutConnections = new WeakSet<EngineConnection>();
+
+  /** Closes a connection the server serves no further, with one log line. */
+  const cutOff = (connection: EngineConnection, reason: CutOffReason): void => {
+    if (cutConnections.has(connection)) return;
+    cutConnections.add(connection);
+    const session = sessions.get(connection);
+    const client =
+      session?.data.client ??
+      pseudonymOf(clientAddressOf(connection.request, config.trustProxyHops));
+    metadataLog.write({ event: 'cut_off', client, reason });
+    // A graceful WebSocket close waits for the client's close frame, which a flooder sends
+    // only after all it has queued: stop reading now, and drop the connection soon after.
+    const webSocket = webSocketOf(connection);
+    webSocket?.pause();
+    // A session tells its client why (a server disconnect); a bare connection just closes.
+    if (session?.connected === true) session.disconnect(true);
+    else connection.close();
+    // Engine.IO's close may wait for its buffer to drain, which a client that reads nothing
+    // never lets happen: the drop does not wait for it.
+    if (webSocket !== undefined) dropSoon(webSocket);
+  };
+
+  io.engine.on('connection', (connection: EngineConnection) => {
+    const guard = new FloodGuard(config.limits, clock);
+    guards.set(connection, guard);
+    connection.on('packetCreate', (packet) => {
+      if (packet.type === 'ping') guard.pingSent();
+    });
+    connection.on('packet', (packet) => {
+      if (!guard.packetArrived(packet.type)) cutOff(connection, 'flood');
+    });
+    // Socket.IO closes some connections itself (a packet in the wrong state): the same bound.
+    connection.on('close', () => {
+      const webSocket = webSocketOf(connection);
+      if (webSocket !== undefined) dropSoon(webSocket);
+    });
+  });
+
+  // One Socket.IO session per connection, as every Socket.IO client does: a
+  // burst of connects on one connection would otherwise open a session each.
+  io.use((socket, next) => {
+    if (joined.has(socket.conn)) {
+      cutOff(socket.conn, 'malformed');
+      next(new Error('one session per connection'));
+      return;
+    }
+    joined.add(socket.conn);
+    next();
+  });
 
   const scheduleMatching = (): void => {
     clearTimeout(matchTimer);
@@ -510,7 +566,9 @@ export function attachSignaling(
 
   io.on('connection', (socket) => {
     // An unhandled socket error might crash the server. Handle it first.
-    socket.on('error', () => socket.disconnect(true));
+    // Socket.IO reports undecodable packets this way.
+    socket.on('error', () => cutOff(socket.conn, 'malformed'));
+    sessions.set(socket.conn, socket);
 
     const address = clientAddressOf(socket.request, config.trustProxyHops);
     socket.data = {
@@ -521,11 +579,7 @@ export function attachSignaling(
       tags: [],
       relayOnly: false,
       limited: false,
-      limiter: new RateLimiter(
-        config.limits.rateLimitBurst,
-        config.limits.rateLimitPerSecond,
-        clock,
-      ),
+      guard: guards.get(socket.conn) ?? new FloodGuard(config.limits, clock),
     };
     // Events wait for the registration, so that a start never overtakes it.
     const registered = moderation
@@ -549,7 +603,7 @@ export function attachSignaling(
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.length > 0 ? args[args.length - 1] : undefined;
       const payload = typeof ack === 'function' ? args.slice(0, -1) : args;
-      const allowed = socket.data.limiter.tryTake();
+      const allowed = socket.data.guard.admitEvent();
       // A flood must not turn into a flood of log lines: one per episode.
       const firstDropped = !allowed && !socket.data.limited;
       socket.data.limited = !allowed;
