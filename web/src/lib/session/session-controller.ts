@@ -10,6 +10,10 @@
  *                                        │                    ▼                      ▼
  *                                        └────── Next ───── failed           partner-left
  *   Stop from any state returns to idle and releases the camera.
+ *
+ * Why this file is over 500 lines: after the split into LocalMedia and ChatLog it was 484;
+ * report/block and safe start then added their transitions here, since they change the phase.
+ * The data channel messaging (send, pictures, incoming data) is the next part to move out.
  */
 import type {
   IceServer,
