@@ -54,6 +54,11 @@ else
   fi
   export PATH="$node_bin:$PATH"
   hash -r
+  # Debian's node trusts the machine's CA store; the registry's Node build trusts only its own
+  # bundle. Where the machine adds a CA of its own (a TLS-inspecting proxy), npm would fail.
+  if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -r /etc/ssl/certs/ca-certificates.crt ]]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  fi
   if ! node_meets_floor; then
     echo "ci: $node_bin/node does not meet the engines floor $node_floor" >&2
     exit 1
