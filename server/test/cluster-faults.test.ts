@@ -119,15 +119,10 @@ describe('a node dies', () => {
 describe('Redis goes away', () => {
   let redisServer: RedisServer | undefined;
 
-  afterEach(async () => {
-    await redisServer?.stop();
-    redisServer = undefined;
-  });
-
-  it('nodes stay up, start fails fast with matching_unavailable, chats go on, and service recovers by itself', async () => {
-    redisServer = await startRedisServer();
+  /** Two nodes on `redis`, with a on one chatting with b on two. */
+  async function pairOnTwoNodes(redis: RedisServer) {
     const prefix = testPrefix();
-    const env = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix };
+    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix };
     const [one, two] = await Promise.all([startNode(env), startNode(env)]);
     nodes.push(one, two);
     const a = await client(one.url);
@@ -136,6 +131,17 @@ describe('Redis goes away', () => {
     await startSearch(a);
     await startSearch(b);
     await matchedB;
+    return { prefix, one, two, a, b };
+  }
+
+  afterEach(async () => {
+    await redisServer?.stop();
+    redisServer = undefined;
+  });
+
+  it('nodes stay up, start fails fast with matching_unavailable, chats go on, and service recovers by itself', async () => {
+    redisServer = await startRedisServer();
+    const { one, two, a, b } = await pairOnTwoNodes(redisServer);
     const x = await client(one.url);
 
     await redisServer.stop();
@@ -169,16 +175,7 @@ describe('Redis goes away', () => {
 
   it('a stranger who leaves while Redis is unreachable is removed once it answers again', async () => {
     redisServer = await startRedisServer();
-    const prefix = testPrefix();
-    const env = { REDIS_URL: redisServer.url, REDIS_KEY_PREFIX: prefix };
-    const [one, two] = await Promise.all([startNode(env), startNode(env)]);
-    nodes.push(one, two);
-    const a = await client(one.url);
-    const b = await client(two.url);
-    const matchedB = nextEvent(b, 'matched');
-    await startSearch(a);
-    await startSearch(b);
-    await matchedB;
+    const { prefix, a, b } = await pairOnTwoNodes(redisServer);
 
     // Redis stops answering for 2.5 s (longer than the command timeout) but keeps its data.
     const admin = new Redis(redisServer.url);

@@ -53,6 +53,17 @@ async function client(node: TestNode): Promise<Client> {
   return socket;
 }
 
+/** `a` on `first` waits, `b` on `second` starts; resolves once both are paired. */
+async function pairAcross(first: TestNode, second: TestNode): Promise<[Client, Client]> {
+  const a = await client(first);
+  const b = await client(second);
+  const matchedB = nextEvent(b, 'matched');
+  await startSearch(a);
+  await startSearch(b);
+  await matchedB;
+  return [a, b];
+}
+
 describe('several nodes on one Redis', () => {
   it('pairs strangers on different nodes and relays their signals across', async () => {
     const [one, two] = await cluster(2);
@@ -83,14 +94,7 @@ describe('several nodes on one Redis', () => {
       Array.from({ length: 600 }, (_, i) => client(three[i % 3] as TestNode)),
     );
     const partnerOf = new Map<Client, string>();
-    const ids = new Map<string, Client>();
-    for (const joiner of joiners) ids.set(joiner.id ?? '', joiner);
-    // Each joiner learns its partner from the first signal it receives.
-    const matched = joiners.map(async (joiner) => {
-      const { initiator } = await nextEvent(joiner, 'matched');
-      if (initiator) await joiner.emitWithAck('signal', { type: 'renegotiate', renegotiate: true });
-      return initiator;
-    });
+    const matched = joiners.map(async (joiner) => (await nextEvent(joiner, 'matched')).initiator);
     const acks = await Promise.all(joiners.map((joiner) => startSearch(joiner)));
     expect(acks.every((ack) => ack.ok)).toBe(true);
     const initiators = await Promise.all(matched);
@@ -139,12 +143,7 @@ describe('several nodes on one Redis', () => {
 
   it('never offers a skipped stranger again across nodes while the memory lasts', async () => {
     const [one, two] = await cluster(2);
-    const a = await client(one);
-    const b = await client(two);
-    const matchedB = nextEvent(b, 'matched');
-    await startSearch(a);
-    await startSearch(b);
-    await matchedB;
+    const [a, b] = await pairAcross(one, two);
     expect(await a.emitWithAck('next')).toEqual({ ok: true });
     expect(await b.emitWithAck('next')).toEqual({ ok: true });
     await settle(a, b);
@@ -155,12 +154,7 @@ describe('several nodes on one Redis', () => {
 
   it('a node stopped gracefully takes its strangers out of Redis and their partners are told at once', async () => {
     const [one, two] = await cluster(2);
-    const a = await client(one);
-    const b = await client(two);
-    const matchedB = nextEvent(b, 'matched');
-    await startSearch(a);
-    await startSearch(b);
-    await matchedB;
+    const [a, b] = await pairAcross(one, two);
     const waiting = await client(one);
     await startSearch(waiting);
     const left = nextEvent(b, 'partnerLeft');

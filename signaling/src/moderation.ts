@@ -58,7 +58,11 @@ export function memoryModeration(config: ModerationConfig, clock: Clock): Modera
   const reports = new Map<string, Map<string, number>>();
   const bans = new Map<string, number>();
 
+  let sweptAt = -Infinity;
+  // Called on every handshake: at most once a second is enough to bound the maps.
   const sweep = (now: number): void => {
+    if (now - sweptAt < 1000) return;
+    sweptAt = now;
     const current = Math.floor(now / epoch);
     for (const number of keys.keys()) if (number < current - 1) keys.delete(number);
     for (const [reported, reporters] of reports) {
@@ -100,7 +104,11 @@ export function memoryModeration(config: ModerationConfig, clock: Clock): Modera
         list.set(reporter, now);
         reports.set(reported, list);
       }
-      const distinct = reportedTags.reduce((sum, name) => sum + (reports.get(name)?.size ?? 0), 0);
+      // The sweep runs at most once a second: count only what is inside the window.
+      const since = now - config.reportWindowMs;
+      const distinct = reportedTags
+        .flatMap((name) => [...(reports.get(name)?.values() ?? [])])
+        .filter((time) => time > since).length;
       if (distinct < config.banReports) return undefined;
       const until = now + config.banMs;
       bans.set(reported, until);
@@ -154,17 +162,23 @@ export function redisModeration(
 ): Moderation {
   const epoch = epochMs(config);
   const cached = new Map<number, string>();
+  // An epoch's key is only ever made during that epoch: a past one found missing stays missing.
+  const missing = new Set<number>();
 
   const keyOf = async (number: number, create: boolean): Promise<string | undefined> => {
     const known = cached.get(number);
     if (known !== undefined) return known;
+    if (!create && missing.has(number)) return undefined;
     const name = `${keyPrefix}tagkey:${number}`;
     if (create) {
       // The first node to need this epoch's key makes it; it dies after the next epoch.
       await redis.set(name, randomBytes(32).toString('hex'), 'PX', 2 * epoch, 'NX');
     }
     const value = await redis.get(name);
-    if (value === null) return undefined;
+    if (value === null) {
+      if (!create) missing.add(number);
+      return undefined;
+    }
     cached.set(number, value);
     for (const old of cached.keys()) if (old < number - 1) cached.delete(old);
     return value;
