@@ -15,9 +15,16 @@ const STOP_TIMEOUT_MS = 10_000;
 export class Children {
   private readonly running = new Set<ChildProcess>();
 
-  /** A TypeScript file as a process of its own, with stdout and stderr piped to us. */
-  spawnScript(file: string, env: Readonly<Record<string, string>>): ChildProcess {
-    const child = spawn(process.execPath, [...TYPESCRIPT_EXEC_ARGV, file], {
+  /**
+   * A TypeScript file as a process of its own, with stdout and stderr piped to us; `nodeFlags`
+   * go to node before the file (e.g. V8's heap sizes).
+   */
+  spawnScript(
+    file: string,
+    env: Readonly<Record<string, string>>,
+    nodeFlags: readonly string[] = [],
+  ): ChildProcess {
+    const child = spawn(process.execPath, [...nodeFlags, ...TYPESCRIPT_EXEC_ARGV, file], {
       cwd: REPO_ROOT,
       env: { ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@
  * but from source), the bare Socket.IO relay and the PeerJS server.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Children, REPO_ROOT } from './children.js';
@@ -23,6 +23,29 @@ const ENTRIES: Readonly<Record<ServerKind, string>> = {
   socketio: path.join(import.meta.dirname, 'baselines/socketio-relay.ts'),
   mayfly: path.join(REPO_ROOT, 'server/src/main.ts'),
 };
+
+/**
+ * The node flags of a `node <flags> server/dist/main.js` start script: Mayfly is measured with
+ * those the root package.json's `npm start` ships, not node's defaults.
+ */
+export function startScriptNodeFlags(startScript: string): string[] {
+  const words = startScript.trim().split(/\s+/u);
+  const entry = words.indexOf('server/dist/main.js');
+  if (words[0] !== 'node' || entry < 0) {
+    throw new Error(
+      `expected "node [flags] server/dist/main.js" as npm start, got "${startScript}"`,
+    );
+  }
+  return words.slice(1, entry);
+}
+
+const START_NODE_FLAGS = startScriptNodeFlags(
+  (
+    JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts.start,
+);
 
 /** Generous: a round starts up to six servers at once, on two cores other work shares. */
 const START_TIMEOUT_MS = 120_000;
@@ -116,17 +139,28 @@ export async function startAll<T extends { stop(): Promise<void> }>(
   return running;
 }
 
+/** What a measurement may change about how a server runs (experiments; the report uses defaults). */
+export interface ServerVariant {
+  /** Flags for node, before the script. @default Mayfly: those of `npm start`; baselines: none */
+  readonly nodeFlags?: readonly string[];
+  /** Added to (or overriding) the server's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export async function startServer(
   children: Children,
   kind: ServerKind,
   redis?: RedisSharing,
+  variant: ServerVariant = {},
 ): Promise<ServerHandle> {
   const logDir = kind === 'mayfly' ? mkdtempSync(path.join(tmpdir(), 'mayfly-bench-')) : undefined;
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     ...(logDir === undefined ? {} : mayflyEnv(logDir, redis)),
+    ...variant.env,
   };
-  const child = children.spawnScript(ENTRIES[kind], env);
+  const nodeFlags = variant.nodeFlags ?? (kind === 'mayfly' ? START_NODE_FLAGS : []);
+  const child = children.spawnScript(ENTRIES[kind], env, nodeFlags);
   const cleanUp = (): void => {
     if (logDir !== undefined) rmSync(logDir, { recursive: true, force: true });
   };

@@ -219,9 +219,9 @@ export const OPTIONS = {
     1_000_000,
     'a connection that keeps sending until it is this many events (or other packets) past its rate limit is cut off',
   ),
-  PING_INTERVAL_MS: integer(2500, 100, 60_000, 'Engine.IO ping interval'),
+  PING_INTERVAL_MS: integer(10_000, 100, 60_000, 'Engine.IO ping interval'),
   PING_TIMEOUT_MS: integer(
-    2500,
+    5000,
     100,
     60_000,
     'a client silent this long after a ping is dropped (interval + timeout bound how fast a lost partner is noticed)',

@@ -8,9 +8,10 @@ import type { IncomingMessage } from 'node:http';
 
 /** The Engine.IO connection under a socket, as far as the adapter uses it. */
 export interface EngineConnection {
-  readonly request: IncomingMessage;
+  /** Until `releaseRequest`: the HTTP request that opened the connection. */
+  readonly request: IncomingMessage | undefined;
   readonly transport: object;
-  on(event: 'packet' | 'packetCreate', listener: (packet: { type: string }) => void): void;
+  on(event: 'packet', listener: (packet: { type: string }) => void): void;
   on(event: 'close', listener: () => void): void;
   close(): void;
 }
@@ -41,4 +42,14 @@ export function webSocketOf(
   return typeof pause === 'function' && typeof terminate === 'function'
     ? (socket as { pause(): void; terminate(): void })
     : undefined;
+}
+
+/**
+ * Lets go of the HTTP request that opened a connection, once the session has
+ * read what it needs of it (the address, ICE credentials). engine.io would
+ * otherwise hold it, with its raw headers and stream state, for as long as
+ * the connection lives; Socket.IO's handshake keeps the parsed headers.
+ */
+export function releaseRequest(connection: EngineConnection): void {
+  (connection as { request: IncomingMessage | undefined }).request = undefined;
 }

@@ -1,6 +1,10 @@
 import type { Clock } from '@mayfly/protocol';
-import { RateLimiter } from './rate-limiter.js';
 import type { LimitsConfig } from './signaling-config.js';
+
+type GuardLimits = Pick<
+  LimitsConfig,
+  'rateLimitBurst' | 'rateLimitPerSecond' | 'rateLimitDisconnectAfter' | 'pingIntervalMs'
+>;
 
 /**
  * What one connection may send. Events past the rate limit are dropped
@@ -10,37 +14,34 @@ import type { LimitsConfig } from './signaling-config.js';
  * The cut-off counts every inbound Engine.IO packet, not only events:
  * acknowledgements nobody asked for, connects to other namespaces and
  * heartbeats nobody asked for cost the server as much and reach no event
- * handler. Answers to the server's own pings are free.
+ * handler. Answers to the server's own pings are free: the server pings once
+ * per `pingIntervalMs`, so one pong per half interval goes uncounted.
+ *
+ * One of these lives as long as each connection: two token buckets in plain
+ * fields (one refill clock), nothing listening to the packets the server sends.
  */
 export class FloodGuard {
-  private readonly events: RateLimiter;
-  /** The same rate as `events`, with room for `rateLimitDisconnectAfter` more. */
-  private readonly packets: RateLimiter;
-  private unansweredPings = 0;
+  private eventTokens: number;
+  /** The same rate as the events' bucket, with room for `rateLimitDisconnectAfter` more. */
+  private packetTokens: number;
+  private refilledAt: number;
+  private freePongAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    limits: Pick<
-      LimitsConfig,
-      'rateLimitBurst' | 'rateLimitPerSecond' | 'rateLimitDisconnectAfter'
-    >,
-    clock: Clock,
+    private readonly limits: GuardLimits,
+    private readonly clock: Clock,
   ) {
-    const { rateLimitBurst, rateLimitPerSecond, rateLimitDisconnectAfter } = limits;
-    this.events = new RateLimiter(rateLimitBurst, rateLimitPerSecond, clock);
-    this.packets = new RateLimiter(
-      rateLimitBurst + rateLimitDisconnectAfter,
-      rateLimitPerSecond,
-      clock,
-    );
+    this.eventTokens = limits.rateLimitBurst;
+    this.packetTokens = limits.rateLimitBurst + limits.rateLimitDisconnectAfter;
+    this.refilledAt = clock.now();
   }
 
   /** Whether an event is within the rate limit; one that is not is dropped. */
   admitEvent(): boolean {
-    return this.events.tryTake();
-  }
-
-  pingSent(): void {
-    this.unansweredPings++;
+    this.refill();
+    if (this.eventTokens < 1) return false;
+    this.eventTokens -= 1;
+    return true;
   }
 
   /**
@@ -48,10 +49,28 @@ export class FloodGuard {
    * the connection has gone past its limit by `rateLimitDisconnectAfter` packets.
    */
   packetArrived(type: string): boolean {
-    if (type === 'pong' && this.unansweredPings > 0) {
-      this.unansweredPings--;
-      return true;
+    if (type === 'pong') {
+      const now = this.clock.now();
+      if (now - this.freePongAt >= this.limits.pingIntervalMs / 2) {
+        this.freePongAt = now;
+        return true;
+      }
     }
-    return this.packets.tryTake();
+    this.refill();
+    if (this.packetTokens < 1) return false;
+    this.packetTokens -= 1;
+    return true;
+  }
+
+  private refill(): void {
+    const { rateLimitBurst, rateLimitPerSecond, rateLimitDisconnectAfter } = this.limits;
+    const now = this.clock.now();
+    const gained = (Math.max(0, now - this.refilledAt) / 1000) * rateLimitPerSecond;
+    this.refilledAt = now;
+    this.eventTokens = Math.min(rateLimitBurst, this.eventTokens + gained);
+    this.packetTokens = Math.min(
+      rateLimitBurst + rateLimitDisconnectAfter,
+      this.packetTokens + gained,
+    );
   }
 }

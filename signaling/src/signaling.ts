@@ -39,7 +39,12 @@ import {
   type MatchResult,
   type StrangerId,
 } from './matching/index.js';
-import { dropSoon, type EngineConnection, webSocketOf } from './engine-connection.js';
+import {
+  dropSoon,
+  type EngineConnection,
+  releaseRequest,
+  webSocketOf,
+} from './engine-connection.js';
 import { FloodGuard } from './flood-guard.js';
 import type { CutOffReason, MetadataSink, RejectionReason } from './metadata.js';
 import { memoryModeration, type Moderation } from './moderation.js';
@@ -271,9 +276,13 @@ export function attachSignaling(
     if (cutConnections.has(connection)) return;
     cutConnections.add(connection);
     const session = sessions.get(connection);
+    // A session's connection has let go of its request (see releaseRequest): it knows its client.
+    const request = connection.request;
     const client =
       session?.data.client ??
-      pseudonymOf(clientAddressOf(connection.request, config.trustProxyHops));
+      (request === undefined
+        ? 'unknown'
+        : pseudonymOf(clientAddressOf(request, config.trustProxyHops)));
     metadataLog.write({ event: 'cut_off', client, reason });
     // A graceful WebSocket close waits for the client's close frame, which a flooder sends
     // only after all it has queued: stop reading now, and drop the connection soon after.
@@ -290,9 +299,6 @@ export function attachSignaling(
   io.engine.on('connection', (connection: EngineConnection) => {
     const guard = new FloodGuard(config.limits, clock);
     guards.set(connection, guard);
-    connection.on('packetCreate', (packet) => {
-      if (packet.type === 'ping') guard.pingSent();
-    });
     connection.on('packet', (packet) => {
       if (!guard.packetArrived(packet.type)) cutOff(connection, 'flood');
     });
@@ -467,6 +473,11 @@ export function attachSignaling(
     return { ok: true };
   };
 
+  const relaySignal = (socket: SignalingSocket, args: unknown[]): Ack => {
+    const parsed = parseSignal(args[0]);
+    return parsed.ok ? relayToPartner(socket, parsed.value) : parsed;
+  };
+
   const outcome = (result: MatchResult, beforeDelivery?: () => void): Ack => {
     if (!result.ok) return { ok: false, code: ErrorCode.InvalidState };
     beforeDelivery?.();
@@ -541,10 +552,8 @@ export function attachSignaling(
         // The one who leaves is not told by a decision: their pairing ends here.
         return outcome(result, () => (socket.data.partner = undefined));
       }
-      case 'signal': {
-        const parsed = parseSignal(args[0]);
-        return parsed.ok ? relayToPartner(socket, parsed.value) : parsed;
-      }
+      case 'signal':
+        return relaySignal(socket, args);
       case 'report': {
         const parsed = parseReport(args[0]);
         if (!parsed.ok) return parsed;
@@ -557,17 +566,34 @@ export function attachSignaling(
     }
   };
 
+  /** What a handler that threw answers. */
+  const failed = (event: string, error: unknown): Ack => {
+    if (error instanceof MatchingUnavailableError) {
+      return { ok: false, code: ErrorCode.MatchingUnavailable };
+    }
+    // A bug must cost one event, not the service. Log the kind only: never payloads.
+    const known = (CLIENT_EVENTS as readonly string[]).includes(event) ? event : 'unknown';
+    console.error(`signaling: ${known} handler failed: ${(error as Error).name}`);
+    return { ok: false, code: ErrorCode.InvalidPayload };
+  };
+
   const respond = async (socket: SignalingSocket, event: string, args: unknown[]): Promise<Ack> => {
     try {
       return await handle(socket, event, args);
     } catch (error) {
-      if (error instanceof MatchingUnavailableError) {
-        return { ok: false, code: ErrorCode.MatchingUnavailable };
-      }
-      // A bug must cost one event, not the service. Log the kind only: never payloads.
-      const known = (CLIENT_EVENTS as readonly string[]).includes(event) ? event : 'unknown';
-      console.error(`signaling: ${known} handler failed: ${(error as Error).name}`);
-      return { ok: false, code: ErrorCode.InvalidPayload };
+      return failed(event, error);
+    }
+  };
+
+  /**
+   * A signal, answered in the same tick: it is most of the traffic, and
+   * relaying it waits for nothing (no backend call), so it costs no promises.
+   */
+  const respondToSignal = (socket: SignalingSocket, args: unknown[]): Ack => {
+    try {
+      return shuttingDown ? { ok: false, code: ErrorCode.ShuttingDown } : relaySignal(socket, args);
+    } catch (error) {
+      return failed('signal', error);
     }
   };
 
@@ -598,6 +624,10 @@ export function attachSignaling(
       .catch((error: unknown) => {
         logBackendFailure('register')(error);
       });
+    // Registered: signals skip the queue behind it from now on. This reaction runs before any
+    // event queued on `registered`, so a signal never overtakes an earlier one.
+    let ready = false;
+    void registered.then(() => (ready = true));
     metadataLog.write({ event: 'connect', client: socket.data.client });
 
     socket.emit('welcome', {
@@ -606,6 +636,8 @@ export function attachSignaling(
       relayByDefault: config.relayByDefault,
       safeStartByDefault: config.safeStartByDefault,
     });
+    // Nothing reads the request after this point: free it for the connection's lifetime.
+    releaseRequest(socket.conn);
 
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.length > 0 ? args[args.length - 1] : undefined;
@@ -614,10 +646,7 @@ export function attachSignaling(
       // A flood must not turn into a flood of log lines: one per episode.
       const firstDropped = !allowed && !socket.data.limited;
       socket.data.limited = !allowed;
-      const answered: Promise<Ack> = allowed
-        ? registered.then(() => respond(socket, event, payload))
-        : Promise.resolve({ ok: false, code: ErrorCode.RateLimited });
-      void answered.then((response) => {
+      const answer = (response: Ack): void => {
         if (!response.ok && (allowed || firstDropped)) {
           metadataLog.write({
             event: 'protocol_error',
@@ -626,7 +655,10 @@ export function attachSignaling(
           });
         }
         reply(socket, event, ack, response);
-      });
+      };
+      if (!allowed) answer({ ok: false, code: ErrorCode.RateLimited });
+      else if (event === 'signal' && ready) answer(respondToSignal(socket, payload));
+      else void registered.then(() => respond(socket, event, payload)).then(answer);
     });
 
     socket.on('disconnect', () => {

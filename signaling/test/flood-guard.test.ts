@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@mayfly/protocol';
 import { FloodGuard } from '../src/flood-guard.js';
 
-const LIMITS = { rateLimitBurst: 5, rateLimitPerSecond: 2, rateLimitDisconnectAfter: 10 };
+const LIMITS = {
+  rateLimitBurst: 5,
+  rateLimitPerSecond: 2,
+  rateLimitDisconnectAfter: 10,
+  pingIntervalMs: 10_000,
+};
 
 /** Sends one event the way the adapter does: counted as a packet, then admitted or dropped. */
 function send(guard: FloodGuard): 'allowed' | 'dropped' | 'cut off' {
@@ -59,12 +64,19 @@ describe('FloodGuard', () => {
   });
 
   it('lets answers to its pings through free, and counts heartbeats nobody asked for', () => {
-    const guard = new FloodGuard(LIMITS, new ManualClock());
-    for (let i = 0; i < 1000; i++) {
-      guard.pingSent();
+    const clock = new ManualClock();
+    const guard = new FloodGuard(LIMITS, clock);
+    // A day of pongs, one per ping interval, late or early by up to a quarter of it.
+    for (let ping = 0; ping < 8640; ping++) {
+      clock.advance(ping % 2 === 0 ? 7500 : 12_500);
       expect(guard.packetArrived('pong')).toBe(true);
+      // Events at the sustained rate meanwhile: the pongs cost them nothing.
+      expect(send(guard)).toBe('allowed');
     }
-    const unasked = Array.from({ length: 16 }, () => guard.packetArrived('pong'));
+    // Then a burst of pongs: the first answers the next ping, the rest count like any packet
+    // (15 of them fit in the bucket).
+    clock.advance(10_000);
+    const unasked = Array.from({ length: 17 }, () => guard.packetArrived('pong'));
     expect(unasked.filter((within) => !within)).toHaveLength(1);
   });
 });

@@ -14,6 +14,7 @@
  *     back, again; the server's CPU time over that window divided by the
  *     signals relayed, and each round trip's duration.
  */
+import { parseConfig } from '@mayfly/server';
 import type { LoadGenerator } from '../load/generator.js';
 import type { Protocol } from '../load/messages.js';
 import type { ProcReader } from '../proc.js';
@@ -72,12 +73,12 @@ const CONNECT_CONCURRENCY = 50;
 
 /**
  * How often an idle connection makes the server work: Socket.IO's default
- * pingInterval (the bare relay), Mayfly's PING_INTERVAL_MS default, the
- * PeerJS client's heartbeat.
+ * pingInterval (the bare relay), Mayfly's PING_INTERVAL_MS default (read from
+ * its configuration, so the window follows it), the PeerJS client's heartbeat.
  */
 const KEEP_ALIVE_SECONDS: Readonly<Record<ServerKind, number>> = {
   socketio: 25,
-  mayfly: 2.5,
+  mayfly: parseConfig({ TURN_MODE: 'off' }).limits.pingIntervalMs / 1000,
   peerjs: 5,
 };
 
