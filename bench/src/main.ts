@@ -36,7 +36,14 @@ import {
   startCluster,
 } from './scenarios/pairing.js';
 import { measureRelay, type RelayFigures, relayWorkersNeeded } from './scenarios/relay.js';
-import { SERVER_KINDS, type ServerKind, startAll, startServer, stopAll } from './servers.js';
+import {
+  SERVER_KINDS,
+  type ServerKind,
+  START_NODE_FLAGS,
+  startAll,
+  startServer,
+  stopAll,
+} from './servers.js';
 import { medianOf } from './stats.js';
 
 const launchedAt = performance.now();
@@ -88,7 +95,15 @@ async function runRelay(
     const kinds = rotated(SERVER_KINDS, round);
     log(`relay round ${round + 1}/${options.rounds}: ${kinds.join(', ')}`);
     await roundOf(
-      kinds.map((kind) => () => startServer(deps.children, kind)),
+      kinds.map(
+        (kind) => () =>
+          startServer(
+            deps.children,
+            kind,
+            undefined,
+            options.tunedBaselines ? { nodeFlags: START_NODE_FLAGS } : {},
+          ),
+      ),
       options.settleMs,
       async (server) => {
         rounds[server.kind].push(await measureRelay(server, options, { ...deps, proc, log }));

@@ -17,6 +17,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --only PART     relay, pairing or browser: run that part alone
   --browser       also time Start-to-video in Chromium (needs a web build, root for the namespace)
   --trials N      browser calls per page kind (default 5)
+  --tuned-baselines  run the baselines with Mayfly's node flags too (npm start's; default: node's defaults)
   --redis-url URL Redis for the multi-node setups (default $BENCH_REDIS_URL or redis://127.0.0.1:6379)
   --json          print the figures as JSON only (progress goes to stderr)
   --out FILE      also write the JSON report to FILE
@@ -44,6 +45,8 @@ export interface BenchOptions {
   readonly gapMs: number;
   readonly trials: number;
   readonly redisUrl: string;
+  /** The baselines run with the node flags `npm start` gives Mayfly, not node's defaults. */
+  readonly tunedBaselines: boolean;
   readonly json: boolean;
   /** Where the JSON report is written besides stdout, if anywhere. */
   readonly out: string | undefined;
@@ -56,7 +59,7 @@ export class BenchOptionError extends Error {}
 /** The open-files limit is 20,000 per process here; a server also needs files for itself. */
 export const MAX_SERVER_CONNECTIONS = 18_500;
 
-type Preset = Omit<BenchOptions, 'parts' | 'redisUrl' | 'json' | 'out' | 'mode'>;
+type Preset = Omit<BenchOptions, 'parts' | 'redisUrl' | 'tunedBaselines' | 'json' | 'out' | 'mode'>;
 
 const DEFAULT_PRESET: Preset = {
   idle: 4000,
@@ -135,6 +138,7 @@ export function parseBenchOptions(
         only: { type: 'string' },
         browser: { type: 'boolean', default: false },
         'redis-url': { type: 'string' },
+        'tuned-baselines': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -170,6 +174,7 @@ export function parseBenchOptions(
     joins: numberOption(values.joins, 'joins', [2, 10_000]) ?? preset.joins,
     trials: numberOption(values.trials, 'trials', [1, 50]) ?? preset.trials,
     redisUrl: values['redis-url'] ?? env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    tunedBaselines: values['tuned-baselines'],
     json: values.json,
     out: values.out,
   };

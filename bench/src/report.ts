@@ -14,7 +14,7 @@ import {
   type PairingSetup,
 } from './scenarios/pairing.js';
 import type { RelayFigures } from './scenarios/relay.js';
-import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './servers.js';
+import { SERVER_KINDS, SERVER_LABELS, type ServerKind, START_NODE_FLAGS } from './servers.js';
 
 export const REPORT_SCHEMA = 'mayfly-bench/1';
 
@@ -235,6 +235,10 @@ function browserTable(browser: BrowserReport): string {
   ].join('\n');
 }
 
+function flagList(flags: readonly string[]): string {
+  return flags.length === 0 ? "node's defaults" : flags.join(' ');
+}
+
 export function renderReport(report: BenchReport): string {
   const { options: o, machine: m } = report;
   const what = [
@@ -250,6 +254,9 @@ export function renderReport(report: BenchReport): string {
     `machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(1)} GiB, Node ${m.node}, Linux ${m.kernel}, ` +
       `open files ${m.openFilesLimit}; load average ${m.loadAverage.start.toFixed(2)} at start, ` +
       `${m.loadAverage.end.toFixed(2)} at end (other work shares these cores: figures are noisy)`,
+    `node flags: Mayfly ${flagList(START_NODE_FLAGS)} (as npm start), baselines ${
+      o.tunedBaselines ? `the same (--tuned-baselines)` : flagList([])
+    }`,
     '',
   ];
   if (report.relay !== null) lines.push(relayTable(report.relay), '');

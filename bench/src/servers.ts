@@ -39,7 +39,8 @@ export function startScriptNodeFlags(startScript: string): string[] {
   return words.slice(1, entry);
 }
 
-const START_NODE_FLAGS = startScriptNodeFlags(
+/** The node flags of the root package.json's `npm start`. */
+export const START_NODE_FLAGS = startScriptNodeFlags(
   (
     JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
       scripts: { start: string };
