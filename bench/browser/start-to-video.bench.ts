@@ -1,67 +1,43 @@
 /**
  * Start-to-video, in Chromium: one stranger waits; the other presses Start;
  * how long until the newcomer sees the waiting stranger's video, and until
- * both see each other's. For Mayfly (the built product, TURN off) and for the
- * raw-WebRTC floor page, alternating, after one warm-up call each. Writes
- * every call's figures to $BENCH_BROWSER_OUT; checks only that each call
- * ends with video (a benchmark, not a test).
+ * both see each other's. Three pages, in turn, after one warm-up call each:
+ * Mayfly direct (the built product, TURN off), Mayfly relayed (embedded TURN,
+ * both strangers with "Hide my IP address", so only relay candidates are
+ * used) and the raw-WebRTC floor page. Every page records when each step of
+ * the call happened (page-marks.ts). Writes every call's figures to
+ * $BENCH_BROWSER_OUT; checks only that each call ends with video (a
+ * benchmark, not a test).
  */
 import { writeFileSync } from 'node:fs';
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import { LocalServer } from '../../e2e/support/server';
+import { LocalServer, relayServerEnv } from '../../e2e/support/server';
 import type { CallFigures, PageKind } from '../src/browser/part';
+import { cpuSpentMs, sampleChromiumCpu } from './browser-cpu';
 import { startFloorServer } from './floor/floor-server';
+import { MARKS, type PageMarks } from '../src/browser/marks';
+import { watchPage } from './page-marks';
 
 interface Target {
   readonly kind: PageKind;
   readonly url: string;
   readonly healthUrl: string;
-  /** What the page needs before Start can be pressed. */
+  /** What the page needs before Start can be pressed, as a person would have it. */
   prepare(page: Page): Promise<void>;
 }
 
-/**
- * In every page, before its own scripts: when Start is clicked and when the
- * stranger's video first shows a real picture (wider than the 2x2 placeholder
- * a broken path shows, and a frame presented), in epoch milliseconds.
- */
-function watchStartToVideo(): void {
-  const marks: { startAt?: number; videoAt?: number } = {};
-  Object.assign(window, { benchMarks: marks });
-  const now = (): number => performance.timeOrigin + performance.now();
-  document.addEventListener(
-    'click',
-    (event) => {
-      const button = event.target instanceof Element ? event.target.closest('button') : null;
-      if (button?.textContent?.trim() === 'Start') marks.startAt ??= now();
-    },
-    true,
-  );
-  const poll = (): void => {
-    const video = document.querySelector<HTMLVideoElement>('video[aria-label="Stranger\'s video"]');
-    if (
-      marks.startAt !== undefined &&
-      video !== null &&
-      video.videoWidth > 2 &&
-      video.getVideoPlaybackQuality().totalVideoFrames > 0
-    ) {
-      marks.videoAt = now();
-      return;
-    }
-    setTimeout(poll, 5);
-  };
-  poll();
+function marksOf(page: Page): Promise<PageMarks> {
+  return page.evaluate(() => window.benchMarks.videoShown(30_000));
 }
 
-async function marksOf(page: Page): Promise<{ startAt: number; videoAt: number }> {
-  await page.waitForFunction(
-    () => (window as unknown as { benchMarks: { videoAt?: number } }).benchMarks.videoAt,
-    undefined,
-    { timeout: 30_000 },
-  );
-  return page.evaluate(
-    () => (window as unknown as { benchMarks: { startAt: number; videoAt: number } }).benchMarks,
-  );
+/** Each mark as milliseconds after `origin`. */
+function relativeTo(origin: number, marks: PageMarks): PageMarks {
+  const relative: PageMarks = {};
+  for (const name of MARKS) {
+    const at = marks[name];
+    if (at !== undefined) relative[name] = at - origin;
+  }
+  return relative;
 }
 
 async function waitingCount(healthUrl: string): Promise<number> {
@@ -75,7 +51,7 @@ async function timeCall(browser: Browser, target: Target): Promise<CallFigures> 
     const [waiter, newcomer] = await Promise.all(
       contexts.map(async (context) => {
         const page = await context.newPage();
-        await page.addInitScript(watchStartToVideo);
+        await page.addInitScript(watchPage);
         await page.goto(target.url);
         await target.prepare(page);
         return page;
@@ -86,45 +62,85 @@ async function timeCall(browser: Browser, target: Target): Promise<CallFigures> 
     await start(waiter);
     // The first stranger is in the server's queue, not only showing "Looking".
     await expect.poll(() => waitingCount(target.healthUrl), { timeout: 15_000 }).toBe(1);
+    // From here on, only the timed call: not the waiter's own Start, not the pages' loading.
+    await Promise.all(
+      [waiter, newcomer].map((page) =>
+        page.evaluate(() => {
+          window.benchMarks.reset();
+        }),
+      ),
+    );
+    const cpuBefore = sampleChromiumCpu();
     await start(newcomer);
     const [waiterMarks, newcomerMarks] = await Promise.all([marksOf(waiter), marksOf(newcomer)]);
+    const browserCpuMs = cpuSpentMs(cpuBefore, sampleChromiumCpu());
+    const { click, video } = newcomerMarks;
+    if (click === undefined || video === undefined || waiterMarks.video === undefined) {
+      throw new Error('the newcomer click or a first frame went unrecorded');
+    }
     return {
       page: target.kind,
-      newcomerMs: newcomerMarks.videoAt - newcomerMarks.startAt,
-      bothMs: Math.max(waiterMarks.videoAt, newcomerMarks.videoAt) - newcomerMarks.startAt,
+      newcomerMs: video - click,
+      bothMs: Math.max(waiterMarks.video, video) - click,
+      browserCpuMs,
+      newcomer: relativeTo(click, newcomerMarks),
+      waiter: relativeTo(click, waiterMarks),
     };
   } finally {
     await Promise.all(contexts.map((context) => context.close()));
   }
 }
 
-test('Start to video: Mayfly and the raw-WebRTC floor', async ({ browser }) => {
+/** Mayfly's start form as a person fills it in once the page says it can start. */
+function mayflyPrepare(hideIp: boolean): (page: Page) => Promise<void> {
+  return async (page) => {
+    await expect(page.getByRole('status')).toHaveText('Press Start to meet a stranger.', {
+      timeout: 15_000,
+    });
+    await page.getByRole('checkbox', { name: 'I am 18 or older' }).check();
+    await page.getByRole('checkbox', { name: 'Hide my IP address' }).setChecked(hideIp);
+  };
+}
+
+test('Start to video: Mayfly direct, Mayfly relayed and the raw-WebRTC floor', async ({
+  browser,
+}) => {
   const out = process.env.BENCH_BROWSER_OUT;
   if (out === undefined)
     throw new Error('BENCH_BROWSER_OUT is not set: run npm run bench -- --browser');
-  const trials = Number(process.env.BENCH_BROWSER_TRIALS ?? '5');
-  const mayfly = await LocalServer.start();
-  const floor = await startFloorServer(process.env.E2E_SERVER_HOST ?? '127.0.0.1');
+  const trials = Number(process.env.BENCH_BROWSER_TRIALS ?? '10');
+  const [direct, relayed, floor] = await Promise.all([
+    LocalServer.start(),
+    LocalServer.start(relayServerEnv()),
+    startFloorServer(process.env.E2E_SERVER_HOST ?? '127.0.0.1'),
+  ]);
   try {
     const targets: Target[] = [
       {
         kind: 'mayfly',
-        url: mayfly.url,
-        healthUrl: mayfly.healthUrl,
-        prepare: (page) => page.getByRole('checkbox', { name: 'I am 18 or older' }).check(),
+        url: direct.url,
+        healthUrl: direct.healthUrl,
+        prepare: mayflyPrepare(false),
+      },
+      {
+        kind: 'mayfly-relayed',
+        url: relayed.url,
+        healthUrl: relayed.healthUrl,
+        prepare: mayflyPrepare(true),
       },
       { kind: 'floor', url: floor.url, healthUrl: floor.healthUrl, prepare: async () => {} },
     ];
     for (const target of targets) await timeCall(browser, target); // warm-up, not counted
     const calls: CallFigures[] = [];
     for (let trial = 0; trial < trials; trial++) {
-      // Alternating which goes first, so neither always follows the other's teardown.
-      const order = trial % 2 === 0 ? targets : [...targets].reverse();
-      for (const target of order) calls.push(await timeCall(browser, target));
+      // Each page takes each place in the order in turn, so none always follows the same
+      // page's teardown.
+      const order = targets.map((_, i) => targets[(i + trial) % targets.length]);
+      for (const target of order)
+        if (target !== undefined) calls.push(await timeCall(browser, target));
     }
     writeFileSync(out, JSON.stringify({ chromium: browser.version(), calls }));
   } finally {
-    await floor.close();
-    await mayfly.dispose();
+    await Promise.all([floor.close(), direct.dispose(), relayed.dispose()]);
   }
 });

@@ -16,7 +16,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --tiny          a few hundred connections, one round (about 20 s; the test suite's smoke test)
   --only PART     relay, pairing or browser: run that part alone
   --browser       also time Start-to-video in Chromium (needs a web build, root for the namespace)
-  --trials N      browser calls per page kind (default 5)
+  --trials N      counted browser calls per page (default 10)
   --tuned-baselines  run the baselines with Mayfly's node flags too (npm start's; default: node's defaults)
   --redis-url URL Redis for the multi-node setups (default $BENCH_REDIS_URL or redis://127.0.0.1:6379)
   --json          print the figures as JSON only (progress goes to stderr)
@@ -74,7 +74,7 @@ const DEFAULT_PRESET: Preset = {
   settleMs: 1000,
   pacedPairs: 100,
   gapMs: 10,
-  trials: 5,
+  trials: 10,
   connectionsPerWorker: 2500,
 };
 

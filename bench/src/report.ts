@@ -4,6 +4,7 @@
  * own figures are in the JSON too, to show the spread.
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import type { MarkName } from './browser/marks.js';
 import type { BrowserReport } from './browser/part.js';
 import type { BenchOptions, Part } from './options.js';
 import { openFilesLimit } from './proc.js';
@@ -211,6 +212,34 @@ function pairingTable(pairing: PairingReport): string {
   return renderTable(header, rows);
 }
 
+/** The steps shown in the breakdown, in the order they usually happen; the JSON has every mark. */
+const STEP_ROWS: readonly [role: 'newcomer' | 'waiter', mark: MarkName, label: string][] = [
+  ['newcomer', 'media', 'newcomer: camera on'],
+  ['newcomer', 'socketOpen', 'newcomer: WebSocket open (Mayfly: before Start)'],
+  ['newcomer', 'firstSend', 'newcomer: first message sent'],
+  ['newcomer', 'matched', 'newcomer: told of the match'],
+  ['waiter', 'matched', 'waiter: told of the match'],
+  ['waiter', 'peerCreated', 'waiter: peer connection created'],
+  ['waiter', 'localDescription', 'waiter: offer set'],
+  ['waiter', 'descriptionSent', 'waiter: offer sent'],
+  ['newcomer', 'peerCreated', 'newcomer: peer connection created'],
+  ['newcomer', 'descriptionReceived', 'newcomer: offer received'],
+  ['newcomer', 'remoteDescription', 'newcomer: offer set'],
+  ['newcomer', 'descriptionSent', 'newcomer: answer sent'],
+  ['waiter', 'descriptionReceived', 'waiter: answer received'],
+  ['waiter', 'candidateSent', 'waiter: first candidate sent'],
+  ['newcomer', 'candidateSent', 'newcomer: first candidate sent'],
+  ['newcomer', 'iceConnected', 'newcomer: ICE connected'],
+  ['waiter', 'iceConnected', 'waiter: ICE connected'],
+  ['newcomer', 'connected', 'newcomer: DTLS connected'],
+  ['newcomer', 'track', 'newcomer: stranger track announced'],
+  ['newcomer', 'dataChannelOpen', 'newcomer: data channel open'],
+  ['newcomer', 'framePresented', 'newcomer: first frame presented'],
+  ['waiter', 'framePresented', 'waiter: first frame presented'],
+  ['newcomer', 'video', 'newcomer: first frame seen by the page'],
+  ['waiter', 'video', 'waiter: first frame seen by the page'],
+];
+
 function browserTable(browser: BrowserReport): string {
   if (browser.status !== 'measured') return `browser: not measured (${browser.reason})`;
   const rows = browser.pages.map((page) => [
@@ -218,8 +247,17 @@ function browserTable(browser: BrowserReport): string {
     formatFigure(page.startToVideoP50Ms),
     formatFigure(page.startToVideoMaxMs),
     formatFigure(page.newcomerP50Ms),
+    formatFigure(page.browserCpuP50Ms),
     String(page.calls),
   ]);
+  const steps = STEP_ROWS.map(([role, mark, label]) => [
+    label,
+    ...browser.pages.map((page) => {
+      const at = page.steps[role][mark];
+      return at === undefined ? '–' : formatFigure(at);
+    }),
+  ]);
+  const js = browser.firstLoadJs;
   return [
     renderTable(
       [
@@ -227,11 +265,22 @@ function browserTable(browser: BrowserReport): string {
         'both see video, median (ms)',
         'slowest (ms)',
         'newcomer sees video, median (ms)',
+        'browser CPU per call, median (ms)',
         'calls',
       ],
       rows,
     ),
-    `Mayfly ÷ floor (median): ${formatFigure(browser.mayflyVsFloor)}`,
+    `Mayfly direct ÷ floor (median): ${formatFigure(browser.mayflyVsFloor)}; ` +
+      `Mayfly relayed − direct (median): ${formatFigure(browser.relayedMinusDirectMs)} ms`,
+    js === null
+      ? 'first-load JavaScript: not measured'
+      : `first-load JavaScript of Mayfly's page: ${(js.gzipBytes / 1024).toFixed(1)} KB gzipped ` +
+        `(budget ${(js.budgetBytes / 1024).toFixed(0)} KB), ${(js.laterGzipBytes / 1024).toFixed(1)} KB more from Start on`,
+    '',
+    renderTable(
+      ["step, median ms after the newcomer's Start", ...browser.pages.map((page) => page.label)],
+      steps,
+    ),
   ].join('\n');
 }
 

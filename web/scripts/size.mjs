@@ -3,6 +3,7 @@
 // (from Vite's build manifest). Chunks the app loads later with import() — the chat room and the
 // WebRTC code, fetched when Start is pressed — are listed apart.
 // Exits non-zero when the first load is not under the budget of issue #12 (60 KB gzipped).
+// With --json, prints only {"firstLoadGzipBytes", "laterGzipBytes", "budgetBytes"} (for the bench).
 // Builds the client first when the build is missing or older than the sources.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -12,6 +13,9 @@ import { gzipSync } from 'node:zlib';
 
 const BUDGET_BYTES = 60 * 1024;
 const ROUTE = '/';
+const json = process.argv.includes('--json');
+// The human-readable lines; with --json only the JSON goes to stdout.
+const print = json ? () => {} : (line) => console.log(line);
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const output = path.join(web, '.svelte-kit/output/client');
@@ -29,7 +33,7 @@ const sources = ['src', 'dev', 'vite.config.ts', 'package.json'].map((name) =>
   newestSource(path.join(web, name)),
 );
 if (!existsSync(manifestPath) || statSync(manifestPath).mtimeMs < Math.max(...sources)) {
-  console.log('Building the client first…');
+  console.error('Building the client first…');
   execFileSync('npm', ['run', 'build'], { cwd: web, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
@@ -88,22 +92,28 @@ function table(files) {
   for (const file of [...files].sort()) {
     const { raw, gzip } = sizeOf(file);
     total += gzip;
-    console.log(`  ${kb(gzip).padStart(9)} gz  ${kb(raw).padStart(9)} raw  ${file}`);
+    print(`  ${kb(gzip).padStart(9)} gz  ${kb(raw).padStart(9)} raw  ${file}`);
   }
   return total;
 }
 
-console.log(`First-load JavaScript of the chat page (${ROUTE}):`);
+print(`First-load JavaScript of the chat page (${ROUTE}):`);
 const total = table(firstLoad);
-console.log(`  ${'-'.repeat(9)}`);
+print(`  ${'-'.repeat(9)}`);
 const withinBudget = total < BUDGET_BYTES;
-console.log(
+print(
   `  ${kb(total).padStart(9)} gz  total    budget ${kb(BUDGET_BYTES)}  ${withinBudget ? 'OK' : 'OVER'}`,
 );
+let later = 0;
 if (lazy.size > 0) {
-  console.log('\nLoaded later (import(), from Start on):');
-  const later = table(lazy);
-  console.log(`  ${kb(later).padStart(9)} gz  total`);
+  print('\nLoaded later (import(), from Start on):');
+  later = table(lazy);
+  print(`  ${kb(later).padStart(9)} gz  total`);
+}
+if (json) {
+  console.log(
+    JSON.stringify({ firstLoadGzipBytes: total, laterGzipBytes: later, budgetBytes: BUDGET_BYTES }),
+  );
 }
 if (!withinBudget) {
   console.error(

@@ -23,7 +23,7 @@ import {
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 
-function setup(options: { media?: () => Promise<FakeStream> } = {}) {
+function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () => void } = {}) {
   const signaling = new FakeSignaling();
   const clock = new ManualClock();
   const stream = new FakeStream(
@@ -42,6 +42,7 @@ function setup(options: { media?: () => Promise<FakeStream> } = {}) {
       peers.push(peer);
       return Promise.resolve(peer);
     },
+    ...(options.preparePeer === undefined ? {} : { preparePeer: options.preparePeer }),
     reencodeImage: () => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),
     objectUrls: urls,
     randomId: () => 'img1',
@@ -70,6 +71,19 @@ async function startAndMatch(t: Setup, initiator = true): Promise<FakePeer> {
 const phase = (view: SessionView): string => view.phase;
 
 describe('SessionController', () => {
+  it('loads the WebRTC code on prepare() and again on Start, touching neither camera nor server', async () => {
+    let prepared = 0;
+    const t = setup({ preparePeer: () => prepared++ });
+    t.signaling.welcome();
+    t.controller.prepare();
+    expect(prepared).toBe(1);
+    expect(t.media.calls).toBe(0);
+    expect(t.signaling.sent).toEqual([]);
+    expect(phase(t.controller.view)).toBe('idle');
+    await t.controller.start({ relayOnly: false });
+    expect(prepared).toBe(2);
+  });
+
   it('asks for the camera, shows the preview and looks for a stranger', async () => {
     const t = setup();
     t.signaling.welcome();

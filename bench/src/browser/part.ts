@@ -1,24 +1,29 @@
 /**
- * The browser part (`--browser`): Start-to-video for Mayfly and for the
- * raw-WebRTC floor page, timed by Playwright in Debian's Chromium. It runs
+ * The browser part (`--browser`): Start-to-video for Mayfly, direct and
+ * relayed, and for the raw-WebRTC floor page, timed by Playwright in Debian's
+ * Chromium, with the time of each step of the call inside the pages. It runs
  * through the end-to-end runner (e2e/scripts/run.mjs), which builds the
  * product when its build is stale and, as root, moves everything into a
  * private network namespace, since Chromium offers ICE candidates from the
  * machine's real interfaces. The figures come back in a JSON file.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Children, REPO_ROOT } from '../children.js';
 import type { BenchOptions } from '../options.js';
 import { median } from '../stats.js';
+import { MARKS, type PageMarks } from './marks.js';
 
 const RUNNER = path.join(REPO_ROOT, 'e2e/scripts/run.mjs');
 const CONFIG = path.join(REPO_ROOT, 'bench/browser/playwright.config.ts');
+const SIZE_SCRIPT = path.join(REPO_ROOT, 'web/scripts/size.mjs');
 /** A stale build (about a minute here) plus every call, each bounded by its own timeouts. */
 const RUNNER_TIMEOUT_MS = 20 * 60_000;
 
-export type PageKind = 'mayfly' | 'floor';
+export const PAGE_KINDS = ['mayfly', 'mayfly-relayed', 'floor'] as const;
+export type PageKind = (typeof PAGE_KINDS)[number];
 
 /** One call, as bench/browser/start-to-video.bench.ts measures it. */
 export interface CallFigures {
@@ -27,10 +32,19 @@ export interface CallFigures {
   readonly newcomerMs: number;
   /** From that click until both show the other's video. */
   readonly bothMs: number;
+  /**
+   * CPU time of all the browser's processes from that click until both pages had their
+   * marks (about 0.1 s after the last first frame), both pages together.
+   */
+  readonly browserCpuMs: number;
+  /** When each step happened in the newcomer's page and in the waiter's, ms after that click. */
+  readonly newcomer: PageMarks;
+  readonly waiter: PageMarks;
 }
 
 export const PAGE_LABELS: Readonly<Record<PageKind, string>> = {
-  mayfly: 'Mayfly (built web client)',
+  mayfly: 'Mayfly direct (TURN off)',
+  'mayfly-relayed': 'Mayfly relayed (Hide my IP, both)',
   floor: 'raw-WebRTC floor page',
 };
 
@@ -43,7 +57,21 @@ export interface BrowserPageFigures {
   readonly startToVideoMaxMs: number;
   /** The same click until the newcomer alone sees video. */
   readonly newcomerP50Ms: number;
+  /** The browser's CPU time per call, median. */
+  readonly browserCpuP50Ms: number;
   readonly startToVideoMs: readonly number[];
+  /** Each step's median time after the click, in each page; a step a page lacks is absent. */
+  readonly steps: { readonly newcomer: PageMarks; readonly waiter: PageMarks };
+  /** Every call's own figures, in the order they ran. */
+  readonly perCall: readonly CallFigures[];
+}
+
+/** First-load JavaScript of Mayfly's chat page, gzipped (web/scripts/size.mjs). */
+export interface FirstLoadJs {
+  readonly gzipBytes: number;
+  readonly budgetBytes: number;
+  /** What the page fetches with import() from Start on. */
+  readonly laterGzipBytes: number;
 }
 
 export type BrowserReport =
@@ -51,10 +79,24 @@ export type BrowserReport =
       readonly status: 'measured';
       readonly chromium: string;
       readonly pages: readonly BrowserPageFigures[];
-      /** Mayfly's median over the floor's. */
+      /** Mayfly direct's median over the floor's. */
       readonly mayflyVsFloor: number;
+      /** Mayfly relayed's median minus Mayfly direct's, ms. */
+      readonly relayedMinusDirectMs: number;
+      /** null when it could not be measured. */
+      readonly firstLoadJs: FirstLoadJs | null;
     }
   | { readonly status: 'failed'; readonly reason: string };
+
+/** Each step's median over the calls that recorded it. */
+function medianSteps(marks: readonly PageMarks[]): PageMarks {
+  const steps: PageMarks = {};
+  for (const name of MARKS) {
+    const times = marks.map((call) => call[name]).filter((at) => at !== undefined);
+    if (times.length > 0) steps[name] = median(times);
+  }
+  return steps;
+}
 
 function figuresOf(page: PageKind, calls: readonly CallFigures[]): BrowserPageFigures {
   const mine = calls.filter((call) => call.page === page);
@@ -66,8 +108,33 @@ function figuresOf(page: PageKind, calls: readonly CallFigures[]): BrowserPageFi
     startToVideoP50Ms: median(both),
     startToVideoMaxMs: Math.max(...both),
     newcomerP50Ms: median(mine.map((call) => call.newcomerMs)),
+    browserCpuP50Ms: median(mine.map((call) => call.browserCpuMs)),
     startToVideoMs: both,
+    steps: {
+      newcomer: medianSteps(mine.map((call) => call.newcomer)),
+      waiter: medianSteps(mine.map((call) => call.waiter)),
+    },
+    perCall: mine,
   };
+}
+
+function measureFirstLoadJs(log: (line: string) => void): FirstLoadJs | null {
+  try {
+    const out = execFileSync(process.execPath, [SIZE_SCRIPT, '--json'], { encoding: 'utf8' });
+    const sizes = JSON.parse(out) as {
+      firstLoadGzipBytes: number;
+      laterGzipBytes: number;
+      budgetBytes: number;
+    };
+    return {
+      gzipBytes: sizes.firstLoadGzipBytes,
+      budgetBytes: sizes.budgetBytes,
+      laterGzipBytes: sizes.laterGzipBytes,
+    };
+  } catch (error) {
+    log(`browser: could not measure the first-load JavaScript: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 export async function runBrowserPart(
@@ -77,7 +144,9 @@ export async function runBrowserPart(
   const dir = mkdtempSync(path.join(tmpdir(), 'mayfly-bench-browser-'));
   const out = path.join(dir, 'calls.json');
   try {
-    deps.log(`browser: ${options.trials} calls each for Mayfly and the floor page, via ${RUNNER}`);
+    deps.log(
+      `browser: ${options.trials} calls each for Mayfly direct, Mayfly relayed and the floor page, via ${RUNNER}`,
+    );
     const child = deps.children.spawnToStderr(process.execPath, [RUNNER, '--config', CONFIG], {
       ...process.env,
       BENCH_BROWSER_OUT: out,
@@ -94,13 +163,17 @@ export async function runBrowserPart(
       chromium: string;
       calls: CallFigures[];
     };
-    const pages = [figuresOf('mayfly', calls), figuresOf('floor', calls)];
-    const [mayfly, floor] = pages;
+    const pages = PAGE_KINDS.map((kind) => figuresOf(kind, calls));
+    const p50 = (kind: PageKind): number =>
+      pages.find((page) => page.page === kind)?.startToVideoP50Ms ?? NaN;
     return {
       status: 'measured',
       chromium,
       pages,
-      mayflyVsFloor: (mayfly?.startToVideoP50Ms ?? NaN) / (floor?.startToVideoP50Ms ?? NaN),
+      mayflyVsFloor: p50('mayfly') / p50('floor'),
+      relayedMinusDirectMs: p50('mayfly-relayed') - p50('mayfly'),
+      // After the runner: the build it checked is the one measured.
+      firstLoadJs: measureFirstLoadJs(deps.log),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -54,7 +54,10 @@ export interface SessionDeps {
   signaling: SignalingPort;
   media: MediaPort;
   createPeer(options: PeerOptions): Promise<PeerLike>;
-  /** Called on Start, so the WebRTC code can load while the camera prompt is open. */
+  /**
+   * Loads the WebRTC code ahead of the first chat; called on `prepare()` and on Start, so it
+   * loads at the latest while the camera prompt is open. Safe to call again.
+   */
   preparePeer?(): void;
   /** Strips metadata by drawing the picture again; throws when the file is not an image. */
   reencodeImage(file: Blob): Promise<{ bytes: Uint8Array<ArrayBuffer>; mime: ImageType }>;
@@ -145,6 +148,11 @@ export class SessionController {
   }
 
   /* ------------------------------------------------------------ commands */
+
+  /** Start is likely to come next: load what a chat needs now. */
+  prepare(): void {
+    this.#deps.preparePeer?.();
+  }
 
   async start(options: StartOptions): Promise<void> {
     if (this.#view.phase !== 'idle') return;
