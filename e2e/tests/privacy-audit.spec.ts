@@ -452,8 +452,8 @@ test('twenty sessions leave no nickname, interest, message, picture, SDP or addr
     !IN_TEST_NAMESPACE,
     'the relay and the address rules assume the runner’s network namespace (10.99.0.1 and 10.99.0.2)',
   );
-  // About 2 minutes on an idle 2-core machine; the bound leaves room for a busy one.
-  test.setTimeout(420_000);
+  // 2.8-5.1 min on the 2-core machine while others ran benchmarks on it; the bound leaves room.
+  test.setTimeout(600_000);
 
   const scratch = mkdtempSync(path.join(tmpdir(), 'mayfly-audit-'));
   const redis = await LocalRedis.start();
