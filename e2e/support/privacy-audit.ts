@@ -108,7 +108,7 @@ export function descriptionNeedles(descriptions: readonly string[]): Needle[] {
   return [...values].map(([value, kind]) => textNeedle(kind, value));
 }
 
-/** Lines of every SDP, and the start of every ICE candidate line, whatever its values. */
+/** What every SDP contains whatever its values, and the shape of every ICE candidate line. */
 const SDP_MARKERS = [
   'v=0',
   'o=- ',
