@@ -127,6 +127,15 @@ export class Stranger {
     await this.button('Stop').click();
   }
 
+  /** Reports the stranger with the reason labelled `reason` in the dialog, and leaves. */
+  async report(reason: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Report' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Report this stranger' });
+    await dialog.getByRole('radio', { name: reason }).check();
+    await dialog.getByRole('button', { name: 'Report and leave' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
   async waitForState(state: StrangerState, options: { timeout?: number } = {}): Promise<void> {
     await waitForState(this.page, state, options);
   }

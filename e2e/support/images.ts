@@ -3,7 +3,8 @@
  * metadata by hand (a JPEG APP1 EXIF block, PNG eXIf and tEXt chunks) so a
  * test can prove the picture that arrives carries none of it.
  */
-import { crc32 } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import type { Locator, Page } from '@playwright/test';
 import type { Rgb } from './fake-camera';
 
@@ -116,6 +117,29 @@ function pngChunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, typeAndData, crc]);
 }
 
+const PNG_SIGNATURE = Buffer.from('\x89PNG\r\n\x1a\n', 'latin1');
+
+/**
+ * A PNG of random RGB pixels: no two are alike, and their compressed bytes (which re-encoding
+ * in the browser keeps random) make a byte sequence that can only come from this picture.
+ */
+export function noisePng(name: string, width = 48, height = 48): TestPicture {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, RGB, deflate, no filter, no interlace
+  const row = 1 + width * 3;
+  const pixels = randomBytes(row * height);
+  for (let y = 0; y < height; y++) pixels[y * row] = 0; // filter type: none
+  const buffer = Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(pixels)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+  return { name, mimeType: 'image/png', buffer, width, height };
+}
+
 /** A PNG with eXIf (the same EXIF as the JPEG) and tEXt metadata after its IHDR chunk. */
 export async function pngWithMetadata(page: Page, width = 80, height = 60): Promise<TestPicture> {
   const png = await drawQuadrants(page, 'image/png', width, height);
@@ -182,7 +206,7 @@ export async function readPicture(
 export function metadataIn(bytes: Buffer): string[] {
   const found = METADATA_MARKERS.filter((marker) => bytes.includes(Buffer.from(marker, 'latin1')));
   for (const chunk of ['eXIf', 'tEXt', 'iTXt', 'zTXt']) {
-    if (bytes.subarray(0, 8).equals(Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'))) {
+    if (bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
       if (bytes.includes(Buffer.from(chunk, 'latin1'))) found.push(`PNG ${chunk} chunk`);
     }
   }

@@ -156,6 +156,27 @@ export async function receivedCandidateTypes(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * What the page's WebRTC connections told the other side or were told: every local and remote
+ * description (SDP, with the candidates gathered so far) and every candidate line the stranger
+ * gave, so a test can look for them where they must not be.
+ */
+export async function signalledDescriptions(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const recorded = window as unknown as {
+      __e2ePeerConnections?: RTCPeerConnection[];
+      __e2eRemoteCandidates?: string[];
+    };
+    const descriptions = (recorded.__e2ePeerConnections ?? []).flatMap((peer) => [
+      peer.localDescription?.sdp ?? '',
+      peer.remoteDescription?.sdp ?? '',
+    ]);
+    return [...descriptions, ...(recorded.__e2eRemoteCandidates ?? [])].filter(
+      (text) => text !== '',
+    );
+  });
+}
+
 export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 
 interface CandidateReport {

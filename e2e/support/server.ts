@@ -62,6 +62,8 @@ export interface LocalServerOptions {
    * address picked by the server. Only one such server can run at a time. @default false
    */
   readonly productTurnDefaults?: boolean;
+  /** The server's working directory. @default the repository's root */
+  readonly cwd?: string;
 }
 
 /** DEFAULT_SERVER_ENV as a spec file asked for it. */
@@ -78,17 +80,21 @@ const STOP_TIMEOUT_MS = 10_000;
 export class LocalServer {
   private child: ChildProcess | undefined;
   private port = 0;
-  private readonly logDir = mkdtempSync(path.join(tmpdir(), 'mayfly-e2e-logs-'));
-  /** Everything the server printed, for a failing test's attachment. */
+  /** The server's LOG_DIR, where it writes its metadata log; removed by dispose(). */
+  readonly logDir = mkdtempSync(path.join(tmpdir(), 'mayfly-e2e-logs-'));
+  /** Everything the server printed (stdout and stderr), for a failing test's attachment. */
   output = '';
 
-  private constructor(private readonly env: Readonly<Record<string, string>>) {}
+  private constructor(
+    private readonly env: Readonly<Record<string, string>>,
+    private readonly cwd: string,
+  ) {}
 
   static async start(
     env: Readonly<Record<string, string>> = {},
     options: LocalServerOptions = {},
   ): Promise<LocalServer> {
-    const server = new LocalServer({ ...testDefaults(options), ...env });
+    const server = new LocalServer({ ...testDefaults(options), ...env }, options.cwd ?? REPO_ROOT);
     await server.launch();
     return server;
   }
@@ -112,11 +118,13 @@ export class LocalServer {
     await this.launch();
   }
 
+  /** Stops the process with SIGTERM; resolves once its output is read to the end. */
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // 'close', not 'exit': only then has every line the process printed reached `output`.
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;
@@ -142,7 +150,7 @@ export class LocalServer {
 
   private async launch(): Promise<void> {
     const child = spawn(process.execPath, [ENTRY], {
-      cwd: REPO_ROOT,
+      cwd: this.cwd,
       // A clean environment: a PORT or TURN_* of the person's shell must not leak in.
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
