@@ -17,14 +17,16 @@ export class Children {
 
   /**
    * A TypeScript file as a process of its own, with stdout and stderr piped to us; `nodeFlags`
-   * go to node before the file (e.g. V8's heap sizes).
+   * go to node before the file (e.g. V8's heap sizes); `wrapper` runs node (e.g. under valgrind).
    */
   spawnScript(
     file: string,
     env: Readonly<Record<string, string>>,
     nodeFlags: readonly string[] = [],
+    wrapper: readonly string[] = [],
   ): ChildProcess {
-    const child = spawn(process.execPath, [...nodeFlags, ...TYPESCRIPT_EXEC_ARGV, file], {
+    const command = [...wrapper, process.execPath, ...nodeFlags, ...TYPESCRIPT_EXEC_ARGV, file];
+    const child = spawn(command[0] ?? process.execPath, command.slice(1), {
       cwd: REPO_ROOT,
       env: { ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,6 +19,8 @@ import {
 import { procReader } from './proc.js';
 import {
   describeMachine,
+  type InstructionsReport,
+  instructionsReport,
   type BenchReport,
   type PairingReport,
   type PartFailure,
@@ -35,6 +37,11 @@ import {
   pairingWorkersNeeded,
   startCluster,
 } from './scenarios/pairing.js';
+import {
+  hasValgrind,
+  type InstructionsFigures,
+  measureInstructions,
+} from './scenarios/instructions.js';
 import { measureRelay, type RelayFigures, relayWorkersNeeded } from './scenarios/relay.js';
 import {
   SERVER_KINDS,
@@ -140,6 +147,25 @@ async function runPairing(
   return { medians: byKey(PAIRING_SETUPS, (setup) => medianOf(rounds[setup])), rounds };
 }
 
+/** One measurement per server: instruction counts do not move with the machine's load. */
+async function runInstructions(
+  options: BenchOptions,
+  children: Children,
+): Promise<InstructionsReport> {
+  if (!(await hasValgrind()))
+    throw new Error('valgrind is not installed (apt-get install valgrind)');
+  const plan = {
+    pairs: 5,
+    trips: options.mode === 'tiny' ? 30 : 300,
+    signalBytes: options.signalBytes,
+  };
+  const figures: Partial<Record<ServerKind, InstructionsFigures>> = {};
+  for (const kind of SERVER_KINDS) {
+    figures[kind] = await measureInstructions(kind, plan, { children, log });
+  }
+  return instructionsReport(figures as Record<ServerKind, InstructionsFigures>);
+}
+
 async function run(options: BenchOptions, children: Children): Promise<BenchReport> {
   const startedAt = new Date();
   const loadAtStart = loadavg()[0] ?? NaN;
@@ -157,7 +183,7 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
       return null;
     }
   };
-  const serverParts = options.parts.filter((part) => part !== 'browser');
+  const serverParts = options.parts.filter((part) => part === 'relay' || part === 'pairing');
   if (serverParts.length > 0) {
     const workers = Math.max(
       options.parts.includes('relay') ? relayWorkersNeeded(options) : 0,
@@ -175,6 +201,9 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
       await load.close();
     }
   }
+  const instructions = options.parts.includes('instructions')
+    ? await attempt('instructions', () => runInstructions(options, children))
+    : null;
   const browser = options.parts.includes('browser')
     ? await runBrowserPart(options, { children, log })
     : null;
@@ -187,6 +216,7 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
     options,
     relay,
     pairing,
+    instructions,
     browser,
     failures,
   };

@@ -14,7 +14,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --joins N       strangers pressing Start at once in the pairing burst (default 1000)
   --large         15,000 idle connections (relay round-trip percentiles alongside)
   --tiny          a few hundred connections, one round (about 20 s; the test suite's smoke test)
-  --only PART     relay, pairing or browser: run that part alone
+  --only PART     relay, pairing, browser or instructions: run that part alone
+  --instructions  also count CPU instructions per relayed signal under valgrind (about 2 minutes)
   --browser       also time Start-to-video in Chromium (needs a web build, root for the namespace)
   --trials N      counted browser calls per page (default 10)
   --tuned-baselines  run the baselines with Mayfly's node flags too (npm start's; default: node's defaults)
@@ -23,7 +24,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --out FILE      also write the JSON report to FILE
 `;
 
-export const PARTS = ['relay', 'pairing', 'browser'] as const;
+export const PARTS = ['relay', 'pairing', 'browser', 'instructions'] as const;
 export type Part = (typeof PARTS)[number];
 export type Mode = 'tiny' | 'default' | 'large';
 
@@ -137,6 +138,7 @@ export function parseBenchOptions(
         tiny: { type: 'boolean', default: false },
         only: { type: 'string' },
         browser: { type: 'boolean', default: false },
+        instructions: { type: 'boolean', default: false },
         'redis-url': { type: 'string' },
         'tuned-baselines': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -153,7 +155,9 @@ export function parseBenchOptions(
   const mode: Mode = values.tiny ? 'tiny' : values.large ? 'large' : 'default';
   const preset = PRESETS[mode];
 
-  let parts: Part[] = values.browser ? ['relay', 'pairing', 'browser'] : ['relay', 'pairing'];
+  let parts: Part[] = ['relay', 'pairing'];
+  if (values.browser) parts.push('browser');
+  if (values.instructions) parts.push('instructions');
   if (values.only !== undefined) {
     if (!(PARTS as readonly string[]).includes(values.only)) {
       throw new BenchOptionError(

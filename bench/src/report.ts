@@ -14,6 +14,7 @@ import {
   type PairingFigures,
   type PairingSetup,
 } from './scenarios/pairing.js';
+import type { InstructionsFigures } from './scenarios/instructions.js';
 import type { RelayFigures } from './scenarios/relay.js';
 import { SERVER_KINDS, SERVER_LABELS, type ServerKind, START_NODE_FLAGS } from './servers.js';
 
@@ -81,6 +82,8 @@ export interface BenchReport {
   /** null when the part was not run (`--only`). */
   readonly relay: RelayReport | null;
   readonly pairing: PairingReport | null;
+  /** null unless asked for (`--instructions`). */
+  readonly instructions: InstructionsReport | null;
   readonly browser: BrowserReport | null;
   /** Parts that failed; their figures are null (the browser's say why in their own field). */
   readonly failures: readonly PartFailure[];
@@ -177,6 +180,44 @@ function relayTable(relay: RelayReport): string {
     ];
   });
   return renderTable(header, rows);
+}
+
+export interface InstructionsReport {
+  readonly figures: Readonly<Record<ServerKind, InstructionsFigures>>;
+  /** Mayfly's instructions per signal divided by each baseline's. */
+  readonly mayflyVs: { readonly peerjs: number; readonly socketio: number };
+}
+
+export function instructionsReport(
+  figures: Readonly<Record<ServerKind, InstructionsFigures>>,
+): InstructionsReport {
+  const per = (kind: ServerKind): number => figures[kind].kiloInstructionsPerSignal;
+  return {
+    figures,
+    mayflyVs: { peerjs: per('mayfly') / per('peerjs'), socketio: per('mayfly') / per('socketio') },
+  };
+}
+
+function instructionsTable(report: InstructionsReport): string {
+  const header = [
+    'instructions (callgrind)',
+    ...SERVER_KINDS.map((kind) => SERVER_LABELS[kind]),
+    'Mayfly ÷ PeerJS',
+    'Mayfly ÷ Socket.IO',
+  ];
+  const row = [
+    'thousand instructions per relayed signal',
+    ...SERVER_KINDS.map((kind) => formatFigure(report.figures[kind].kiloInstructionsPerSignal)),
+    formatFigure(report.mayflyVs.peerjs),
+    formatFigure(report.mayflyVs.socketio),
+  ];
+  const signals = [
+    'signals counted',
+    ...SERVER_KINDS.map((kind) => formatFigure(report.figures[kind].signals)),
+    '',
+    '',
+  ];
+  return renderTable(header, [row, signals]);
 }
 
 function pairingTable(pairing: PairingReport): string {
@@ -310,6 +351,7 @@ export function renderReport(report: BenchReport): string {
   ];
   if (report.relay !== null) lines.push(relayTable(report.relay), '');
   if (report.pairing !== null) lines.push(pairingTable(report.pairing), '');
+  if (report.instructions !== null) lines.push(instructionsTable(report.instructions), '');
   if (report.browser !== null) lines.push(browserTable(report.browser), '');
   for (const failure of report.failures) lines.push(`${failure.part} FAILED: ${failure.error}`);
   lines.push(`took ${report.durationSeconds.toFixed(0)} s`);

@@ -90,12 +90,16 @@ function mayflyEnv(logDir: string, redis: RedisSharing | undefined): Record<stri
   };
 }
 
-function waitForPort(child: ChildProcess, kind: ServerKind): Promise<number> {
+function waitForPort(
+  child: ChildProcess,
+  kind: ServerKind,
+  timeoutMs = START_TIMEOUT_MS,
+): Promise<number> {
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error(`${kind} did not listen within ${START_TIMEOUT_MS} ms:\n${output}`));
-    }, START_TIMEOUT_MS);
+      reject(new Error(`${kind} did not listen within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
       const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/u.exec(output)?.[1];
@@ -146,6 +150,10 @@ export interface ServerVariant {
   readonly nodeFlags?: readonly string[];
   /** Added to (or overriding) the server's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** A command that runs node, e.g. valgrind with its options. */
+  readonly wrapper?: readonly string[];
+  /** @default START_TIMEOUT_MS */
+  readonly startTimeoutMs?: number;
 }
 
 export async function startServer(
@@ -161,12 +169,12 @@ export async function startServer(
     ...variant.env,
   };
   const nodeFlags = variant.nodeFlags ?? (kind === 'mayfly' ? START_NODE_FLAGS : []);
-  const child = children.spawnScript(ENTRIES[kind], env, nodeFlags);
+  const child = children.spawnScript(ENTRIES[kind], env, nodeFlags, variant.wrapper);
   const cleanUp = (): void => {
     if (logDir !== undefined) rmSync(logDir, { recursive: true, force: true });
   };
   try {
-    const port = await waitForPort(child, kind);
+    const port = await waitForPort(child, kind, variant.startTimeoutMs);
     return {
       kind,
       pid: child.pid ?? NaN,

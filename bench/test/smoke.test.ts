@@ -4,7 +4,7 @@
  * a finite number in every figure. No figure is compared with anything:
  * timing belongs in the benchmark's output, not in a test's verdict.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
@@ -66,6 +66,7 @@ test('the tiny benchmark measures every server and setup and reports a finite nu
   expect(report.schema).toBe('mayfly-bench/1');
   expect(report.options.mode).toBe('tiny');
   expect(report.browser).toBeNull();
+  expect(report.instructions).toBeNull();
   expect(report.failures).toEqual([]);
   expect(Number.isFinite(report.durationSeconds)).toBe(true);
   expect(Number.isFinite(report.machine.cpus)).toBe(true);
@@ -97,3 +98,34 @@ test('the tiny benchmark measures every server and setup and reports a finite nu
     expectFigures(figures, PAIRING_FIGURES, `pairing.medians.${setup}`);
   }
 });
+
+const hasValgrind = spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status === 0;
+
+test.skipIf(!hasValgrind)(
+  'the tiny instructions part counts instructions per relayed signal for every server under callgrind',
+  { timeout: 300_000 },
+  async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [...TYPESCRIPT_EXEC_ARGV, 'src/main.ts', '--tiny', '--only', 'instructions', '--json'],
+      { cwd: BENCH_DIR, timeout: 290_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const report = JSON.parse(stdout) as BenchReport;
+    expect(report.failures).toEqual([]);
+    expect(report.relay).toBeNull();
+    const instructions = report.instructions;
+    expect(Object.keys(instructions?.figures ?? {}).sort()).toEqual([
+      'mayfly',
+      'peerjs',
+      'socketio',
+    ]);
+    for (const [kind, figures] of Object.entries(instructions?.figures ?? {})) {
+      // 5 pairs, 30 round trips each, two relays per round trip.
+      expect(figures.signals, kind).toBe(300);
+      expect(figures.kiloInstructionsPerSignal, kind).toBeGreaterThan(0);
+      expect(Number.isFinite(figures.kiloInstructionsPerSignal), kind).toBe(true);
+    }
+    expect(Number.isFinite(instructions?.mayflyVs.peerjs)).toBe(true);
+    expect(Number.isFinite(instructions?.mayflyVs.socketio)).toBe(true);
+  },
+);
