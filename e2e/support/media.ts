@@ -10,6 +10,60 @@ import { CAMERA_COLOURS, type CameraColour, type Rgb } from './fake-camera';
 export const strangerVideo = (page: Page) => page.getByLabel("Stranger's video");
 export const ownVideo = (page: Page) => page.getByLabel('Your video');
 
+/**
+ * What safe start shows instead of the stranger's video: a canvas holding a tiny blurred copy of
+ * it, scaled up. Decorative (aria-hidden), so found by its place in the video region.
+ */
+export const blurredCopy = (page: Page) =>
+  page.getByRole('region', { name: 'Video' }).locator('canvas');
+
+/** The blurred copy's own pixels (not its size on screen) and their average colour. */
+export async function blurredCopyPixels(
+  page: Page,
+): Promise<{ width: number; height: number; colour: Rgb }> {
+  return blurredCopy(page).evaluate((canvas: HTMLCanvasElement) => {
+    const context = canvas.getContext('2d');
+    if (context === null) throw new Error('no 2d context on the blurred copy');
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let [red, green, blue] = [0, 0, 0];
+    for (let i = 0; i < data.length; i += 4) {
+      red += data[i] ?? 0;
+      green += data[i + 1] ?? 0;
+      blue += data[i + 2] ?? 0;
+    }
+    const pixels = canvas.width * canvas.height;
+    return {
+      width: canvas.width,
+      height: canvas.height,
+      colour: [red / pixels, green / pixels, blue / pixels] as const,
+    };
+  });
+}
+
+/**
+ * The stranger's picture is hidden behind safe start's blur: the video element is not drawn,
+ * and what stands in is a copy of at most 32 pixels across (blurred besides), scaled up to
+ * cover the stage, that does show the stranger's `colour`. No more detail than those pixels
+ * can reach the screen.
+ */
+export async function expectStrangerBlurred(page: Page, colour: CameraColour): Promise<void> {
+  await expect(strangerVideo(page), 'the video itself is not drawn').toBeHidden();
+  const copy = blurredCopy(page);
+  await expect(copy).toBeVisible();
+  await expect
+    .poll(async () => nearestCameraColour((await blurredCopyPixels(page)).colour), {
+      message: `the blurred copy shows the stranger's ${colour} camera`,
+    })
+    .toBe(colour);
+  const { width, height } = await blurredCopyPixels(page);
+  expect(width, 'pixels across the blurred copy').toBeLessThanOrEqual(32);
+  expect(height, 'pixels down the blurred copy').toBeLessThanOrEqual(32);
+  const shown = await copy.boundingBox();
+  const stage = await strangerVideo(page).boundingBox();
+  expect(shown?.width, 'the copy covers the video').toBe(stage?.width);
+  expect(shown?.height, 'the copy covers the video').toBe(stage?.height);
+}
+
 /** The average colour of the stranger's video, drawn into a canvas in the page. */
 export async function remoteVideoColour(page: Page): Promise<Rgb> {
   return strangerVideo(page).evaluate((video: HTMLVideoElement) => {
