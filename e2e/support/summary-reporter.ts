@@ -12,7 +12,7 @@ export default class SummaryReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    // With retries (only restart.spec.ts has them) the last result counts.
+    // With retries (only restart.spec.ts has one) the last result counts.
     this.outcomes.set(test.id, result.status);
   }
 

@@ -143,6 +143,7 @@ describe('data channel message validation', () => {
     ],
     ['a frame over the limit', new Uint8Array(DATA_LIMITS.frameBytes + 1)],
     ['a bad id', bytesOf({ type: 'image-end', id: '../../etc' })],
+    ['a goodbye with a payload', bytesOf({ type: 'bye', text: 'smuggled' })],
     ['a negative index', bytesOf({ type: 'image-chunk', id: 'a', index: -1, data: 'AAAA' })],
     ['non-base64 data', bytesOf({ type: 'image-chunk', id: 'a', index: 0, data: 'AA!A' })],
     [

@@ -466,6 +466,28 @@ describe('SessionController', () => {
     ]);
   });
 
+  it('says goodbye on the data channel when leaving, so the stranger learns without the server', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    t.controller.next();
+    expect(peer.sent.map((text) => JSON.parse(text) as unknown)).toEqual([{ type: 'bye' }]);
+    expect(peer.destroyed).toBe(true);
+  });
+
+  it("ends the chat when the stranger's goodbye arrives, before the server says so", async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    peer.receive({ type: 'bye' });
+    expect(phase(t.controller.view)).toBe('partner-left');
+    expect(t.status()).toContain('Stranger left');
+    expect(peer.destroyed).toBe(true);
+    // The server's word, when it comes, changes nothing more.
+    t.signaling.events.emit('partnerLeft', { reason: 'next' });
+    expect(phase(t.controller.view)).toBe('partner-left');
+  });
+
   it('sends a re-encoded picture in chunks and shows it', async () => {
     const t = setup();
     const peer = await startAndMatch(t);

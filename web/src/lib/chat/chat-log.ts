@@ -84,21 +84,26 @@ export class ChatLog {
     this.#append({ kind: 'text', from: 'system', name: 'Mayfly', text });
   }
 
-  /** One message from the stranger's data channel, shown under `strangerName`. */
-  receive(bytes: Uint8Array, strangerName: string): void {
+  /**
+   * One message from the stranger's data channel, shown under `strangerName`; 'left' when the
+   * stranger said they are leaving (for the session to end the chat).
+   */
+  receive(bytes: Uint8Array, strangerName: string): 'left' | undefined {
     const decoded = decodeMessage(bytes);
     if (!decoded.ok) {
       this.#rejected(decoded.reason);
-      return;
+      return undefined;
     }
     const { message } = decoded;
+    if (message.type === 'bye') return 'left';
     if (message.type === 'text') {
       if (this.#admitStrangerMessage())
         this.#append({ kind: 'text', from: 'stranger', name: strangerName, text: message.text });
-      return;
+      return undefined;
     }
     const event = this.#assembler.accept(message);
     if (event !== undefined) this.#onAssembly(event, strangerName);
+    return undefined;
   }
 
   /** Empties the log for the next stranger and frees every picture held in memory. */

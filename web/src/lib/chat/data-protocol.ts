@@ -24,7 +24,9 @@ export type DataMessage =
   | { type: 'text'; text: string }
   | { type: 'image-start'; id: string; mime: ImageType; size: number; chunks: number }
   | { type: 'image-chunk'; id: string; index: number; data: string }
-  | { type: 'image-end'; id: string };
+  | { type: 'image-end'; id: string }
+  /** The sender is leaving this chat (Next, Stop, Report...): sent just before it closes. */
+  | { type: 'bye' };
 
 export type DecodeResult = { ok: true; message: DataMessage } | { ok: false; reason: string };
 
@@ -88,6 +90,9 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
       if (data.length > (DATA_LIMITS.chunkBytes / 3) * 4 || !BASE64_PATTERN.test(data)) break;
       return { ok: true, message: { type: 'image-chunk', id, index, data } };
     }
+    case 'bye':
+      if (!hasExactKeys(value, ['type'])) break;
+      return { ok: true, message: { type: 'bye' } };
     case 'image-end': {
       if (!hasExactKeys(value, ['type', 'id'])) break;
       if (typeof value.id !== 'string' || !ID_PATTERN.test(value.id)) break;

@@ -392,7 +392,9 @@ export class SessionController {
     peer.on('iceReconnected', () => this.#watchRoute(peer, generation));
     peer.on('stream', (remoteStream) => this.#update({ remoteStream }));
     peer.on('safetyCode', (safetyCode) => this.#update({ safetyCode }));
-    peer.on('data', (bytes) => this.#log.receive(bytes, this.#strangerName()));
+    peer.on('data', (bytes) => {
+      if (this.#log.receive(bytes, this.#strangerName()) === 'left') this.#onPartnerLeft();
+    });
     peer.on('error', (error) => {
       console.warn('mayfly: peer connection error', error.code);
       if (this.#view.phase === 'connecting') this.#fail(error.kind);
@@ -537,6 +539,9 @@ export class SessionController {
     this.#chatGeneration++;
     this.#deps.clock.clearTimeout(this.#connectTimer);
     this.#stopWatchingRoute();
+    // Say goodbye first: the stranger learns at once even when the server cannot tell them (it
+    // restarted, or is unreachable) and the closing connection's own signal is lost.
+    this.#peer?.send(encodeMessage({ type: 'bye' }));
     this.#peer?.destroy();
     this.#peer = undefined;
     this.#pendingSignals = [];
