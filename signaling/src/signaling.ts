@@ -473,11 +473,6 @@ export function attachSignaling(
     return { ok: true };
   };
 
-  const relaySignal = (socket: SignalingSocket, args: unknown[]): Ack => {
-    const parsed = parseSignal(args[0]);
-    return parsed.ok ? relayToPartner(socket, parsed.value) : parsed;
-  };
-
   const outcome = (result: MatchResult, beforeDelivery?: () => void): Ack => {
     if (!result.ok) return { ok: false, code: ErrorCode.InvalidState };
     beforeDelivery?.();
@@ -552,8 +547,10 @@ export function attachSignaling(
         // The one who leaves is not told by a decision: their pairing ends here.
         return outcome(result, () => (socket.data.partner = undefined));
       }
-      case 'signal':
-        return relaySignal(socket, args);
+      case 'signal': {
+        const parsed = parseSignal(args[0]);
+        return parsed.ok ? relayToPartner(socket, parsed.value) : parsed;
+      }
       case 'report': {
         const parsed = parseReport(args[0]);
         if (!parsed.ok) return parsed;
@@ -566,34 +563,17 @@ export function attachSignaling(
     }
   };
 
-  /** What a handler that threw answers. */
-  const failed = (event: string, error: unknown): Ack => {
-    if (error instanceof MatchingUnavailableError) {
-      return { ok: false, code: ErrorCode.MatchingUnavailable };
-    }
-    // A bug must cost one event, not the service. Log the kind only: never payloads.
-    const known = (CLIENT_EVENTS as readonly string[]).includes(event) ? event : 'unknown';
-    console.error(`signaling: ${known} handler failed: ${(error as Error).name}`);
-    return { ok: false, code: ErrorCode.InvalidPayload };
-  };
-
   const respond = async (socket: SignalingSocket, event: string, args: unknown[]): Promise<Ack> => {
     try {
       return await handle(socket, event, args);
     } catch (error) {
-      return failed(event, error);
-    }
-  };
-
-  /**
-   * A signal, answered in the same tick: it is most of the traffic, and
-   * relaying it waits for nothing (no backend call), so it costs no promises.
-   */
-  const respondToSignal = (socket: SignalingSocket, args: unknown[]): Ack => {
-    try {
-      return shuttingDown ? { ok: false, code: ErrorCode.ShuttingDown } : relaySignal(socket, args);
-    } catch (error) {
-      return failed('signal', error);
+      if (error instanceof MatchingUnavailableError) {
+        return { ok: false, code: ErrorCode.MatchingUnavailable };
+      }
+      // A bug must cost one event, not the service. Log the kind only: never payloads.
+      const known = (CLIENT_EVENTS as readonly string[]).includes(event) ? event : 'unknown';
+      console.error(`signaling: ${known} handler failed: ${(error as Error).name}`);
+      return { ok: false, code: ErrorCode.InvalidPayload };
     }
   };
 
@@ -624,10 +604,6 @@ export function attachSignaling(
       .catch((error: unknown) => {
         logBackendFailure('register')(error);
       });
-    // Registered: signals skip the queue behind it from now on. This reaction runs before any
-    // event queued on `registered`, so a signal never overtakes an earlier one.
-    let ready = false;
-    void registered.then(() => (ready = true));
     metadataLog.write({ event: 'connect', client: socket.data.client });
 
     socket.emit('welcome', {
@@ -657,7 +633,6 @@ export function attachSignaling(
         reply(socket, event, ack, response);
       };
       if (!allowed) answer({ ok: false, code: ErrorCode.RateLimited });
-      else if (event === 'signal' && ready) answer(respondToSignal(socket, payload));
       else void registered.then(() => respond(socket, event, payload)).then(answer);
     });
 
