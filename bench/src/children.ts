@@ -16,8 +16,9 @@ export class Children {
   private readonly running = new Set<ChildProcess>();
 
   /**
-   * A TypeScript file as a process of its own, with stdout and stderr piped to us; `nodeFlags`
-   * go to node before the file (e.g. V8's heap sizes); `wrapper` runs node (e.g. under valgrind).
+   * A script as a process of its own, with stdout and stderr piped to us: a TypeScript file runs
+   * through tsx, a JavaScript file as node runs it; `nodeFlags` go to node before the file (e.g.
+   * V8's heap sizes); `wrapper` runs node (e.g. under valgrind).
    */
   spawnScript(
     file: string,
@@ -25,7 +26,8 @@ export class Children {
     nodeFlags: readonly string[] = [],
     wrapper: readonly string[] = [],
   ): ChildProcess {
-    const command = [...wrapper, process.execPath, ...nodeFlags, ...TYPESCRIPT_EXEC_ARGV, file];
+    const loader = file.endsWith('.ts') ? TYPESCRIPT_EXEC_ARGV : [];
+    const command = [...wrapper, process.execPath, ...nodeFlags, ...loader, file];
     const child = spawn(command[0] ?? process.execPath, command.slice(1), {
       cwd: REPO_ROOT,
       env: { ...env },

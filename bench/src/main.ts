@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { runBrowserPart } from './browser/part.js';
+import { ensureServerBuilt } from './build.js';
 import { Children } from './children.js';
 import { LoadGenerator } from './load/generator.js';
 import {
@@ -183,6 +184,8 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
       return null;
     }
   };
+  // Before any clock starts: a build would otherwise land in the first round's start-up.
+  if (options.parts.some((part) => part !== 'browser')) ensureServerBuilt(log);
   const serverParts = options.parts.filter((part) => part === 'relay' || part === 'pairing');
   if (serverParts.length > 0) {
     const workers = Math.max(

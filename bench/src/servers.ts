@@ -1,12 +1,14 @@
 /**
  * The three signaling servers measured, each started as a process of its own
- * on a free loopback port: Mayfly (server/src/main.ts, as `npm start` runs it
- * but from source), the bare Socket.IO relay and the PeerJS server.
+ * on a free loopback port: Mayfly (server/dist/main.js under node, as `npm start`
+ * runs it), the bare Socket.IO relay and the PeerJS server (TypeScript wrappers
+ * of a few lines each, run through tsx).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MAYFLY_ENTRY } from './build.js';
 import { type Children, REPO_ROOT } from './children.js';
 
 export const SERVER_KINDS = ['peerjs', 'socketio', 'mayfly'] as const;
@@ -21,7 +23,7 @@ export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
 const ENTRIES: Readonly<Record<ServerKind, string>> = {
   peerjs: path.join(import.meta.dirname, 'baselines/peerjs-server.ts'),
   socketio: path.join(import.meta.dirname, 'baselines/socketio-relay.ts'),
-  mayfly: path.join(REPO_ROOT, 'server/src/main.ts'),
+  mayfly: MAYFLY_ENTRY,
 };
 
 /**
