@@ -8,6 +8,7 @@ import {
 import type { SessionView } from '../src/lib/session/session-view';
 import { routeMeaning, statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
+import { VIEW_HOLD_MAX_MS } from '../src/lib/session/view-publisher';
 import {
   FakePeer,
   FakeSignaling,
@@ -534,5 +535,86 @@ describe('SessionController', () => {
     expect(t.stream.getAudioTracks()[0]?.enabled).toBe(false);
     expect(t.stream.getVideoTracks()[0]?.enabled).toBe(false);
     expect(t.controller.view).toMatchObject({ micMuted: true, cameraOff: true });
+  });
+  describe('holds the page view back while its own WebRTC step runs', () => {
+    /** The phases the page heard, in order, without repeats. */
+    function pageHears(t: Setup): string[] {
+      const heard: string[] = [];
+      t.controller.subscribe((view) => {
+        if (heard.at(-1) !== view.phase) heard.push(view.phase);
+      });
+      return heard;
+    }
+
+    it('renders the room after the camera has answered and `start` has left', async () => {
+      const t = setup();
+      const heard = pageHears(t);
+      t.signaling.welcome();
+      const started = t.controller.start({ relayOnly: false });
+      expect(phase(t.controller.view)).toBe('requesting-media');
+      expect(heard).toEqual(['idle']);
+      await started;
+      expect(t.signaling.sent.map((sent) => sent.event)).toEqual(['start']);
+      expect(heard).toEqual(['idle', 'waiting']);
+    });
+
+    it('shows the camera prompt within the longest hold when the person takes their time', async () => {
+      let allow: (stream: FakeStream) => void = () => {};
+      const t = setup({ media: () => new Promise((resolve) => (allow = resolve)) });
+      const heard = pageHears(t);
+      t.signaling.welcome();
+      const started = t.controller.start({ relayOnly: false });
+      await t.clock.advance(VIEW_HOLD_MAX_MS - 1);
+      expect(heard).toEqual(['idle']);
+      await t.clock.advance(1);
+      expect(heard).toEqual(['idle', 'requesting-media']);
+      allow(t.stream);
+      await started;
+      expect(heard).toEqual(['idle', 'requesting-media', 'waiting']);
+    });
+
+    it('as the initiator, shows "connecting" once its offer has left', async () => {
+      const t = setup();
+      const heard = pageHears(t);
+      const peer = await startAndMatch(t, true);
+      expect(phase(t.controller.view)).toBe('connecting');
+      expect(heard.at(-1)).toBe('waiting');
+      peer.events.emit('signal', { type: 'offer', sdp: 'v=0' });
+      expect(t.signaling.signals).toEqual([{ type: 'offer', sdp: 'v=0' }]);
+      expect(heard.at(-1)).toBe('connecting');
+    });
+
+    it('as the answerer, shows "connecting" once its peer exists, and the stranger after its answer', async () => {
+      const t = setup();
+      const heard = pageHears(t);
+      let streams = 0;
+      t.controller.subscribe((view) => {
+        if (view.remoteStream !== undefined) streams++;
+      });
+      const peer = await startAndMatch(t, false);
+      expect(heard.at(-1)).toBe('connecting');
+      t.signaling.events.emit('signal', { type: 'offer', sdp: 'v=0' });
+      expect(peer.received).toEqual([{ type: 'offer', sdp: 'v=0' }]);
+      peer.events.emit(
+        'stream',
+        new FakeStream(new FakeTrack('video', 'theirs')) as unknown as MediaStream,
+      );
+      expect(t.controller.view.remoteStream).toBeDefined();
+      expect(streams).toBe(0);
+      peer.events.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
+      expect(streams).toBe(1);
+    });
+
+    it('never holds longer than the longest hold, and not past the end of the chat', async () => {
+      const t = setup();
+      const heard = pageHears(t);
+      const peer = await startAndMatch(t, true);
+      await t.clock.advance(VIEW_HOLD_MAX_MS);
+      expect(heard.at(-1)).toBe('connecting');
+      t.signaling.events.emit('signal', { type: 'offer', sdp: 'v=0' });
+      expect(peer.received).toEqual([{ type: 'offer', sdp: 'v=0' }]);
+      t.controller.stop();
+      expect(heard.at(-1)).toBe('idle');
+    });
   });
 });

@@ -36,6 +36,7 @@ import type { PeerConnection, PeerError, PeerOptions, RouteType } from '../peer/
 import type { RequestResult, SignalingPort } from '../signaling/signaling-client';
 import { LocalMedia, type MediaPort } from './local-media';
 import { initialView, isInChat, type Phase, type SessionView } from './session-view';
+import { ViewPublisher } from './view-publisher';
 
 /** The peer connection surface the controller uses (PeerConnection implements it). */
 export type PeerLike = Pick<
@@ -89,7 +90,8 @@ const PENDING_SIGNALS_MAX = 200;
 
 export class SessionController {
   readonly #deps: SessionDeps;
-  readonly #listeners = new Set<(view: SessionView) => void>();
+  /** Held while one of our WebRTC steps is under way: see ViewPublisher. */
+  readonly #views: ViewPublisher<SessionView>;
   readonly #unsubscribe: (() => void)[] = [];
   readonly #media: LocalMedia;
   readonly #log: ChatLog;
@@ -118,6 +120,7 @@ export class SessionController {
     this.#deps = deps;
     const { signaling } = deps;
     this.#view = { ...initialView(), server: signaling.status };
+    this.#views = new ViewPublisher(this.#view, deps.clock);
     this.#media = new LocalMedia(deps.media, {
       onChange: (media) => this.#update(media),
       // A new device mid-chat: the stranger gets the new track without renegotiation.
@@ -142,9 +145,7 @@ export class SessionController {
   }
 
   subscribe(listener: (view: SessionView) => void): () => void {
-    this.#listeners.add(listener);
-    listener(this.#view);
-    return () => this.#listeners.delete(listener);
+    return this.#views.subscribe(listener);
   }
 
   /* ------------------------------------------------------------ commands */
@@ -167,12 +168,18 @@ export class SessionController {
     this.#relayChosen = true;
     if (options.safeStart !== undefined) this.setSafeStart(options.safeStart);
     this.#deps.preparePeer?.();
-    this.#update({ phase: 'requesting-media', problem: undefined, relayOnly: options.relayOnly });
-    await this.#media.acquire();
-    // Stop may have been pressed while the camera prompt was open.
-    if (this.#phase() !== 'requesting-media') return;
-    this.#update({ phase: 'waiting' });
-    this.#queue('start');
+    // The room's first render waits until the camera has answered and `start` has left.
+    this.#views.hold();
+    try {
+      this.#update({ phase: 'requesting-media', problem: undefined, relayOnly: options.relayOnly });
+      await this.#media.acquire();
+      // Stop may have been pressed while the camera prompt was open.
+      if (this.#phase() !== 'requesting-media') return;
+      this.#update({ phase: 'waiting' });
+      this.#queue('start');
+    } finally {
+      this.#views.release();
+    }
   }
 
   /** Leaves the current stranger (if any) and looks for the next one. */
@@ -324,7 +331,7 @@ export class SessionController {
   dispose(): void {
     this.stop();
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    this.#listeners.clear();
+    this.#views.close();
   }
 
   /* ------------------------------------------------------- server events */
@@ -349,7 +356,8 @@ export class SessionController {
     if (this.#view.phase !== 'waiting') return;
     const generation = ++this.#chatGeneration;
     this.#queueWanted = undefined;
-    this.#pendingSignals = [];
+    // The "connecting" view renders once our offer has left (initiator) or our peer is ready.
+    this.#views.hold();
     this.#update({
       phase: 'connecting',
       partnerNickname: matched.partnerNickname,
@@ -383,7 +391,10 @@ export class SessionController {
       return;
     }
     this.#peer = peer;
-    peer.on('signal', (signal) => this.#deps.signaling.signal(signal));
+    peer.on('signal', (signal) => {
+      this.#deps.signaling.signal(signal);
+      if (signal.type === 'offer' || signal.type === 'answer') this.#views.release();
+    });
     peer.on('connected', () => {
       this.#deps.clock.clearTimeout(this.#connectTimer);
       this.#update({ phase: 'connected' });
@@ -406,7 +417,11 @@ export class SessionController {
     });
     const pending = this.#pendingSignals;
     this.#pendingSignals = [];
-    for (const signal of pending) peer.signal(signal);
+    for (const signal of pending) this.#onSignal(signal);
+    // The answerer's next step waits for the stranger's offer: render meanwhile.
+    if (!matched.initiator && !pending.some((signal) => signal.type === 'offer')) {
+      this.#views.release();
+    }
   }
 
   /** Reads the media route a few times from now on; a newer schedule replaces an older one. */
@@ -438,8 +453,11 @@ export class SessionController {
 
   #onSignal(signal: Signal): void {
     if (this.#view.phase !== 'connecting' && this.#view.phase !== 'connected') return;
-    if (this.#peer !== undefined) this.#peer.signal(signal);
-    else if (this.#pendingSignals.length < PENDING_SIGNALS_MAX) this.#pendingSignals.push(signal);
+    if (this.#peer !== undefined) {
+      // What the stranger's offer starts (its tracks, our answer) renders once the answer left.
+      if (signal.type === 'offer') this.#views.hold();
+      this.#peer.signal(signal);
+    } else if (this.#pendingSignals.length < PENDING_SIGNALS_MAX) this.#pendingSignals.push(signal);
   }
 
   #onPartnerLeft(): void {
@@ -545,6 +563,7 @@ export class SessionController {
     this.#peer?.destroy();
     this.#peer = undefined;
     this.#pendingSignals = [];
+    this.#views.release();
     this.#update({ remoteStream: undefined, sendingImage: false, route: undefined });
   }
 
@@ -578,6 +597,6 @@ export class SessionController {
 
   #update(patch: Partial<SessionView>): void {
     this.#view = { ...this.#view, ...patch };
-    for (const listener of this.#listeners) listener(this.#view);
+    this.#views.publish(this.#view);
   }
 }
