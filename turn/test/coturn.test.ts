@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,12 +33,36 @@ async function canBind(address: string, port = 0): Promise<boolean> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
+async function canListen(address: string, port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen({ host: address, port, exclusive: true }, () =>
+      server.close(() => resolve(true)),
+    );
+  });
+}
+
+/**
+ * Ports for coturn below the kernel's ephemeral range (32768-60999 here): a port that is free
+ * for UDP may still be some test's TCP client socket, and coturn listens on both (seen in CI:
+ * "Cannot bind TLS/TCP listener socket ... Address already in use"). Below that range only a
+ * server bound to a fixed port can collide, and the checks see that.
+ */
+const FIXED_PORTS = { min: 20_000, max: 32_000 } as const;
+
+async function freePorts(
+  count: number,
+  isFree: (port: number) => Promise<boolean>,
+): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const base =
+      FIXED_PORTS.min + Math.floor(Math.random() * (FIXED_PORTS.max - FIXED_PORTS.min - count));
+    let free = true;
+    for (let port = base; free && port < base + count; port += 1) free = await isFree(port);
+    if (free) return base;
+  }
+  throw new Error(`no ${count} free ports in ${FIXED_PORTS.min}-${FIXED_PORTS.max}`);
 }
 
 const hasCoturn = existsSync(TURNSERVER);
@@ -56,8 +81,20 @@ describe.skipIf(!hasCoturn)(title, () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'mayfly-coturn-'));
-    port = await freePort();
-    const relayBase = await freePort();
+    const addresses = hasIpv6Loopback ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
+    // UDP and TCP, on the listening port and the one after (coturn's alternative port).
+    const listenable = async (candidate: number): Promise<boolean> => {
+      for (const address of addresses) {
+        if (!(await canBind(address, candidate)) || !(await canListen(address, candidate))) {
+          return false;
+        }
+      }
+      return true;
+    };
+    port = await freePorts(2, listenable);
+    const relayBase = await freePorts(51, async (candidate) =>
+      candidate === port || candidate === port + 1 ? false : canBind('127.0.0.1', candidate),
+    );
     const configFile = join(directory, 'turnserver.conf');
     await writeFile(
       configFile,
@@ -67,7 +104,7 @@ describe.skipIf(!hasCoturn)(title, () => {
         listeningPort: port,
         listeningIp: '127.0.0.1',
         relayIp: '127.0.0.1',
-        relayPortRange: { min: Math.min(relayBase, 65_000), max: Math.min(relayBase, 65_000) + 50 },
+        relayPortRange: { min: relayBase, max: relayBase + 50 },
         // Loopback is this test's "public" network: no relay-to-relay exception for it.
         allowRelayToRelay: false,
       }),
