@@ -7,7 +7,7 @@
  */
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { epochMs } from './messages.js';
+import { epochMs, type Protocol } from './messages.js';
 
 export interface Matched {
   readonly initiator: boolean;
@@ -225,4 +225,47 @@ export function openPeerJs(options: OpenOptions): Promise<BenchConnection> {
       resolve(new PeerJsConnection(socket, options.index, options.id));
     });
   });
+}
+
+/** A signal of exactly `bytes` characters, shaped like SDP. */
+export function sdpOfLength(bytes: number): string {
+  const line = 'a=x-bench:0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghij\r\n';
+  return `v=0\r\n${line.repeat(Math.ceil(bytes / line.length))}`.slice(0, bytes);
+}
+
+export interface PairedConnections {
+  /** One of each pair: it sends, and its partner echoes every signal back. */
+  readonly initiators: BenchConnection[];
+  readonly unmatched: number;
+}
+
+/**
+ * Pairs the connections for bouncing signals. Socket.IO: each presses Start, the server pairs
+ * them and names the initiator. PeerJS: the client names the peer, so neighbours pair up.
+ */
+export async function pairConnections(
+  protocol: Protocol,
+  connections: readonly BenchConnection[],
+  timeoutMs: number,
+): Promise<PairedConnections> {
+  const initiators: BenchConnection[] = [];
+  if (protocol === 'socketio') {
+    const matches = await Promise.all(connections.map((c) => c.join(timeoutMs)));
+    let unmatched = 0;
+    matches.forEach((matched, i) => {
+      const connection = connections[i];
+      if (matched === undefined || connection === undefined) unmatched += 1;
+      else if (matched.initiator) initiators.push(connection);
+      else connection.echo();
+    });
+    return { initiators, unmatched };
+  }
+  for (let i = 0; i + 1 < connections.length; i += 2) {
+    const [initiator, responder] = [connections[i], connections[i + 1]];
+    if (initiator === undefined || responder === undefined) continue;
+    initiator.setPartner(responder.id);
+    responder.echo();
+    initiators.push(initiator);
+  }
+  return { initiators, unmatched: connections.length % 2 };
 }

@@ -4,7 +4,14 @@
  * them. Started by LoadGenerator with an IPC channel; exits when the parent
  * goes away.
  */
-import { type BenchConnection, openPeerJs, openSocketIo, type OpenOptions } from './connections.js';
+import {
+  type BenchConnection,
+  openPeerJs,
+  openSocketIo,
+  type OpenOptions,
+  pairConnections,
+  sdpOfLength,
+} from './connections.js';
 import {
   type BounceCommand,
   type ConnectCommand,
@@ -19,12 +26,6 @@ import {
 const HANDSHAKE_TIMEOUT_MS = 20_000;
 /** After the bounce deadline, how long a round trip still in flight may take before it counts as lost. */
 const BOUNCE_DRAIN_MS = 5000;
-
-/** A signal of exactly `bytes` characters, shaped like SDP. */
-export function sdpOfLength(bytes: number): string {
-  const line = 'a=x-bench:0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghij\r\n';
-  return `v=0\r\n${line.repeat(Math.ceil(bytes / line.length))}`.slice(0, bytes);
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,32 +91,13 @@ class LoadWorker {
   }
 
   private async pair(command: PairCommand): Promise<WorkerReply> {
-    this.initiators = [];
-    if (this.protocol === 'socketio') {
-      // Socket.IO: the server pairs whoever presses Start and names the initiator.
-      const matches = await Promise.all(this.connections.map((c) => c.join(command.timeoutMs)));
-      let unmatched = 0;
-      matches.forEach((matched, i) => {
-        const connection = this.connections[i];
-        if (matched === undefined || connection === undefined) unmatched += 1;
-        else if (matched.initiator) this.initiators.push(connection);
-        else connection.echo();
-      });
-      return { type: 'paired', pairs: this.initiators.length, unmatched };
-    }
-    // PeerJS: the client names the peer, so pair neighbours.
-    for (let i = 0; i + 1 < this.connections.length; i += 2) {
-      const [initiator, responder] = [this.connections[i], this.connections[i + 1]];
-      if (initiator === undefined || responder === undefined) continue;
-      initiator.setPartner(responder.id);
-      responder.echo();
-      this.initiators.push(initiator);
-    }
-    return {
-      type: 'paired',
-      pairs: this.initiators.length,
-      unmatched: this.connections.length % 2,
-    };
+    const { initiators, unmatched } = await pairConnections(
+      this.protocol,
+      this.connections,
+      command.timeoutMs,
+    );
+    this.initiators = initiators;
+    return { type: 'paired', pairs: initiators.length, unmatched };
   }
 
   private async bounce(command: BounceCommand): Promise<WorkerReply> {

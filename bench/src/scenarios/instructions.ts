@@ -20,8 +20,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Children } from '../children.js';
-import { type BenchConnection, openPeerJs, openSocketIo } from '../load/connections.js';
-import { sdpOfLength } from '../load/worker.js';
+import {
+  type BenchConnection,
+  openPeerJs,
+  openSocketIo,
+  pairConnections,
+  sdpOfLength,
+} from '../load/connections.js';
 import { type ServerKind, startServer } from '../servers.js';
 
 const run = promisify(execFile);
@@ -84,24 +89,11 @@ async function pair(kind: ServerKind, url: string, pairs: number): Promise<Pairs
     };
     connections.push(await (kind === 'peerjs' ? openPeerJs(options) : openSocketIo(options)));
   }
-  const initiators: BenchConnection[] = [];
-  if (kind === 'peerjs') {
-    for (let i = 0; i + 1 < connections.length; i += 2) {
-      const [initiator, responder] = [connections[i], connections[i + 1]];
-      if (initiator === undefined || responder === undefined) continue;
-      initiator.setPartner(responder.id);
-      responder.echo();
-      initiators.push(initiator);
-    }
-  } else {
-    const matches = await Promise.all(connections.map((c) => c.join(SLOW_TIMEOUT_MS)));
-    matches.forEach((matched, i) => {
-      const connection = connections[i];
-      if (matched === undefined || connection === undefined) throw new Error(`${kind}: unmatched`);
-      if (matched.initiator) initiators.push(connection);
-      else connection.echo();
-    });
-  }
+  const { initiators } = await pairConnections(
+    kind === 'peerjs' ? 'peerjs' : 'socketio',
+    connections,
+    SLOW_TIMEOUT_MS,
+  );
   if (initiators.length !== pairs)
     throw new Error(`${kind}: ${initiators.length} of ${pairs} pairs`);
   return { all: connections, initiators };
