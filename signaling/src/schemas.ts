@@ -13,6 +13,7 @@ import {
   REPORT_REASONS,
   type ReportRequest,
   SDP_MAX_LENGTH,
+  type CandidateSignal,
   type Signal,
 } from '@mayfly/protocol';
 
@@ -28,6 +29,10 @@ const startRequestSchema = z.strictObject({
   relayOnly: z.boolean().optional(),
 });
 
+const SDP_MID_MAX_LENGTH = 64;
+const USERNAME_FRAGMENT_MAX_LENGTH = 256;
+const MLINE_INDEX_MAX = 1024;
+
 const signalSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.enum(['offer', 'answer']),
@@ -37,9 +42,9 @@ const signalSchema = z.discriminatedUnion('type', [
     type: z.literal('candidate'),
     candidate: z.strictObject({
       candidate: z.string().max(CANDIDATE_MAX_LENGTH),
-      sdpMid: z.string().max(64).nullable().optional(),
-      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
-      usernameFragment: z.string().max(256).nullable().optional(),
+      sdpMid: z.string().max(SDP_MID_MAX_LENGTH).nullable().optional(),
+      sdpMLineIndex: z.number().int().min(0).max(MLINE_INDEX_MAX).nullable().optional(),
+      usernameFragment: z.string().max(USERNAME_FRAGMENT_MAX_LENGTH).nullable().optional(),
     }),
   }),
   z.strictObject({
@@ -81,9 +86,68 @@ export function parseReport(payload: unknown): Parsed<ReportRequest> {
   return result.success ? { ok: true, value: result.data as ReportRequest } : failure(result.error);
 }
 
-export function parseSignal(payload: unknown): Parsed<Signal> {
+const CANDIDATE_FIELDS = new Set(['candidate', 'sdpMid', 'sdpMLineIndex', 'usernameFragment']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isNullableString = (value: unknown, maxLength: number): value is string | null =>
+  value === null || (typeof value === 'string' && value.length <= maxLength);
+
+const isNullableMLineIndex = (value: unknown): value is number | null =>
+  value === null ||
+  (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MLINE_INDEX_MAX);
+
+/** Every own key is one of `allowed`. */
+const hasOnlyKeys = (record: Record<string, unknown>, allowed: ReadonlySet<string>): boolean =>
+  Object.keys(record).every((key) => allowed.has(key));
+
+/**
+ * The hot path, for the signals browsers send all the time (descriptions and candidates):
+ * accepts a payload only where `signalSchema` would accept it with the same value, and returns
+ * undefined for everything else, which `signalSchema` then decides (with its error codes).
+ * `signalSchema` stays the specification; a property test checks that the two agree.
+ */
+function acceptCommonSignal(payload: unknown): Signal | undefined {
+  if (!isRecord(payload) || !Object.hasOwn(payload, 'type')) return undefined;
+  if (Object.keys(payload).length !== 2) return undefined;
+  const { type } = payload;
+  if (type === 'offer' || type === 'answer') {
+    const { sdp } = payload;
+    if (!Object.hasOwn(payload, 'sdp') || typeof sdp !== 'string') return undefined;
+    return sdp.length >= 1 && sdp.length <= SDP_MAX_LENGTH ? { type, sdp } : undefined;
+  }
+  if (type !== 'candidate' || !Object.hasOwn(payload, 'candidate')) return undefined;
+  const fields = payload.candidate;
+  if (!isRecord(fields) || !Object.hasOwn(fields, 'candidate')) return undefined;
+  if (!hasOnlyKeys(fields, CANDIDATE_FIELDS)) return undefined;
+  const { candidate, sdpMid, sdpMLineIndex, usernameFragment } = fields;
+  if (typeof candidate !== 'string' || candidate.length > CANDIDATE_MAX_LENGTH) return undefined;
+  const copy: CandidateSignal['candidate'] = { candidate };
+  if (sdpMid !== undefined) {
+    if (!isNullableString(sdpMid, SDP_MID_MAX_LENGTH)) return undefined;
+    copy.sdpMid = sdpMid;
+  }
+  if (sdpMLineIndex !== undefined) {
+    if (!isNullableMLineIndex(sdpMLineIndex)) return undefined;
+    copy.sdpMLineIndex = sdpMLineIndex;
+  }
+  if (usernameFragment !== undefined) {
+    if (!isNullableString(usernameFragment, USERNAME_FRAGMENT_MAX_LENGTH)) return undefined;
+    copy.usernameFragment = usernameFragment;
+  }
+  return { type, candidate: copy };
+}
+
+/** `signalSchema` alone: the specification, which the tests hold the hot path to. */
+export function parseSignalBySchema(payload: unknown): Parsed<Signal> {
   const result = signalSchema.safeParse(payload);
   return result.success ? { ok: true, value: result.data } : failure(result.error);
+}
+
+export function parseSignal(payload: unknown): Parsed<Signal> {
+  const common = acceptCommonSignal(payload);
+  return common === undefined ? parseSignalBySchema(payload) : { ok: true, value: common };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 import {
   isRelayCandidate,
   parseSignal,
+  parseSignalBySchema,
   parseStartRequest,
   stripNonRelayCandidates,
   type Parsed,
@@ -180,6 +181,92 @@ describe('parseSignal: properties', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('agrees with the schema on every payload: the same value accepted, the same code refused', () => {
+    // Near misses of the hot path's shapes: one key too many (hostile or not), undefined values.
+    const withExtraKey = fc
+      .tuple(plausibleSignal, fc.oneof(hostileKey, anyString), jsonPayload)
+      .map(([signal, key, value]) => ({ ...signal, [key]: value }));
+    const candidateWithExtra = fc
+      .tuple(plausibleSignal, fc.oneof(hostileKey, anyString), fc.oneof(jsonPayload, fc.anything()))
+      .map(([signal, key, value]) =>
+        signal.type === 'candidate'
+          ? { ...signal, candidate: { ...signal.candidate, [key]: value } }
+          : signal,
+      );
+    const ownProtoSignal = plausibleSignal.map(
+      (signal) =>
+        JSON.parse(`{"__proto__":{"sdp":"v=0"},${JSON.stringify(signal).slice(1)}`) as unknown,
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(anyPayload, plausibleSignal, withExtraKey, candidateWithExtra, ownProtoSignal),
+        (payload) => {
+          expect(parseSignal(payload)).toEqual(parseSignalBySchema(payload));
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it("takes the browsers' usual signals as the schema does", () => {
+    const usual: unknown[] = [
+      { type: 'offer', sdp: 'v=0\r\n' },
+      { type: 'answer', sdp: 'v=0\r\n' },
+      {
+        type: 'candidate',
+        candidate: {
+          candidate: 'candidate:1 1 udp 1 192.0.2.1 5000 typ host',
+          sdpMid: '0',
+          sdpMLineIndex: 0,
+          usernameFragment: 'abcd',
+        },
+      },
+      { type: 'candidate', candidate: { candidate: '', sdpMid: null, sdpMLineIndex: null } },
+      { type: 'candidate', candidate: { candidate: 'c'.repeat(CANDIDATE_MAX_LENGTH) } },
+      { type: 'offer', sdp: 'v'.repeat(SDP_MAX_LENGTH) },
+      {
+        type: 'candidate',
+        candidate: {
+          candidate: 'x',
+          sdpMid: 'm'.repeat(64),
+          sdpMLineIndex: 1024,
+          usernameFragment: 'u'.repeat(256),
+        },
+      },
+    ];
+    for (const payload of usual) {
+      expect(parseSignal(payload)).toEqual({ ok: true, value: payload });
+      expect(parseSignalBySchema(payload)).toEqual({ ok: true, value: payload });
+    }
+    const refused: [unknown, string][] = [
+      [{ type: 'offer', sdp: '' }, 'invalid_payload'],
+      [{ type: 'offer', sdp: 'v'.repeat(SDP_MAX_LENGTH + 1) }, 'payload_too_large'],
+      [{ type: 'candidate', candidate: { candidate: 'x', sdpMLineIndex: 1.5 } }, 'invalid_payload'],
+      [{ type: 'candidate', candidate: { candidate: 'x', extra: 1 } }, 'invalid_payload'],
+      [
+        { type: 'candidate', candidate: { candidate: 'x', sdpMLineIndex: 1025 } },
+        'payload_too_large',
+      ],
+      [{ type: 'candidate', candidate: { candidate: 'x', sdpMLineIndex: -1 } }, 'invalid_payload'],
+      [
+        { type: 'candidate', candidate: { candidate: 'x', sdpMid: 'm'.repeat(65) } },
+        'payload_too_large',
+      ],
+      [
+        { type: 'candidate', candidate: { candidate: 'x', usernameFragment: 'u'.repeat(257) } },
+        'payload_too_large',
+      ],
+      [
+        { type: 'candidate', candidate: { candidate: 'c'.repeat(CANDIDATE_MAX_LENGTH + 1) } },
+        'payload_too_large',
+      ],
+      [{ type: 'offer', sdp: 'v=0', extra: true }, 'invalid_payload'],
+    ];
+    for (const [payload, code] of refused) {
+      expect(parseSignal(payload)).toEqual({ ok: false, code });
+    }
   });
 
   it('is idempotent: an accepted signal parses to itself', () => {
