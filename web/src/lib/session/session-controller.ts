@@ -356,6 +356,7 @@ export class SessionController {
     if (this.#view.phase !== 'waiting') return;
     const generation = ++this.#chatGeneration;
     this.#queueWanted = undefined;
+    this.#pendingSignals = [];
     // The "connecting" view renders once our offer has left (initiator) or our peer is ready.
     this.#views.hold();
     this.#update({
