@@ -6,38 +6,21 @@
  * missing or older than its sources.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isBuildStale } from '../../e2e/scripts/build-state.mjs';
 import { REPO_ROOT } from './children.js';
 
 export const MAYFLY_ENTRY = path.join(REPO_ROOT, 'server/dist/main.js');
 
 /** The workspaces server/dist/main.js is compiled from, in build order. */
 const SERVER_WORKSPACES = ['protocol', 'turn', 'signaling', 'server'] as const;
-const INPUTS = SERVER_WORKSPACES.flatMap((workspace) =>
-  ['src', 'package.json', 'tsconfig.build.json'].map((input) =>
-    path.join(REPO_ROOT, workspace, input),
-  ),
+/** Every workspace's compiled entry: each must be newer than every source. */
+const OUTPUTS = SERVER_WORKSPACES.map((workspace) =>
+  workspace === 'server' ? 'server/dist/main.js' : `${workspace}/dist/index.js`,
 );
-
-/** Newest modification time of the files under `target` (a file or a folder); 0 when absent. */
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(target).map((entry) => newestMtime(path.join(target, entry))));
-}
-
-/** The outputs of every server workspace: each must be newer than every input. */
-function oldestOutput(): number {
-  return Math.min(
-    ...SERVER_WORKSPACES.map((workspace) => {
-      const entry = path.join(REPO_ROOT, workspace, 'dist/index.js');
-      const file = workspace === 'server' ? MAYFLY_ENTRY : entry;
-      return existsSync(file) ? statSync(file).mtimeMs : 0;
-    }),
-  );
-}
+const INPUTS = SERVER_WORKSPACES.flatMap((workspace) =>
+  ['src', 'package.json', 'tsconfig.build.json'].map((input) => `${workspace}/${input}`),
+);
 
 export class BuildError extends Error {
   override readonly name = 'BuildError';
@@ -48,7 +31,7 @@ export class BuildError extends Error {
  * Quiet unless the build fails, whose output then is the error's message.
  */
 export function ensureServerBuilt(log: (line: string) => void): boolean {
-  if (oldestOutput() > Math.max(...INPUTS.map(newestMtime))) return false;
+  if (!isBuildStale(REPO_ROOT, OUTPUTS, INPUTS)) return false;
   log('server/dist is missing or older than its sources: building it');
   const result = spawnSync(
     'npm',

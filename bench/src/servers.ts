@@ -10,9 +10,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MAYFLY_ENTRY } from './build.js';
 import { type Children, REPO_ROOT } from './children.js';
+import type { Protocol } from './load/messages.js';
 
 export const SERVER_KINDS = ['peerjs', 'socketio', 'mayfly'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** The wire protocol each server speaks to its clients. */
+export const PROTOCOL_OF: Readonly<Record<ServerKind, Protocol>> = {
+  mayfly: 'socketio',
+  socketio: 'socketio',
+  peerjs: 'peerjs',
+};
 
 export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
   peerjs: 'PeerJS server',

@@ -15,10 +15,11 @@
  * or started and no namespace is made.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import path from 'node:path';
+import { isBuildStale } from './build-state.mjs';
 
 const E2E_DIR = path.resolve(import.meta.dirname, '..');
 const ROOT = path.resolve(E2E_DIR, '..');
@@ -39,19 +40,6 @@ function hasCommand(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Newest modification time of the files under `target` (a file or a folder). */
-function newestMtime(target) {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(target)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  }
-  return newest;
-}
-
 /** The files `npm start` runs; each must be newer than every source it is built from. */
 const BUILD_OUTPUTS = ['server/dist/main.js', 'web/build/handler.js'];
 const BUILD_INPUTS = [
@@ -69,12 +57,7 @@ const BUILD_INPUTS = [
 
 function ensureBuilt() {
   if (isSet('E2E_SKIP_BUILD')) return;
-  const outputs = BUILD_OUTPUTS.map((file) => path.join(ROOT, file));
-  const oldestOutput = Math.min(
-    ...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)),
-  );
-  const newestInput = Math.max(...BUILD_INPUTS.map((input) => newestMtime(path.join(ROOT, input))));
-  if (oldestOutput > newestInput) return;
+  if (!isBuildStale(ROOT, BUILD_OUTPUTS, BUILD_INPUTS)) return;
   log('the build is missing or older than its sources: npm run build');
   const started = Date.now();
   // Quiet unless it fails: the build's own report would bury the test results.

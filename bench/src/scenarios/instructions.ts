@@ -27,7 +27,7 @@ import {
   pairConnections,
   sdpOfLength,
 } from '../load/connections.js';
-import { type ServerKind, startServer } from '../servers.js';
+import { PROTOCOL_OF, type ServerKind, startServer } from '../servers.js';
 
 const run = promisify(execFile);
 
@@ -89,11 +89,7 @@ async function pair(kind: ServerKind, url: string, pairs: number): Promise<Pairs
     };
     connections.push(await (kind === 'peerjs' ? openPeerJs(options) : openSocketIo(options)));
   }
-  const { initiators } = await pairConnections(
-    kind === 'peerjs' ? 'peerjs' : 'socketio',
-    connections,
-    SLOW_TIMEOUT_MS,
-  );
+  const { initiators } = await pairConnections(PROTOCOL_OF[kind], connections, SLOW_TIMEOUT_MS);
   if (initiators.length !== pairs)
     throw new Error(`${kind}: ${initiators.length} of ${pairs} pairs`);
   return { all: connections, initiators };

@@ -16,9 +16,8 @@
  */
 import { parseConfig } from '@mayfly/server';
 import type { LoadGenerator } from '../load/generator.js';
-import type { Protocol } from '../load/messages.js';
 import type { ProcReader } from '../proc.js';
-import type { ServerHandle, ServerKind } from '../servers.js';
+import { PROTOCOL_OF, type ServerHandle, type ServerKind } from '../servers.js';
 import { percentile } from '../stats.js';
 
 export interface RelayPlan {
@@ -64,11 +63,6 @@ export interface RelayFigures {
   readonly pairsClientCpuPercent: number;
 }
 
-const PROTOCOL_OF: Readonly<Record<ServerKind, Protocol>> = {
-  mayfly: 'socketio',
-  socketio: 'socketio',
-  peerjs: 'peerjs',
-};
 const CONNECT_CONCURRENCY = 50;
 
 /**
