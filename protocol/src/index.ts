@@ -26,7 +26,7 @@ export const ErrorCode = {
   PayloadTooLarge: 'payload_too_large',
   /** The event name is not part of the protocol. */
   UnknownEvent: 'unknown_event',
-  /** A signal was sent while the socket has no partner. */
+  /** An event that needs a partner (`signal`, `report`, `block`) came while the socket has none. */
   NoPartner: 'no_partner',
   /** The event is not valid in the socket's current state (e.g. `start` while chatting). */
   InvalidState: 'invalid_state',
@@ -42,7 +42,7 @@ export const ErrorCode = {
   MatchingUnavailable: 'matching_unavailable',
   /**
    * Enough different strangers reported this address recently: it may not
-   * start for a while. The answer carries `retryAfterMs`.
+   * start or look again (`start`, `next`) for a while. The answer carries `retryAfterMs`.
    */
   Banned: 'banned',
 } as const;
@@ -55,7 +55,7 @@ export type Ack =
   | {
       ok: false;
       code: ErrorCode;
-      /** With `banned`: how long until the address may start again. */
+      /** With `banned` and `rate_limited`: how long until the address may start again. */
       retryAfterMs?: number;
     };
 export type AckCallback = (response: Ack) => void;
@@ -229,6 +229,16 @@ export interface PartnerLeft {
   reason: PartnerLeftReason;
 }
 
+/**
+ * A ban on this connection's address started while it was waiting or chatting: it left the queue
+ * or its chat (the partner was told `partnerLeft`) and is idle; `start` and `next` answer `banned`
+ * until the ban ends.
+ */
+export interface Banned {
+  /** How long until the address may start again. */
+  retryAfterMs: number;
+}
+
 export interface Shutdown {
   /** A hint for how long to wait before reconnecting. */
   retryAfterMs: number;
@@ -331,6 +341,7 @@ export interface ServerToClientEvents {
   matched: (matched: Matched) => void;
   signal: (signal: Signal) => void;
   partnerLeft: (partnerLeft: PartnerLeft) => void;
+  banned: (banned: Banned) => void;
   protocolError: (error: ProtocolError) => void;
   shutdown: (shutdown: Shutdown) => void;
 }

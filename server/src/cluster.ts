@@ -180,7 +180,12 @@ export async function connectCluster(
     matching,
     connectionCap,
     moderation: redisModeration(command, redisConfig.keyPrefix, options.moderation, options.clock),
-    addressLimits: redisAddressLimits(command, redisConfig.keyPrefix, options.addressLimits),
+    addressLimits: redisAddressLimits(
+      command,
+      redisConfig.keyPrefix,
+      options.addressLimits,
+      options.clock,
+    ),
     adapter,
     usedChallenges: redisUsedChallenges(
       command,

@@ -165,7 +165,7 @@ export const OPTIONS = {
     10,
     1,
     100_000,
-    'live connections one client address (IPv6: one /64) may hold',
+    'live connections one client address (IPv6: one /56) may hold',
   ),
   CONNECTIONS_PER_MINUTE: integer(
     60,
@@ -218,6 +218,18 @@ export const OPTIONS = {
     1,
     1_000_000,
     'a connection that keeps sending until it is this many events (or other packets) past its rate limit is cut off',
+  ),
+  CUT_OFF_COOLDOWN_SECONDS: integer(
+    10,
+    1,
+    3600,
+    'after a connection is cut off, its address may not connect for this long; each further cut-off within an hour doubles it',
+  ),
+  CUT_OFF_COOLDOWN_MAX_SECONDS: integer(
+    900,
+    1,
+    24 * 3600,
+    'the longest cool-down after cut-offs, however many',
   ),
   PING_INTERVAL_MS: integer(10_000, 100, 60_000, 'Engine.IO ping interval'),
   PING_TIMEOUT_MS: integer(

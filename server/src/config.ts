@@ -170,6 +170,12 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       `must be at least HANDSHAKE_TIMEOUT_MS (${option.HANDSHAKE_TIMEOUT_MS})`,
     );
   }
+  if (option.CUT_OFF_COOLDOWN_MAX_SECONDS < option.CUT_OFF_COOLDOWN_SECONDS) {
+    throw new ConfigError(
+      'CUT_OFF_COOLDOWN_MAX_SECONDS',
+      `must be at least CUT_OFF_COOLDOWN_SECONDS (${option.CUT_OFF_COOLDOWN_SECONDS})`,
+    );
+  }
   if (!/^[\x21-\x7e]{1,64}$/u.test(option.REDIS_KEY_PREFIX)) {
     throw new ConfigError('REDIS_KEY_PREFIX', 'expected 1-64 printable ASCII characters');
   }
@@ -191,6 +197,8 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
     addressLimits: {
       connectionsPerMinute: option.CONNECTIONS_PER_MINUTE,
       startsPerMinute: option.STARTS_PER_MINUTE,
+      cutOffCooldownMs: option.CUT_OFF_COOLDOWN_SECONDS * 1000,
+      cutOffCooldownMaxMs: option.CUT_OFF_COOLDOWN_MAX_SECONDS * 1000,
     },
     moderation: {
       blockMs: option.BLOCK_MINUTES * 60_000,

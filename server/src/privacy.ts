@@ -56,7 +56,7 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
         'the time a connection opened and closed, and its duration',
         'when a chat started and ended, how long it lasted and how it ended (next, stop, disconnect)',
         'how long a stranger waited to be paired',
-        'refused connections and protocol errors, by kind',
+        'refused connections and the first protocol error of a connection, by kind, and how many errors the connection had',
         'a pseudonymous client key instead of the IP address',
       ],
       never: [
@@ -69,7 +69,7 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
         'WebRTC session descriptions (SDP) or ICE candidates, since they contain IP addresses',
       ],
       clientIdentifier:
-        'HMAC-SHA256 of the IP address (IPv6: its /64 prefix) with a random key that changes every UTC day; the key is deleted together with that day’s log.',
+        'HMAC-SHA256 of the IP address (IPv6: its /56 prefix, one household) with a random key that changes every UTC day; the key is deleted together with that day’s log.',
       retentionDays: config.log.retentionDays,
       deletion: `Log files and their keys are deleted automatically once they are ${config.log.retentionDays} days old, checked at start-up and at every UTC midnight.`,
     },
@@ -103,7 +103,7 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
       mode: config.turn.mode,
       policy:
         'The relay forwards only to public addresses: loopback, private, link-local, multicast and other special-purpose ranges are refused.',
-      credentials: `Short-lived credentials minted per connection, valid ${Math.round(config.turn.credentialTtlSeconds / 3600)} hours.`,
+      credentials: `Short-lived credentials minted per connection, valid ${duration(config.turn.credentialTtlSeconds * 1000)}.`,
     },
     matchingState: matchingState(config),
     encryption:
@@ -111,6 +111,7 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
     moderation: [
       'Next and Stop end a chat at once; a stranger you skipped is not offered to you again for a while.',
       'Report or Block end a chat at once, and the two of you are not matched again while the block lasts, even after either reconnects.',
+      `A connection that floods the server is cut off, and its address may not connect again for ${duration(config.addressLimits.cutOffCooldownMs)}, twice as long after each further cut-off within an hour (at most ${duration(config.addressLimits.cutOffCooldownMaxMs)}); the count is kept under a short-lived tag of the address, never the address, ${config.redis === undefined ? 'in the server’s memory' : 'in Redis'}, for an hour after the last cut-off.`,
       'Messages that look like a phone number, e-mail or street address ask for confirmation before they are sent.',
       'The server cannot see or record conversations, so it cannot moderate their content.',
     ],
@@ -124,12 +125,11 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
 
 /** What matching holds while a stranger waits or chats, and where: one process, or Redis. */
 function matchingState(config: Config): PrivacyStatement['matchingState'] {
-  const skipMinutes = Math.round(config.matching.skipMemoryMs / 60_000);
   const held = [
     'a random connection id (not derived from you), whether you are idle, waiting or chatting, and since when',
     'your nickname and interests, to match you and show your nickname to your partner',
     'your partner’s connection id while you chat',
-    `the connection ids of strangers you skipped, for ${skipMinutes} minutes`,
+    `the connection ids of strangers you skipped, for ${duration(config.matching.skipMemoryMs)}`,
   ];
   if (config.redis === undefined) {
     return {
@@ -153,6 +153,15 @@ function matchingState(config: Config): PrivacyStatement['matchingState'] {
   };
 }
 
+/** "1 minute", "90 minutes", "45 seconds": a duration as a person reads it. */
+export function duration(ms: number): string {
+  const unit = (count: number, name: string): string => `${count} ${name}${count === 1 ? '' : 's'}`;
+  if (ms < 60_000 || ms % 60_000 !== 0) return unit(Math.round(ms / 1000), 'second');
+  // Whole hours from two hours up; "60 minutes" and "90 minutes" read better as they are.
+  if (ms >= 2 * 3_600_000 && ms % 3_600_000 === 0) return unit(ms / 3_600_000, 'hour');
+  return unit(ms / 60_000, 'minute');
+}
+
 /** What a report or a block keeps, from the running configuration. */
 function reportsStatement(config: Config): PrivacyStatement['reports'] {
   const minutes = (ms: number): number => Math.round(ms / 60_000);
@@ -160,11 +169,11 @@ function reportsStatement(config: Config): PrivacyStatement['reports'] {
   const where = config.redis === undefined ? 'in the server’s memory' : 'in Redis';
   return {
     kept: [
-      `A block between short-lived tags of the two addresses, ${where}, for ${minutes(blockMs)} minutes. A tag is an HMAC of the address with a random key; each key is destroyed within twice the longest block, ban or report window, so a tag cannot outlive what it serves.`,
-      `For a report, also that the reported address was reported and by which tag, ${where}, for ${minutes(reportWindowMs)} minutes.`,
+      `A block between short-lived tags of the two addresses, ${where}, for ${duration(blockMs)}. A tag is an HMAC of the address with a random key; each key is destroyed within twice the longest block, ban or report window, so a tag cannot outlive what it serves.`,
+      `For a report, also that the reported address was reported and by which tag, ${where}, for ${duration(reportWindowMs)}, or until the reports ban the address.`,
       'A line in the metadata log: the reporter’s daily pseudonym and the reason (or that a block happened), kept like every log line.',
     ],
-    ban: `Reports from ${banReports} different addresses within ${minutes(reportWindowMs)} minutes ban the reported address from starting chats for ${minutes(banMs)} minutes. A banned visitor is told how long remains; nothing else about them is kept, and the ban ends by itself.`,
+    ban: `Reports from ${banReports} different ${banReports === 1 ? 'address' : 'addresses'} within ${duration(reportWindowMs)} ban the reported address from meeting anyone for ${duration(banMs)}: its connections leave the queue and their chats at once, and cannot start again until the ban ends. The ban consumes the reports that caused it. An IPv6 address counts by its /56 prefix, one household. A banned visitor is told how long remains; the ban is kept under short-lived tags of the address, ${where}, and ends by itself.`,
     whoCanSee:
       'Only the server, to keep blocks and bans. Nobody reviews reports: the server never sees conversations.',
     never:

@@ -121,6 +121,22 @@ function hmacHex(secret: string, data: string | Buffer): string {
 }
 
 /** ALTCHA's canonical form of the parameters: keys sorted, as JSON. */
+/** One try of the puzzle: SHA-256(salt ‖ nonce ‖ counter as 4 bytes big-endian). */
+function sha256Try(salt: Buffer, nonce: Buffer, counter: number): Buffer {
+  const counterBytes = Buffer.alloc(4);
+  counterBytes.writeUInt32BE(counter);
+  return createHash('sha256')
+    .update(Buffer.concat([salt, nonce, counterBytes]))
+    .digest();
+}
+
+/** The derived key a counter gives for a (signed, hence well-formed) challenge, in hex. */
+function derivedKeyOf(parameters: PowChallenge['parameters'], counter: number): string {
+  const salt = Buffer.from(parameters.salt, 'hex');
+  const nonce = Buffer.from(parameters.nonce, 'hex');
+  return sha256Try(salt, nonce, counter).subarray(0, parameters.keyLength).toString('hex');
+}
+
 function canonical(parameters: PowChallenge['parameters']): string {
   const entries = Object.entries(parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify(Object.fromEntries(entries));
@@ -193,11 +209,7 @@ export class ProofOfWork {
   challenge(): PowChallenge {
     const salt = randomBytes(16);
     const nonce = randomBytes(16);
-    const counter = Buffer.alloc(4);
-    counter.writeUInt32BE(randomInt(0, this.#config.difficulty + 1));
-    const derivedKey = createHash('sha256')
-      .update(Buffer.concat([salt, nonce, counter]))
-      .digest();
+    const derivedKey = sha256Try(salt, nonce, randomInt(0, this.#config.difficulty + 1));
     const parameters: PowChallenge['parameters'] = {
       algorithm: 'SHA-256',
       cost: 1,
@@ -233,7 +245,12 @@ export class ProofOfWork {
     return fresh ? undefined : ConnectRefusalCode.PowReplayed;
   }
 
-  /** altcha-lib's verifySolution, key-signature path, with node:crypto and our clock. */
+  /**
+   * altcha-lib's verifySolution, key-signature path, with node:crypto and our clock, checked
+   * in an order where nothing unsigned decides the answer: the challenge's signature first (a
+   * forged challenge is `pow_invalid` whatever its `expiresAt`), then its expiry, then the
+   * solution, whose `counter` must be the one that yields `derivedKey`.
+   */
   #verify(
     challenge: PowChallenge,
     solution: PowSolution,
@@ -243,10 +260,10 @@ export class ProofOfWork {
     if (parameters.expiresAt === undefined || parameters.keySignature === undefined) {
       return ConnectRefusalCode.PowInvalid;
     }
-    if (parameters.expiresAt * 1000 <= now) return ConnectRefusalCode.PowExpired;
     if (!sameText(challenge.signature, hmacHex(this.#secrets.signature, canonical(parameters)))) {
       return ConnectRefusalCode.PowInvalid;
     }
+    if (parameters.expiresAt * 1000 <= now) return ConnectRefusalCode.PowExpired;
     if (
       !Number.isInteger(solution.counter) ||
       solution.counter < 0 ||
@@ -259,7 +276,9 @@ export class ProofOfWork {
       this.#secrets.keySignature,
       Buffer.from(solution.derivedKey, 'hex'),
     );
-    return sameText(parameters.keySignature, keySignature)
+    if (!sameText(parameters.keySignature, keySignature)) return ConnectRefusalCode.PowInvalid;
+    // The key alone proves the work; the counter must still be the one that gives it.
+    return sameText(derivedKeyOf(parameters, solution.counter), solution.derivedKey)
       ? undefined
       : ConnectRefusalCode.PowInvalid;
   }

@@ -38,6 +38,13 @@ async function client(url: string): Promise<Client> {
   return socket;
 }
 
+/** Resolves once the node's health check says it reaches Redis again. */
+async function redisBackFor(node: { url: string }): Promise<void> {
+  const redisHealth = async (): Promise<unknown> =>
+    ((await (await fetch(`${node.url}/healthz`)).json()) as Record<string, unknown>).redis;
+  await expect.poll(redisHealth, { timeout: 10_000 }).toBe('ok');
+}
+
 /** Resolves with the event, or rejects when it has not come within `ms`. */
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([
@@ -156,13 +163,7 @@ describe('Redis goes away', () => {
     expect(a.connected && b.connected).toBe(true);
 
     await redisServer.start();
-    await expect
-      .poll(
-        async () =>
-          ((await (await fetch(`${one.url}/healthz`)).json()) as Record<string, unknown>).redis,
-        { timeout: 10_000 },
-      )
-      .toBe('ok');
+    await redisBackFor(one);
     // Redis came back empty; x registers again by itself and meets a new stranger.
     const y = await client(two.url);
     const matchedY = nextEvent(y, 'matched');
@@ -171,6 +172,46 @@ describe('Redis goes away', () => {
     expect(await within(5000, matchedY, 'matched after recovery')).toMatchObject({
       initiator: false,
     });
+  }, 30_000);
+
+  it('a connection admitted while Redis was away gets its address tags before it can meet anyone, so a block applies to it', async () => {
+    redisServer = await startRedisServer();
+    const prefix = testPrefix();
+    const node = await startNode({
+      REDIS_URL: redisServer.url,
+      REDIS_KEY_PREFIX: prefix,
+      TRUST_PROXY_HOPS: '1',
+    });
+    nodes.push(node);
+    const from = async (address: string): Promise<Client> => {
+      const socket = await connectClient(node, { forwardedFor: address });
+      clients.push(socket);
+      return socket;
+    };
+    await redisServer.stop();
+    // Admitted without tags: Redis cannot make them now.
+    const late = await from('203.0.113.9');
+    await redisServer.start();
+    await redisBackFor(node);
+    // Its first start gives it tags: its stranger is known by its address's tag, like any other.
+    const other = await from('198.51.100.1');
+    const matched = nextEvent(other, 'matched');
+    await expect.poll(async () => (await startSearch(late)).ok, { timeout: 5000 }).toBe(true);
+    expect(await startSearch(other)).toEqual({ ok: true });
+    await within(5000, matched, 'matched after recovery');
+    const admin = new Redis(redisServer.url);
+    cleanups.push(async () => admin.disconnect());
+    expect(await admin.hget(`${prefix}s:${late.id}`, 'tags')).toMatch(/^[0-9a-f]{32}$/u);
+    // So a block holds against the address across a reconnect.
+    expect(await other.emitWithAck('block')).toEqual({ ok: true });
+    late.disconnect();
+    const again = await from('203.0.113.9');
+    let met = false;
+    again.on('matched', () => (met = true));
+    expect(await startSearch(again)).toEqual({ ok: true });
+    expect(await startSearch(other)).toEqual({ ok: true });
+    await settle(again, other);
+    expect(met).toBe(false);
   }, 30_000);
 
   it('a stranger who leaves while Redis is unreachable is removed once it answers again', async () => {

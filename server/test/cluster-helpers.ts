@@ -11,6 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import type { Clock } from '@mayfly/protocol';
 import { parseConfig } from '../src/config.js';
 import { startMayfly, type Mayfly } from '../src/server.js';
 
@@ -21,6 +22,7 @@ export interface TestNode {
   readonly url: string;
   readonly port: number;
   readonly mayfly: Mayfly;
+  readonly logDir: string;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,10 @@ export function testPrefix(): string {
   return `mayfly-test:${randomUUID()}:`;
 }
 
-export async function startNode(env: Record<string, string>): Promise<TestNode> {
+export async function startNode(
+  env: Record<string, string>,
+  options: { clock?: Clock } = {},
+): Promise<TestNode> {
   const logDir = mkdtempSync(path.join(tmpdir(), 'mayfly-node-'));
   const config = parseConfig({
     LOG_DIR: logDir,
@@ -43,12 +48,13 @@ export async function startNode(env: Record<string, string>): Promise<TestNode> 
     RATE_LIMIT_BURST: '1000',
     ...env,
   });
-  const mayfly = await startMayfly(config);
+  const mayfly = await startMayfly(config, options);
   const port = await mayfly.listen();
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     mayfly,
+    logDir,
     async close() {
       await mayfly.close();
       rmSync(logDir, { recursive: true, force: true });
@@ -88,7 +94,9 @@ export async function spawnNode(env: Record<string, string>): Promise<NodeProces
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', () => {
       const match = /listening on http:\/\/[^:]+:(\d+)/u.exec(output);
-      if (match?.[1] !== undefined && output.includes('as node')) resolve(Number(match[1]));
+      // With Redis the node also says which node it is, once it has joined the others.
+      const joined = env.REDIS_URL === '' || output.includes('as node');
+      if (match?.[1] !== undefined && joined) resolve(Number(match[1]));
     });
     child.once('exit', (code) => reject(new Error(`node exited with ${code}: ${output}`)));
   });

@@ -111,6 +111,7 @@ describe('log audit', () => {
       'byInterest',
       'reason',
       'code',
+      'protocolErrors',
     ]);
     const records = files
       .filter((file) => file.endsWith('.jsonl'))
@@ -144,11 +145,14 @@ describe('pseudonymous client keys', () => {
     expect(statSync(path.join(keyDir, '2026-11-21.key')).mode & 0o777).toBe(0o600);
   });
 
-  it('treats an IPv4-mapped address as IPv4, and an IPv6 client by its /64', () => {
+  it('treats an IPv4-mapped address as IPv4, and an IPv6 client by its /56, a household prefix', () => {
     expect(clientAddressKey('::ffff:192.0.2.1')).toBe('192.0.2.1');
-    expect(clientAddressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
-    expect(clientAddressKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
-    expect(clientAddressKey('2001:0db8:0001:0002::9')).toBe('2001:db8:1:2::/64');
+    expect(clientAddressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1::/56');
+    // Another /64 of the same /56: the same client.
+    expect(clientAddressKey('2001:db8:1:ff:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1::/56');
+    expect(clientAddressKey('2001:0db8:0001:0002::9')).toBe('2001:db8:1::/56');
+    // The next /56 is another client.
+    expect(clientAddressKey('2001:db8:1:100::1')).toBe('2001:db8:1:100::/56');
   });
 });
 

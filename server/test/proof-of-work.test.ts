@@ -95,6 +95,32 @@ describe('proof of work in the handshake', () => {
     expect(await attempt(target, auth)).toEqual(refused('pow_expired'));
   });
 
+  it('checks the signature before the expiry: a forged challenge in the past is pow_invalid, not pow_expired', async () => {
+    const clock = new ManualClock(Date.now());
+    const target = await serve({}, clock);
+    const good = await solved(target);
+    if (good.pow === undefined) throw new Error('no solution');
+    const { challenge, solution } = good.pow;
+    const past = { ...challenge.parameters, expiresAt: Math.floor(clock.now() / 1000) - 60 };
+    expect(
+      await attempt(target, { pow: { challenge: { ...challenge, parameters: past }, solution } }),
+    ).toEqual(refused('pow_invalid'));
+  });
+
+  it('refuses the right key with a counter that does not give it (pow_invalid)', async () => {
+    const target = await serve();
+    const good = await solved(target);
+    if (good.pow === undefined) throw new Error('no solution');
+    const { challenge, solution } = good.pow;
+    for (const counter of [solution.counter + 1, 0 === solution.counter ? 1 : 0]) {
+      expect(
+        await attempt(target, { pow: { challenge, solution: { ...solution, counter } } }),
+      ).toEqual(refused('pow_invalid'));
+    }
+    // The honest solution still works: the refusals spent nothing.
+    expect(await attempt(target, good)).toMatchObject({ admitted: true });
+  });
+
   it('refuses a wrong answer, a forged challenge and malformed auth (pow_invalid)', async () => {
     const target = await serve();
     const good = await solved(target);

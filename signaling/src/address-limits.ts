@@ -1,10 +1,12 @@
 /**
- * Limits per address over time: new connections per minute and starts (Start
- * or Next) per minute. One process counts in memory; several nodes count in
- * Redis, so that spreading a flood over nodes gains nothing. Keys are address
- * tags (moderation.ts), never addresses. With Redis away each node falls back
- * to counting on its own.
+ * Limits per address over time: new connections per minute, starts (Start
+ * or Next) per minute, and the cool-down after a connection was cut off. One
+ * process counts in memory; several nodes count in Redis, so that spreading a
+ * flood over nodes gains nothing. Keys are address tags (moderation.ts),
+ * never addresses. With Redis away each node falls back to counting on its
+ * own for the per-minute limits; cool-downs are then not checked.
  */
+import type { Clock } from '@mayfly/protocol';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -13,13 +15,34 @@ export interface AddressLimitsConfig {
   readonly connectionsPerMinute: number;
   /** Starts and Nexts one address may send per minute. */
   readonly startsPerMinute: number;
+  /** How long an address may not connect after one of its connections was cut off, the first time. */
+  readonly cutOffCooldownMs: number;
+  /** The longest cool-down: each cut-off within {@link CUT_OFF_MEMORY_MS} of the last doubles it up to this. */
+  readonly cutOffCooldownMaxMs: number;
 }
 
+/** How long an address's cut-offs are remembered after its last one, to grow its cool-down. */
+export const CUT_OFF_MEMORY_MS = 60 * 60_000;
+
 export interface AddressLimits {
-  /** Counts a new connection; resolves with how long to wait when over the limit. */
+  /**
+   * Counts a new connection; resolves with how long to wait when over the limit or in a
+   * cool-down (then nothing is counted).
+   */
   takeConnection(tag: string): Promise<number | undefined>;
   /** Counts a Start or Next; resolves with how long to wait when over the limit. */
   takeStart(tag: string): Promise<number | undefined>;
+  /**
+   * A connection of this address was cut off (flood, malformed packets): its address may not
+   * connect for a cool-down that doubles with each cut-off remembered. Resolves with its length.
+   */
+  recordCutOff(tag: string): Promise<number>;
+}
+
+/** The cool-down after the `count`-th remembered cut-off. */
+export function cutOffCooldownMs(config: AddressLimitsConfig, count: number): number {
+  const doublings = Math.min(Math.max(count - 1, 0), 30);
+  return Math.min(config.cutOffCooldownMs * 2 ** doublings, config.cutOffCooldownMaxMs);
 }
 
 interface Limiter {
@@ -40,19 +63,60 @@ function memory(points: number): Limiter {
   return new RateLimiterMemory({ points, duration: 60 });
 }
 
-export function memoryAddressLimits(config: AddressLimitsConfig): AddressLimits {
+export function memoryAddressLimits(config: AddressLimitsConfig, clock: Clock): AddressLimits {
   const connections = memory(config.connectionsPerMinute);
   const starts = memory(config.startsPerMinute);
+  /** Tag -> cut-offs remembered, the last one's time, and the end of its cool-down. */
+  const cutOffs = new Map<string, { count: number; lastAt: number; until: number }>();
+  let sweptAt = Number.NEGATIVE_INFINITY;
+  const sweep = (now: number): void => {
+    if (now - sweptAt < 1000) return;
+    sweptAt = now;
+    for (const [tag, entry] of cutOffs) {
+      if (entry.lastAt + CUT_OFF_MEMORY_MS <= now) cutOffs.delete(tag);
+    }
+  };
   return {
-    takeConnection: (tag) => take(connections, tag),
+    async takeConnection(tag) {
+      const now = clock.now();
+      sweep(now);
+      const until = cutOffs.get(tag)?.until ?? 0;
+      if (until > now) return until - now;
+      return take(connections, tag);
+    },
     takeStart: (tag) => take(starts, tag),
+    async recordCutOff(tag) {
+      const now = clock.now();
+      sweep(now);
+      const known = cutOffs.get(tag);
+      const count =
+        known !== undefined && known.lastAt + CUT_OFF_MEMORY_MS > now ? known.count + 1 : 1;
+      const cooldown = cutOffCooldownMs(config, count);
+      cutOffs.set(tag, { count, lastAt: now, until: now + cooldown });
+      return cooldown;
+    },
   };
 }
+
+// ARGV: key, now, first cool-down, longest cool-down, memory. Returns the cool-down in ms.
+const RECORD_CUT_OFF = String.raw`
+local key = ARGV[1]
+local now = tonumber(ARGV[2])
+local first = tonumber(ARGV[3])
+local longest = tonumber(ARGV[4])
+local memory = tonumber(ARGV[5])
+local count = redis.call('HINCRBY', key, 'count', 1)
+local cooldown = math.min(first * 2 ^ math.min(count - 1, 30), longest)
+redis.call('HSET', key, 'until', now + cooldown)
+redis.call('PEXPIRE', key, memory)
+return cooldown
+`;
 
 export function redisAddressLimits(
   redis: Redis,
   keyPrefix: string,
   config: AddressLimitsConfig,
+  clock: Clock,
 ): AddressLimits {
   const shared = (name: string, points: number): Limiter =>
     new RateLimiterRedis({
@@ -66,8 +130,27 @@ export function redisAddressLimits(
     });
   const connections = shared('rate-connections', config.connectionsPerMinute);
   const starts = shared('rate-starts', config.startsPerMinute);
+  const cutOffKey = (tag: string): string => `${keyPrefix}cut-offs:${tag}`;
   return {
-    takeConnection: (tag) => take(connections, tag),
+    async takeConnection(tag) {
+      // Redis away: no cool-down is known, and the per-minute limit counts on this node alone.
+      const until = Number((await redis.hget(cutOffKey(tag), 'until').catch(() => null)) ?? 0);
+      const now = clock.now();
+      if (until > now) return until - now;
+      return take(connections, tag);
+    },
     takeStart: (tag) => take(starts, tag),
+    async recordCutOff(tag) {
+      const cooldown = await redis.eval(
+        RECORD_CUT_OFF,
+        0,
+        cutOffKey(tag),
+        clock.now(),
+        config.cutOffCooldownMs,
+        config.cutOffCooldownMaxMs,
+        CUT_OFF_MEMORY_MS,
+      );
+      return Number(cooldown);
+    },
   };
 }

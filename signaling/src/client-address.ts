@@ -5,18 +5,28 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { formatIp, isIpv4Mapped, parseIp } from '@mayfly/turn';
+/** Bits of an IPv6 address that identify one client: a home's delegated prefix (see below). */
+export const IPV6_CLIENT_PREFIX_BITS = 56;
+
 /**
- * The part of an address that identifies a client: the whole IPv4 address
- * (also when IPv4-mapped), or the /64 prefix of an IPv6 one (a host picks its
- * own interface id). Anything else is returned as it is.
+ * The part of an address that identifies a client, for every per-address
+ * rule (limits, blocks, reports, bans, cool-downs): the whole IPv4 address
+ * (also when IPv4-mapped), or the /56 prefix of an IPv6 one. A host picks its
+ * own interface id, and a home router hands each of its networks a /64 of
+ * the prefix its provider delegated, most often a /56 (RIPE-690, and what
+ * many providers give; some give a /48, some phones a lone /64). Keyed on
+ * the /64, one household could report as several people and leave a ban by
+ * moving to another of its /64s; keyed on the /56 it cannot, at the price
+ * that strangers sharing a /56 share its limits, as people behind one IPv4
+ * NAT do. Anything else is returned as it is.
  */
 export function clientAddressKey(address: string): string {
   const bytes = parseIp(address);
   if (bytes === undefined) return address;
   if (isIpv4Mapped(bytes)) return formatIp(bytes);
   const prefix = bytes.slice();
-  prefix.fill(0, 8);
-  return `${formatIp(prefix)}/64`;
+  prefix.fill(0, IPV6_CLIENT_PREFIX_BITS / 8);
+  return `${formatIp(prefix)}/${IPV6_CLIENT_PREFIX_BITS}`;
 }
 
 /**

@@ -17,7 +17,8 @@ export type CutOffReason = 'flood' | 'malformed';
 
 export type SignalingRecord =
   | { event: 'connect'; client: string }
-  | { event: 'disconnect'; client: string; durationMs: number }
+  // protocolErrors: how many events failed on the connection, when any did (only the first has a line).
+  | { event: 'disconnect'; client: string; durationMs: number; protocolErrors?: number }
   | { event: 'rejected'; client: string; reason: RejectionReason }
   | { event: 'paired'; client: string; waitedMs: number; byInterest: boolean }
   | { event: 'chat_ended'; client: string; durationMs: number; reason: PartnerLeftReason }

@@ -11,8 +11,11 @@
  *
  * Enough distinct reporters (each reporting address counted once, the
  * reported address itself never) within the window ban the reported
- * address for a while. Everything expires by
- * itself; nothing holds an address.
+ * address for a while. The ban consumes the reports that caused it: after
+ * it ends, a new ban takes as many new reports as the first. The ban itself
+ * is a matching rule (MatchingBackend.ban), so that it takes the address out
+ * of the queue and its chats at once. Everything expires by itself; nothing
+ * holds an address.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '@mayfly/protocol';
@@ -32,13 +35,14 @@ export interface ModerationConfig {
 export interface Moderation {
   /** The address's tags now: [current epoch, previous epoch (if its key still exists)]. */
   tagsOf(addressKey: string): Promise<string[]>;
-  /** Counts a report; resolves with the end of the ban it started, if it started one. */
+  /**
+   * Counts a report. When it completes a ban, the reports against the reported tags are
+   * consumed and it resolves with the ban's end; the caller applies the ban to matching.
+   */
   recordReport(
     reportedTags: readonly string[],
     reporterTags: readonly string[],
   ): Promise<number | undefined>;
-  /** When the ban on any of these tags ends, or undefined when there is none. */
-  bannedUntil(tags: readonly string[]): Promise<number | undefined>;
 }
 
 /** The length of a key's epoch: the longest thing a tag must serve. */
@@ -56,7 +60,6 @@ export function memoryModeration(config: ModerationConfig, clock: Clock): Modera
   const keys = new Map<number, Buffer>();
   /** Reported tag -> reporter tag -> when. */
   const reports = new Map<string, Map<string, number>>();
-  const bans = new Map<string, number>();
 
   let sweptAt = -Infinity;
   // Called on every handshake: at most once a second is enough to bound the maps.
@@ -71,7 +74,6 @@ export function memoryModeration(config: ModerationConfig, clock: Clock): Modera
       }
       if (reporters.size === 0) reports.delete(reported);
     }
-    for (const [banned, until] of bans) if (until <= now) bans.delete(banned);
   };
 
   return {
@@ -110,15 +112,8 @@ export function memoryModeration(config: ModerationConfig, clock: Clock): Modera
         .flatMap((name) => [...(reports.get(name)?.values() ?? [])])
         .filter((time) => time > since).length;
       if (distinct < config.banReports) return undefined;
-      const until = now + config.banMs;
-      bans.set(reported, until);
-      return until;
-    },
-
-    async bannedUntil(tags) {
-      const now = clock.now();
-      const until = Math.max(0, ...tags.map((name) => bans.get(name) ?? 0));
-      return until > now ? until : undefined;
+      for (const name of reportedTags) reports.delete(name);
+      return now + config.banMs;
     },
   };
 }
@@ -148,9 +143,9 @@ end
 local distinct = 0
 for _, name in ipairs(reported) do distinct = distinct + redis.call('ZCARD', P .. 'reports:' .. name) end
 if distinct < banReports then return false end
-local untilMs = now + banMs
-redis.call('SET', P .. 'ban:' .. reported[1], untilMs, 'PX', banMs)
-return untilMs
+-- The ban consumes the reports that caused it.
+for _, name in ipairs(reported) do redis.call('DEL', P .. 'reports:' .. name) end
+return now + banMs
 `;
 
 /** Several nodes: keys, reports and bans in Redis, all expiring. */
@@ -223,14 +218,6 @@ export function redisModeration(
           ...reporterTags,
         );
         return typeof until === 'number' ? until : undefined;
-      }),
-
-    bannedUntil: (tags) =>
-      shared(async () => {
-        if (tags.length === 0) return undefined;
-        const values = await redis.mget(...tags.map((name) => `${keyPrefix}ban:${name}`));
-        const until = Math.max(0, ...values.map((value) => Number(value ?? 0)));
-        return until > clock.now() ? until : undefined;
       }),
   };
 }

@@ -59,16 +59,21 @@ import type { SignalingConfig } from './signaling-config.js';
 
 interface SocketData {
   client: string;
+  /**
+   * The part of the client's address that identifies it (clientAddressKey), held in memory
+   * for the connection's life so that its tags can follow the key epochs; never written.
+   */
+  addressKey: string;
   connectedAt: number;
   /** The partner the matching backend paired this socket with, as delivered to this node. */
   partner: StrangerId | undefined;
   pairedAt: number;
-  /** Short-lived pseudonyms of the connection's address, for blocks and bans. */
+  /** Short-lived pseudonyms of the connection's address, for blocks and bans; empty until registered. */
   tags: string[];
   relayOnly: boolean;
   guard: FloodGuard;
-  /** Whether the socket is over its rate limit, so only the first dropped event is logged. */
-  limited: boolean;
+  /** Failed events so far; only the first is logged on its own, the disconnect line counts all. */
+  protocolErrors: number;
 }
 
 /** Between signaling nodes (through the Socket.IO Redis adapter): decisions for each other's sockets. */
@@ -169,35 +174,49 @@ export function attachSignaling(
   const matching = deps.matching ?? inMemoryMatching(config.matching, clock);
   const connectionCap = deps.connectionCap ?? localConnectionCap(config.maxConnectionsPerAddress);
   const moderation = deps.moderation ?? memoryModeration(config.moderation, clock);
-  const addressLimits = deps.addressLimits ?? memoryAddressLimits(config.addressLimits);
+  const addressLimits = deps.addressLimits ?? memoryAddressLimits(config.addressLimits, clock);
   let shuttingDown = false;
   let matchTimer: NodeJS.Timeout | undefined;
 
   const addressKeyOf = (request: IncomingMessage): string =>
     clientAddressKey(clientAddressOf(request, config.trustProxyHops));
 
+  // Refused handshakes cost a client nothing to repeat: one line per client and reason a minute.
+  const rejectionsLogged = new Map<string, number>();
   const reject = (request: IncomingMessage, reason: RejectionReason): void => {
-    const address = clientAddressOf(request, config.trustProxyHops);
-    metadataLog.write({ event: 'rejected', client: pseudonymOf(address), reason });
+    const client = pseudonymOf(clientAddressOf(request, config.trustProxyHops));
+    const now = clock.now();
+    const key = `${client} ${reason}`;
+    if ((rejectionsLogged.get(key) ?? Number.NEGATIVE_INFINITY) > now - 60_000) return;
+    if (rejectionsLogged.size >= 10_000) {
+      for (const [seen, at] of rejectionsLogged)
+        if (at <= now - 60_000) rejectionsLogged.delete(seen);
+      if (rejectionsLogged.size >= 10_000) rejectionsLogged.clear();
+    }
+    rejectionsLogged.set(key, now);
+    metadataLog.write({ event: 'rejected', client, reason });
   };
 
   /**
    * How to release each counted handshake once its connection closes. A
    * handshake that never becomes a connection is released after a while.
    */
-  const releases = new WeakMap<IncomingMessage, { release: () => void; timer: NodeJS.Timeout }>();
+  const releases = new WeakMap<
+    IncomingMessage,
+    { release: () => void; tag: string; timer: NodeJS.Timeout }
+  >();
 
   /** Whether a handshake may become a connection: new connections per minute, then the cap. */
   const admitHandshake = async (
     request: IncomingMessage,
-  ): Promise<'connection_rate' | 'connection_cap' | { release: () => void }> => {
+  ): Promise<'connection_rate' | 'connection_cap' | { release: () => void; tag: string }> => {
     const addressKey = addressKeyOf(request);
     const [tag] = await moderation.tagsOf(addressKey);
-    if ((await addressLimits.takeConnection(tag ?? addressKey)) !== undefined) {
-      return 'connection_rate';
-    }
+    if (tag === undefined) throw new Error('no address tag');
+    // Over the per-minute limit, or in the cool-down after a cut-off.
+    if ((await addressLimits.takeConnection(tag)) !== undefined) return 'connection_rate';
     const release = await connectionCap.acquire(addressKey);
-    return release === undefined ? 'connection_cap' : { release };
+    return release === undefined ? 'connection_cap' : { release, tag };
   };
 
   const io: SignalingServer = new Server(httpServer, {
@@ -230,7 +249,7 @@ export function attachSignaling(
             releases.delete(request);
             admitted.release();
           }, 10_000).unref();
-          releases.set(request, { release: admitted.release, timer });
+          releases.set(request, { release: admitted.release, tag: admitted.tag, timer });
           callback(null, true);
         },
         () => {
@@ -261,12 +280,15 @@ export function attachSignaling(
       if (counted === undefined) return;
       releases.delete(rawSocket.request);
       clearTimeout(counted.timer);
+      connectionTags.set(rawSocket as unknown as EngineConnection, counted.tag);
       rawSocket.once('close', counted.release);
     },
   );
 
   // Each connection's budget, from its first packet on (before it joins).
   const guards = new WeakMap<EngineConnection, FloodGuard>();
+  /** The address tag each admitted connection was counted under, for the cool-down of a cut-off. */
+  const connectionTags = new WeakMap<EngineConnection, string>();
   const sessions = new WeakMap<EngineConnection, SignalingSocket>();
   const joined = new WeakSet<EngineConnection>();
   const cutConnections = new WeakSet<EngineConnection>();
@@ -284,6 +306,11 @@ export function attachSignaling(
         ? 'unknown'
         : pseudonymOf(clientAddressOf(request, config.trustProxyHops)));
     metadataLog.write({ event: 'cut_off', client, reason });
+    // Reconnecting at once must not buy a fresh budget: the address cools down, longer each time.
+    const tag = session?.data.tags[0] ?? connectionTags.get(connection);
+    if (tag !== undefined) {
+      addressLimits.recordCutOff(tag).catch(logBackendFailure('recordCutOff'));
+    }
     // A graceful WebSocket close waits for the client's close frame, which a flooder sends
     // only after all it has queued: stop reading now, and drop the connection soon after.
     const webSocket = webSocketOf(connection);
@@ -367,6 +394,9 @@ export function attachSignaling(
         waitedMs: decision.waitedMs[self] ?? 0,
         byInterest: decision.sharedInterests.length > 0,
       });
+    } else if (decision.kind === 'banned') {
+      socket.data.partner = undefined;
+      socket.emit('banned', { retryAfterMs: Math.max(0, decision.until - clock.now()) });
     } else {
       // A late decision about an earlier partner must not end this chat.
       if (socket.data.partner !== decision.leaver) return;
@@ -474,6 +504,10 @@ export function attachSignaling(
   };
 
   const outcome = (result: MatchResult, beforeDelivery?: () => void): Ack => {
+    if (!result.ok && result.code === 'banned') {
+      const retryAfterMs = Math.max(0, result.until - clock.now());
+      return { ok: false, code: ErrorCode.Banned, retryAfterMs };
+    }
     if (!result.ok) return { ok: false, code: ErrorCode.InvalidState };
     beforeDelivery?.();
     deliver(result.decisions);
@@ -509,12 +543,28 @@ export function attachSignaling(
     const bannedUntil = await moderation.recordReport(result.partnerTags, socket.data.tags);
     if (bannedUntil !== undefined) {
       metadataLog.write({ event: 'ban_started', durationMs: config.moderation.banMs });
+      // Out of the queue and out of its chats, wherever its connections are.
+      deliver(await matching.ban(result.partnerTags, bannedUntil));
     }
     return { ok: true };
   };
 
+  /**
+   * Gives the socket's stranger the tags of its address under the current key, registering it
+   * first if that failed at connect (Redis away): no stranger enters matching without tags,
+   * or blocks and bans would not apply to it. Tags change once per key epoch.
+   */
+  const refreshTags = async (socket: SignalingSocket): Promise<void> => {
+    const tags = await moderation.tagsOf(socket.data.addressKey);
+    const known = socket.data.tags;
+    if (known.length === tags.length && known.every((tag, i) => tag === tags[i])) return;
+    await matching.register(socket.id, tags);
+    socket.data.tags = tags;
+  };
+
   const handle = async (socket: SignalingSocket, event: string, args: unknown[]): Promise<Ack> => {
     if (shuttingDown) return { ok: false, code: ErrorCode.ShuttingDown };
+    if (event === 'start' || event === 'next') await refreshTags(socket);
     switch (event) {
       case 'start': {
         const parsed = parseStartRequest(args[0]);
@@ -522,10 +572,6 @@ export function attachSignaling(
         const tooManyStarts = await startsOverLimit(socket);
         if (tooManyStarts !== undefined) return tooManyStarts;
         const { interests, nickname, relayOnly } = parsed.value;
-        const bannedUntil = await moderation.bannedUntil(socket.data.tags);
-        if (bannedUntil !== undefined) {
-          return { ok: false, code: ErrorCode.Banned, retryAfterMs: bannedUntil - clock.now() };
-        }
         const profile = { interests, nickname };
         let result = await matching.start(socket.id, profile);
         if (!result.ok && result.code === 'unknown_stranger') {
@@ -586,24 +632,20 @@ export function attachSignaling(
     const address = clientAddressOf(socket.request, config.trustProxyHops);
     socket.data = {
       client: pseudonymOf(address),
+      addressKey: clientAddressKey(address),
       connectedAt: clock.now(),
       partner: undefined,
       pairedAt: 0,
       tags: [],
       relayOnly: false,
-      limited: false,
+      protocolErrors: 0,
       guard: guards.get(socket.conn) ?? new FloodGuard(config.limits, clock),
     };
-    // Events wait for the registration, so that a start never overtakes it.
-    const registered = moderation
-      .tagsOf(clientAddressKey(address))
-      .then((tags) => {
-        socket.data.tags = tags;
-        return matching.register(socket.id, tags);
-      })
-      .catch((error: unknown) => {
-        logBackendFailure('register')(error);
-      });
+    // Events wait for the registration, so that a start never overtakes it. One that failed
+    // (Redis away) is done again by the next start or next (refreshTags).
+    const registered = refreshTags(socket).catch((error: unknown) => {
+      logBackendFailure('register')(error);
+    });
     metadataLog.write({ event: 'connect', client: socket.data.client });
 
     socket.emit('welcome', {
@@ -619,11 +661,10 @@ export function attachSignaling(
       const ack = args.length > 0 ? args[args.length - 1] : undefined;
       const payload = typeof ack === 'function' ? args.slice(0, -1) : args;
       const allowed = socket.data.guard.admitEvent();
-      // A flood must not turn into a flood of log lines: one per episode.
-      const firstDropped = !allowed && !socket.data.limited;
-      socket.data.limited = !allowed;
       const answer = (response: Ack): void => {
-        if (!response.ok && (allowed || firstDropped)) {
+        // Failed events must not become log lines at the sender's will: the first one is
+        // logged, the disconnect line counts them all.
+        if (!response.ok && socket.data.protocolErrors++ === 0) {
           metadataLog.write({
             event: 'protocol_error',
             client: socket.data.client,
@@ -637,10 +678,12 @@ export function attachSignaling(
     });
 
     socket.on('disconnect', () => {
+      const { protocolErrors } = socket.data;
       metadataLog.write({
         event: 'disconnect',
         client: socket.data.client,
         durationMs: clock.now() - socket.data.connectedAt,
+        ...(protocolErrors > 0 ? { protocolErrors } : {}),
       });
       const { partner, pairedAt } = socket.data;
       void registered.then(() => removeStranger(socket.id, partner, pairedAt));

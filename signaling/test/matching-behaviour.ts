@@ -275,6 +275,63 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       });
     });
 
+    it('a ban takes its strangers out of the queue and their chats, and refuses their start and next until it ends', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('chatting', [], undefined, 'banned-address');
+      await start('partner');
+      await start('waiting', [], undefined, 'banned-address');
+      await matchmaker.register('idle', ['banned-address']);
+      const until = clock.now() + 60_000;
+      const decisions = await matchmaker.ban(['banned-address', 'unused-tag'], until);
+      expect(decisions).toHaveLength(3);
+      expect(decisions).toEqual(
+        expect.arrayContaining([
+          {
+            kind: 'partnerLeft',
+            stranger: 'partner',
+            leaver: 'chatting',
+            reason: 'stop',
+            pairedForMs: 0,
+          },
+          { kind: 'banned', stranger: 'chatting', until },
+          { kind: 'banned', stranger: 'waiting', until },
+        ]),
+      );
+      for (const id of ['chatting', 'partner', 'waiting', 'idle']) {
+        expect(await matchmaker.stateOf(id)).toBe('idle');
+      }
+      expect(await matchmaker.partnerOf('partner')).toBeUndefined();
+      const refused = { ok: false, code: 'banned', until };
+      expect(await matchmaker.next('chatting')).toEqual(refused);
+      expect(await matchmaker.next('waiting')).toEqual(refused);
+      expect(await matchmaker.start('idle', NO_PROFILE)).toEqual(refused);
+      // A new connection of the address is refused too; nobody is left waiting to be offered.
+      await matchmaker.register('reconnected', ['banned-address']);
+      expect(await matchmaker.start('reconnected', NO_PROFILE)).toEqual(refused);
+      expect(await start('newcomer')).toEqual([]);
+      expect(await matchmaker.counts()).toMatchObject({ waiting: 1, paired: 0 });
+      clock.advance(60_000);
+      expect(pairs(await start('idle'))).toEqual([['newcomer', 'idle']]);
+    });
+
+    it('a longer ban is never shortened by a shorter one', async () => {
+      const { clock, matchmaker } = await setup();
+      await matchmaker.register('a', ['banned-address']);
+      await matchmaker.ban(['banned-address'], clock.now() + 60_000);
+      await matchmaker.ban(['banned-address'], clock.now() + 1000);
+      clock.advance(1000);
+      expect(await matchmaker.start('a', NO_PROFILE)).toMatchObject({ code: 'banned' });
+    });
+
+    it('registering a known stranger again replaces its tags and keeps its state', async () => {
+      const { clock, matchmaker, start } = await setup();
+      await start('a', [], undefined, 'old-epoch');
+      await matchmaker.register('a', ['new-epoch', 'old-epoch']);
+      expect(await matchmaker.stateOf('a')).toBe('waiting');
+      const decisions = await matchmaker.ban(['new-epoch'], clock.now() + 60_000);
+      expect(decisions).toMatchObject([{ kind: 'banned', stranger: 'a' }]);
+    });
+
     it("hands each side the other's nickname", async () => {
       const { start } = await setup();
       await start('a', [], 'Ada');

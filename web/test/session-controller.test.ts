@@ -431,6 +431,45 @@ describe('SessionController', () => {
     );
   });
 
+  it('ends the chat, turns the camera off and says how long when a ban starts mid-chat', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.connected = true;
+    peer.events.emit('connected');
+    await flush();
+    t.signaling.events.emit('banned', { retryAfterMs: 60 * 60_000 });
+    await flush();
+    expect(phase(t.controller.view)).toBe('idle');
+    expect(peer.destroyed).toBe(true);
+    expect(t.stream.tracks.every((track) => track.stopped)).toBe(true);
+    expect(t.status()).toBe(
+      'Several people reported this connection recently. You can start again in 60 minutes.',
+    );
+    // Nothing is asked of the server on our own: it already took us out of matching.
+    expect(t.signaling.sent.map((sent) => sent.event)).toEqual(['start']);
+  });
+
+  it('stops looking when a ban starts while waiting', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    t.signaling.events.emit('banned', { retryAfterMs: 90_000 });
+    await flush();
+    expect(phase(t.controller.view)).toBe('idle');
+    expect(t.status()).toContain('You can start again in 2 minutes.');
+  });
+
+  it('says how long a ban lasts when the server refuses Next', async () => {
+    const t = setup();
+    await startAndMatch(t);
+    t.signaling.acks.push({ ok: false, code: 'banned', retryAfterMs: 5 * 60_000 });
+    t.controller.next();
+    await flush();
+    expect(phase(t.controller.view)).toBe('idle');
+    expect(t.status()).toContain('You can start again in 5 minutes.');
+  });
+
   it('returns to idle with the reason when the server refuses the request', async () => {
     const t = setup();
     t.signaling.welcome();

@@ -28,13 +28,21 @@ export class MatchingUnavailableError extends Error {
 }
 
 export interface MatchingBackend {
-  /** A new connection; idle until it starts. `tags`: its address's short-lived pseudonyms. */
+  /**
+   * A new connection; idle until it starts. `tags`: its address's short-lived pseudonyms.
+   * Registering a known stranger again replaces its tags and keeps its state.
+   */
   register(id: StrangerId, tags?: readonly string[]): Promise<void>;
   start(id: StrangerId, profile: StrangerProfile): Promise<MatchResult>;
   next(id: StrangerId): Promise<MatchResult>;
   stop(id: StrangerId): Promise<MatchResult>;
   /** End the chat and keep the two apart for `blockMs`, across reconnects. */
   block(id: StrangerId, blockMs: number): Promise<BlockResult>;
+  /**
+   * Ban the address tags until `until`: their strangers leave the queue and their chats
+   * (`banned` decisions for them, `partnerLeft` for their partners) and cannot start again.
+   */
+  ban(tags: readonly string[], until: number): Promise<readonly Decision[]>;
   /** The connection is gone: forget the stranger, tell their partner. */
   remove(id: StrangerId): Promise<readonly Decision[]>;
   /** Pairs waiting strangers who have become acceptable to each other. */
@@ -61,6 +69,7 @@ export function inMemoryMatching(options: MatchmakerOptions, clock: Clock): Matc
     next: async (id) => matchmaker.next(id),
     stop: async (id) => matchmaker.stop(id),
     block: async (id, blockMs) => matchmaker.block(id, blockMs),
+    ban: async (tags, until) => matchmaker.ban(tags, until),
     remove: async (id) => matchmaker.remove(id),
     pairWaiting: async () => matchmaker.pairWaiting(),
     nextDeadline: async () => matchmaker.nextDeadline(),

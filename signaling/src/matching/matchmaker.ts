@@ -9,6 +9,11 @@
  * an interest are preferred; a stranger who gave interests accepts only
  * shared-interest partners until they have waited `interestWaitMs`, then
  * anyone.
+ *
+ * A ban (moderation decided an address may not meet anyone for a while) is a
+ * matching rule too: a banned stranger cannot start or look again, and the
+ * ban takes the address's strangers out of the queue and out of their chats
+ * the moment it starts, so no way into matching is left open.
  */
 import { type Clock, PartnerLeftReason } from '@mayfly/protocol';
 
@@ -46,6 +51,12 @@ export type Decision =
       readonly waitedMs: Readonly<Record<StrangerId, number>>;
     }
   | {
+      /** A ban started: the stranger left the queue or their chat and is idle until `until`. */
+      readonly kind: 'banned';
+      readonly stranger: StrangerId;
+      readonly until: number;
+    }
+  | {
       readonly kind: 'partnerLeft';
       /** The stranger to tell. */
       readonly stranger: StrangerId;
@@ -66,7 +77,9 @@ export type BlockResult =
 
 export type MatchResult =
   | { readonly ok: true; readonly decisions: readonly Decision[] }
-  | { readonly ok: false; readonly code: 'invalid_state' | 'unknown_stranger' };
+  | { readonly ok: false; readonly code: 'invalid_state' | 'unknown_stranger' }
+  /** The stranger's address is banned until `until`; nothing changed. */
+  | { readonly ok: false; readonly code: 'banned'; readonly until: number };
 
 interface Stranger {
   readonly id: StrangerId;
@@ -75,8 +88,8 @@ interface Stranger {
   interests: readonly string[] | undefined;
   /** Shown to partners; kept only while the connection lives. */
   nickname: string | undefined;
-  /** Short-lived pseudonyms of the connection's address, which blocks are recorded against. */
-  readonly tags: readonly string[];
+  /** Short-lived pseudonyms of the connection's address, which blocks and bans are recorded against. */
+  tags: readonly string[];
   waitingSince: number;
   /** Position in the queue: ties in waitingSince are broken by who came first. */
   ticket: number;
@@ -92,6 +105,8 @@ export class Matchmaker {
   private readonly waiting = new Set<StrangerId>();
   /** Address tag -> tags it blocked -> until when. */
   private readonly blocks = new Map<string, Map<string, number>>();
+  /** Banned address tag -> until when. */
+  private readonly bans = new Map<string, number>();
   private tickets = 0;
 
   constructor(
@@ -101,10 +116,16 @@ export class Matchmaker {
 
   /**
    * A new connection; idle until it starts. `tags` are its address's
-   * short-lived pseudonyms: a block outlives the connection through them.
+   * short-lived pseudonyms: a block or ban outlives the connection through
+   * them. Registering a known stranger again only replaces its tags (they
+   * change with the key epoch); its state stays.
    */
   register(id: StrangerId, tags: readonly string[] = []): void {
-    if (this.strangers.has(id)) return;
+    const known = this.strangers.get(id);
+    if (known !== undefined) {
+      known.tags = [...tags];
+      return;
+    }
     this.strangers.set(id, {
       id,
       tags: [...tags],
@@ -124,6 +145,8 @@ export class Matchmaker {
     const stranger = this.strangers.get(id);
     if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
     if (stranger.state !== 'idle') return { ok: false, code: 'invalid_state' };
+    const until = this.bannedUntil(stranger);
+    if (until !== undefined) return { ok: false, code: 'banned', until };
     stranger.interests = [...profile.interests];
     stranger.nickname = profile.nickname;
     return { ok: true, decisions: this.enqueue(stranger) };
@@ -137,6 +160,8 @@ export class Matchmaker {
   next(id: StrangerId): MatchResult {
     const stranger = this.strangers.get(id);
     if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
+    const until = this.bannedUntil(stranger);
+    if (until !== undefined) return { ok: false, code: 'banned', until };
     if (stranger.interests === undefined) return { ok: false, code: 'invalid_state' };
     if (stranger.state === 'waiting') return { ok: true, decisions: [] };
     const decisions = this.leavePartner(stranger, PartnerLeftReason.Next);
@@ -190,6 +215,34 @@ export class Matchmaker {
     }
     const decisions = this.leavePartner(stranger, PartnerLeftReason.Next);
     return { ok: true, decisions, partnerTags: partner.tags };
+  }
+
+  /**
+   * Bans every stranger carrying one of `tags` until `until`: they may not
+   * start or look again, waiting ones leave the queue and chatting ones
+   * leave their chat (the partner is told as for Stop). Each of them is told
+   * by a `banned` decision. Strangers who register later with one of the
+   * tags are refused at their first start.
+   */
+  ban(tags: readonly string[], until: number): readonly Decision[] {
+    const now = this.clock.now();
+    for (const [tag, end] of this.bans) if (end <= now) this.bans.delete(tag);
+    if (until <= now) return [];
+    for (const tag of tags) this.bans.set(tag, Math.max(until, this.bans.get(tag) ?? 0));
+    const decisions: Decision[] = [];
+    for (const stranger of this.strangers.values()) {
+      if (!stranger.tags.some((tag) => tags.includes(tag))) continue;
+      if (stranger.state === 'idle') continue;
+      this.waiting.delete(stranger.id);
+      decisions.push(...this.leavePartner(stranger, PartnerLeftReason.Stop, false));
+      stranger.state = 'idle';
+      decisions.push({
+        kind: 'banned',
+        stranger: stranger.id,
+        until: this.bannedUntil(stranger) ?? until,
+      });
+    }
+    return decisions;
   }
 
   /**
@@ -303,6 +356,17 @@ export class Matchmaker {
       }
     }
     return fallback === undefined ? undefined : this.pair(fallback, stranger, now);
+  }
+
+  /** When the ban on any of the stranger's tags ends, if one is in force. */
+  private bannedUntil(stranger: Stranger): number | undefined {
+    const now = this.clock.now();
+    let until: number | undefined;
+    for (const tag of stranger.tags) {
+      const end = this.bans.get(tag);
+      if (end !== undefined && end > now && (until === undefined || end > until)) until = end;
+    }
+    return until;
   }
 
   private acceptsAnyone(stranger: Stranger, now: number): boolean {

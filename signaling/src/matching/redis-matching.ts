@@ -38,6 +38,7 @@ export interface RedisMatchingOptions extends MatchmakerOptions {
 type Operation =
   | 'register'
   | 'block'
+  | 'ban'
   | 'start'
   | 'next'
   | 'stop'
@@ -123,6 +124,11 @@ export class RedisMatching implements MatchingBackend {
     return { ok: true, decisions: fromScript(raw.decisions), partnerTags };
   }
 
+  async ban(tags: readonly string[], until: number): Promise<readonly Decision[]> {
+    if (tags.length === 0) return [];
+    return fromScript((await this.call('ban', until, ...tags)).decisions);
+  }
+
   start(id: StrangerId, profile: StrangerProfile): Promise<MatchResult> {
     return this.result('start', id, profile.interests.join(','), profile.nickname ?? '');
   }
@@ -201,6 +207,9 @@ export class RedisMatching implements MatchingBackend {
 
   private async result(op: Operation, ...args: (string | number)[]): Promise<MatchResult> {
     const raw = await this.call(op, ...args);
+    if (raw.ok !== true && raw.code === 'banned') {
+      return { ok: false, code: 'banned', until: Number(raw.until) };
+    }
     if (raw.ok !== true)
       return { ok: false, code: raw.code as 'invalid_state' | 'unknown_stranger' };
     return { ok: true, decisions: fromScript(raw.decisions) };

@@ -10,6 +10,7 @@
  *   skips:<id>      hash: stranger skipped -> until (ms)
  *   blocks:<tag>    hash: address tag blocked -> until (ms); tags are
  *                   short-lived pseudonyms of addresses, never addresses
+ *   ban:<tag>       until (ms) an address tag is banned; expires then
  *   waiting         sorted set: waiting ids by ticket (queue order)
  *   ticket          counter for queue order
  *   paired          how many strangers are paired (for /healthz)
@@ -103,6 +104,16 @@ local function blocks(from, to)
 end
 
 local function blockedEitherWay(a, b) return blocks(a, b) or blocks(b, a) end
+
+-- When the ban on any of the stranger's tags ends, or nil.
+local function bannedUntil(s)
+  local latest = nil
+  for _, tag in ipairs(tagsOf(s)) do
+    local untilMs = tonumber(redis.call('GET', P .. 'ban:' .. tag) or '0')
+    if untilMs > now and (latest == nil or untilMs > latest) then latest = untilMs end
+  end
+  return latest
+end
 
 local function acceptsAnyone(s) return #interestsOf(s) == 0 or now - s.since >= interestWait end
 
@@ -199,11 +210,17 @@ end
 
 local function ok(decisions) return cjson.encode({ ok = true, decisions = decisions }) end
 local function refused(code) return cjson.encode({ ok = false, code = code }) end
+local function banned(untilMs) return cjson.encode({ ok = false, code = 'banned', ['until'] = untilMs }) end
 
 if op == 'register' then
   callerAlive()
   local id = ARGV[9]
-  redis.call('HSET', skey(id), 'state', 'idle', 'node', node, 'tags', ARGV[10] or '')
+  if redis.call('EXISTS', skey(id)) == 1 then
+    -- Known already: new tags (a new key epoch), same state.
+    redis.call('HSET', skey(id), 'tags', ARGV[10] or '')
+  else
+    redis.call('HSET', skey(id), 'state', 'idle', 'node', node, 'tags', ARGV[10] or '')
+  end
   touch(id)
   redis.call('SADD', P .. 'strangers:' .. node, id)
   redis.call('PEXPIRE', P .. 'strangers:' .. node, strangerTtl)
@@ -213,6 +230,8 @@ elseif op == 'start' then
   local s = load(ARGV[9])
   if s == nil then return refused('unknown_stranger') end
   if s.state ~= 'idle' then return refused('invalid_state') end
+  local untilMs = bannedUntil(s)
+  if untilMs then return banned(untilMs) end
   s.interests = ARGV[10]
   redis.call('HSET', skey(s.id), 'interests', ARGV[10])
   if ARGV[11] ~= '' then
@@ -226,6 +245,8 @@ elseif op == 'start' then
 elseif op == 'next' then
   local s = load(ARGV[9])
   if s == nil then return refused('unknown_stranger') end
+  local untilMs = bannedUntil(s)
+  if untilMs then return banned(untilMs) end
   if s.interests == nil then return refused('invalid_state') end
   if s.state == 'waiting' then return ok({}) end
   local decisions = leavePartner(s, 'next', true)
@@ -255,6 +276,35 @@ elseif op == 'block' then
   end
   local decisions = leavePartner(s, 'next', true)
   return cjson.encode({ ok = true, decisions = decisions, partnerTags = tagsOf(partner) })
+elseif op == 'ban' then
+  -- ARGV[9]: until (ms); ARGV[10..]: the banned tags. Rare (a ban needs several reports), so
+  -- it may look at every stranger rather than keep an index of tags.
+  local untilMs = tonumber(ARGV[9])
+  if untilMs <= now then return ok({}) end
+  local bannedTags = {}
+  for i = 10, #ARGV do
+    local key = P .. 'ban:' .. ARGV[i]
+    local latest = math.max(untilMs, tonumber(redis.call('GET', key) or '0'))
+    redis.call('SET', key, latest, 'PX', latest - now)
+    bannedTags[ARGV[i]] = true
+  end
+  local decisions = {}
+  for _, n in ipairs(redis.call('SMEMBERS', P .. 'nodes')) do
+    for _, id in ipairs(redis.call('SMEMBERS', P .. 'strangers:' .. n)) do
+      local hit = false
+      for tag in string.gmatch(redis.call('HGET', skey(id), 'tags') or '', '[^,]+') do
+        if bannedTags[tag] then hit = true end
+      end
+      local s = hit and load(id) or nil
+      if s ~= nil and s.state ~= 'idle' then
+        redis.call('ZREM', P .. 'waiting', id)
+        append(decisions, leavePartner(s, 'stop', false))
+        redis.call('HSET', skey(id), 'state', 'idle')
+        decisions[#decisions + 1] = { kind = 'banned', stranger = id, ['until'] = bannedUntil(s) or untilMs }
+      end
+    end
+  end
+  return ok(decisions)
 elseif op == 'remove' then
   return ok(remove(ARGV[9]))
 elseif op == 'pairWaiting' then

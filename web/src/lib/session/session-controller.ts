@@ -137,6 +137,7 @@ export class SessionController {
       signaling.on('matched', (matched) => void this.#onMatched(matched)),
       signaling.on('signal', (signal) => this.#onSignal(signal)),
       signaling.on('partnerLeft', () => this.#onPartnerLeft()),
+      signaling.on('banned', ({ retryAfterMs }) => this.#onBanned(retryAfterMs)),
     );
   }
 
@@ -459,6 +460,19 @@ export class SessionController {
       if (signal.type === 'offer') this.#views.hold();
       this.#peer.signal(signal);
     } else if (this.#pendingSignals.length < PENDING_SIGNALS_MAX) this.#pendingSignals.push(signal);
+  }
+
+  /** A ban on our address started while we waited or chatted: the server took us out of both. */
+  #onBanned(retryAfterMs: number): void {
+    if (this.#view.phase === 'idle') return;
+    this.#leaveChat();
+    this.#forgetStranger();
+    this.#media.release();
+    this.#queueWanted = undefined;
+    this.#update({
+      phase: 'idle',
+      problem: { kind: 'start-refused', code: 'banned', retryAfterMs },
+    });
   }
 
   #onPartnerLeft(): void {

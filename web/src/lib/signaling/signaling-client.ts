@@ -34,7 +34,7 @@ export type RequestResult = Ack | { ok: false; code: 'unreachable' };
  */
 export type SignalingEvents = Pick<
   ServerToClientEvents,
-  'welcome' | 'matched' | 'signal' | 'partnerLeft'
+  'welcome' | 'matched' | 'signal' | 'partnerLeft' | 'banned'
 > & {
   /** Connection state changes; `offline` means a retry is scheduled. */
   status: (status: ServerStatus) => void;
@@ -114,6 +114,7 @@ export class SignalingClient implements SignalingPort {
     socket.on('matched', (matched) => this.#events.emit('matched', matched));
     socket.on('signal', (signal) => this.#events.emit('signal', signal));
     socket.on('partnerLeft', (left) => this.#events.emit('partnerLeft', left));
+    socket.on('banned', (banned) => this.#events.emit('banned', banned));
     socket.on('protocolError', (error) => {
       console.warn('mayfly: protocol error from server', error.code, error.event);
     });
