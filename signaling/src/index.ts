@@ -19,8 +19,7 @@ export {
   type Moderation,
   type ModerationConfig,
 } from './moderation.js';
-export { RateLimiter } from './rate-limiter.js';
-export { isRelayCandidate, stripNonRelayCandidates } from './schemas.js';
+export { isRelayCandidate, relayOnlySignal, stripNonRelayCandidates } from './relay-only.js';
 export type { LimitsConfig, MatchingConfig, SignalingConfig } from './signaling-config.js';
 export {
   attachSignaling,

@@ -149,27 +149,3 @@ export function parseSignal(payload: unknown): Parsed<Signal> {
   const common = acceptCommonSignal(payload);
   return common === undefined ? parseSignalBySchema(payload) : { ok: true, value: common };
 }
-
-/**
- * Whether an ICE candidate is a relay candidate (or the end-of-candidates
- * marker, an empty string). Used to drop host and server-reflexive
- * candidates, which carry IP addresses, from clients that hide theirs.
- */
-export function isRelayCandidate(candidate: string): boolean {
-  if (candidate === '') return true;
-  const fields = candidate.split(/\s+/u);
-  const typIndex = fields.indexOf('typ');
-  return typIndex !== -1 && fields[typIndex + 1] === 'relay';
-}
-
-/**
- * Removes `a=candidate` lines that are not relay candidates from an SDP, for
- * clients that hide their IP address. Browsers in relay-only mode gather no
- * others; this is the second line of defence.
- */
-export function stripNonRelayCandidates(sdp: string): string {
-  return sdp
-    .split(/(?<=\r?\n)/u)
-    .filter((line) => !line.startsWith('a=candidate:') || isRelayCandidate(line.trim().slice(2)))
-    .join('');
-}

@@ -16,13 +16,12 @@ import {
   SDP_MAX_LENGTH,
 } from '@mayfly/protocol';
 import {
-  isRelayCandidate,
   parseSignal,
   parseSignalBySchema,
   parseStartRequest,
-  stripNonRelayCandidates,
   type Parsed,
 } from '../src/schemas.js';
+import { isRelayCandidate, stripNonRelayCandidates } from '../src/relay-only.js';
 
 /** Keys an attacker would try, besides random ones. */
 const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'type');
