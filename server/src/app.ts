@@ -4,12 +4,14 @@
  * request handler. The entry point (main.ts) parses config and listens;
  * tests build the same thing on port 0.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { POW_CHALLENGE_PATH, systemClock, type Clock, type IceServer } from '@mayfly/protocol';
-import { attachSignaling, type Signaling } from '@mayfly/signaling';
+import { attachSignaling, type MetadataSink, type Signaling } from '@mayfly/signaling';
 import type { Config } from './config.js';
-import { MetadataLog } from './metadata-log.js';
+import { MetadataLog, type MetadataRecord } from './metadata-log.js';
+import { Metrics } from './metrics.js';
 import { buildPrivacyStatement } from './privacy.js';
 import type { Cluster } from './cluster.js';
 import { ProofOfWork } from './proof-of-work.js';
@@ -40,6 +42,10 @@ export interface MayflyApp {
   readonly routes: Express;
   readonly signaling: Signaling;
   readonly metadataLog: MetadataLog;
+  /** Where metadata records go: the log, and the metrics' counts when metrics are on. */
+  readonly metadata: { write(record: MetadataRecord): void };
+  /** Prometheus metrics, when METRICS_PORT or METRICS_TOKEN is set. */
+  readonly metrics: Metrics | undefined;
   readonly proofOfWork: ProofOfWork;
   /** Stops taking connections, tells clients, closes everything. */
   close(): Promise<void>;
@@ -54,6 +60,13 @@ const securityHeaders: RequestHandler = (_request, response, next) => {
   response.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=()');
   next();
 };
+
+/** Whether an Authorization header carries the bearer token, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(/^Bearer (.+)$/u.exec(header ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
 
 export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps = {}): MayflyApp {
   const clock = deps.clock ?? systemClock;
@@ -71,6 +84,24 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     },
   });
   let closing = false;
+  const metricsOn = config.metrics.port !== undefined || config.metrics.token !== undefined;
+  // `signaling` is created below; scrapes only arrive after that.
+  const metrics = metricsOn
+    ? new Metrics({
+        counts: () => signaling.matching.counts(),
+        connections: () => signaling.io.engine.clientsCount,
+        powOn: () => proofOfWork.on,
+        ...(deps.cluster === undefined
+          ? {}
+          : { redisUp: () => deps.cluster?.reachable() ?? false }),
+      })
+    : undefined;
+  const metadata: MetadataSink & { write(record: MetadataRecord): void } = {
+    write(record: MetadataRecord) {
+      metadataLog.write(record);
+      metrics?.record(record);
+    },
+  };
 
   // An express app rather than a Router: mounted on a plain Node server (the
   // Vite dev server) it still gives handlers express's response methods.
@@ -105,6 +136,20 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     response.json(buildPrivacyStatement(config, clock.now()));
   });
 
+  const metricsToken = config.metrics.token;
+  if (metrics !== undefined && metricsToken !== undefined) {
+    routes.get('/metrics', async (request, response) => {
+      response.setHeader('Cache-Control', 'no-store');
+      if (!bearerMatches(request.headers.authorization, metricsToken)) {
+        response.setHeader('WWW-Authenticate', 'Bearer');
+        response.status(401).json({ error: 'unauthorized' });
+        return;
+      }
+      const { contentType, body } = await metrics.exposition();
+      response.type(contentType).send(body);
+    });
+  }
+
   // Served whatever POW says: a client only asks after a `pow_required` refusal.
   routes.get(POW_CHALLENGE_PATH, (_request, response) => {
     response.setHeader('Cache-Control', 'no-store');
@@ -126,8 +171,9 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
   if (deps.serveHttp !== false) httpServer.on('request', app);
   const signaling = attachSignaling(httpServer, config, {
     clock,
-    metadataLog,
+    metadataLog: metadata,
     pseudonymOf: (address) => pseudonymizer.pseudonymOf(address),
+    ...(metrics === undefined ? {} : { observe: (observation) => metrics.observe(observation) }),
     iceServersFor: deps.iceServersFor ?? (() => []),
     ...(config.pow.mode === 'off' ? {} : { admit: (auth) => proofOfWork.admit(auth) }),
     ...(deps.cluster === undefined
@@ -146,6 +192,8 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     routes,
     signaling,
     metadataLog,
+    metadata,
+    metrics,
     proofOfWork,
     async close(): Promise<void> {
       if (closing) return;

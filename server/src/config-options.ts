@@ -47,6 +47,16 @@ function integer(fallback: number, min: number, max: number, doc: string): Optio
   };
 }
 
+/** A whole number within bounds, or undefined when unset. */
+function optionalInteger(min: number, max: number, doc: string): OptionSpec<number | undefined> {
+  const spec = integer(0, min, max, doc);
+  return {
+    doc,
+    shownDefault: '(none)',
+    parse: (raw, name) => (raw === undefined ? undefined : spec.parse(raw, name)),
+  };
+}
+
 function text(fallback: string, doc: string, shownDefault = code(fallback)): OptionSpec<string> {
   return { doc, shownDefault, parse: (raw) => raw ?? fallback };
 }
@@ -277,6 +287,18 @@ export const OPTIONS = {
   POW_SECRET: optionalText(
     'key that signs proof-of-work challenges, at least 16 characters; the same on every node with `REDIS_URL`',
     'random per process',
+  ),
+  METRICS_PORT: optionalInteger(
+    1,
+    65535,
+    'port of a separate HTTP server answering only `GET /metrics` (Prometheus); unset: no such server',
+  ),
+  METRICS_LISTEN_ADDRESS: text(
+    '127.0.0.1',
+    'address the metrics server binds (`0.0.0.0` for a scraper in another container)',
+  ),
+  METRICS_TOKEN: optionalText(
+    'bearer token that opens `GET /metrics` on the main port too, at least 16 characters; unset: no `/metrics` there',
   ),
   SHUTDOWN_TIMEOUT_MS: integer(
     5000,

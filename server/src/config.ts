@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { SignalingConfig } from '@mayfly/signaling';
-import { compilePeerPolicy, MIN_SECRET_LENGTH } from '@mayfly/turn';
+import { canonicalIp, compilePeerPolicy, MIN_SECRET_LENGTH } from '@mayfly/turn';
 import {
   CONFIG_VARIABLES,
   ConfigError,
@@ -38,6 +38,16 @@ export interface Config extends SignalingConfig {
   /** Folder of the built web client (adapter-node output); served when present. */
   readonly webBuildDir: string;
   readonly pow: PowConfig;
+  readonly metrics: MetricsConfig;
+}
+
+/** Prometheus metrics (metrics.ts): off unless a port or a token is set. */
+export interface MetricsConfig {
+  /** A separate HTTP server answering `GET /metrics` only. */
+  readonly port: number | undefined;
+  readonly listenAddress: string;
+  /** Opens `GET /metrics` on the main port to requests bearing it. */
+  readonly token: string | undefined;
 }
 
 export interface PowConfig {
@@ -170,6 +180,19 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       `must be at least HANDSHAKE_TIMEOUT_MS (${option.HANDSHAKE_TIMEOUT_MS})`,
     );
   }
+  const metricsToken = option.METRICS_TOKEN;
+  if (metricsToken !== undefined && metricsToken.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('METRICS_TOKEN', `must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (canonicalIp(option.METRICS_LISTEN_ADDRESS) === undefined) {
+    throw new ConfigError(
+      'METRICS_LISTEN_ADDRESS',
+      `"${option.METRICS_LISTEN_ADDRESS}" is not an IP address`,
+    );
+  }
+  if (option.METRICS_PORT !== undefined && option.METRICS_PORT === option.PORT) {
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${option.PORT})`);
+  }
   if (option.CUT_OFF_COOLDOWN_MAX_SECONDS < option.CUT_OFF_COOLDOWN_SECONDS) {
     throw new ConfigError(
       'CUT_OFF_COOLDOWN_MAX_SECONDS',
@@ -245,6 +268,11 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       difficulty: option.POW_DIFFICULTY,
       secret: powSecret ?? randomBytes(32).toString('base64url'),
       secretIsEphemeral: powSecret === undefined,
+    },
+    metrics: {
+      port: option.METRICS_PORT,
+      listenAddress: option.METRICS_LISTEN_ADDRESS,
+      token: metricsToken,
     },
   };
   return deepFreeze(config);

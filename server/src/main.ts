@@ -81,6 +81,13 @@ async function main(): Promise<void> {
       console.log('mayfly: POW_SECRET unset: using a random secret for this process');
     }
   }
+  const metricsPort = mayfly.metricsPort();
+  if (metricsPort !== undefined) {
+    console.log(`mayfly: metrics on http://${config.metrics.listenAddress}:${metricsPort}/metrics`);
+  }
+  if (config.metrics.token !== undefined) {
+    console.log('mayfly: metrics also on /metrics of the main port, with METRICS_TOKEN');
+  }
   console.log(`mayfly: metadata logs in ${config.log.dir}, kept ${config.log.retentionDays} days`);
 
   let stopping = false;

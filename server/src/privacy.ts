@@ -44,6 +44,7 @@ export interface PrivacyStatement {
     banMinutes: number;
   };
   limits: string[];
+  metrics: { enabled: boolean; what: string; never: string };
 }
 
 export function buildPrivacyStatement(config: Config, now: number): PrivacyStatement {
@@ -116,6 +117,12 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
       'The server cannot see or record conversations, so it cannot moderate their content.',
     ],
     reports: reportsStatement(config),
+    metrics: {
+      enabled: config.metrics.port !== undefined || config.metrics.token !== undefined,
+      what: 'When the operator turns it on, a Prometheus endpoint (/metrics) with totals and counts only: connections, waiting and chatting strangers, matches, wait and chat durations, Next/Stop/Report/Block counts, bans in force, cut-offs, proof-of-work state, relay allocations, Redis health, and the process’s own figures. It is kept in memory and reset when the process restarts.',
+      never:
+        'No label or value names a client: no address, pseudonym, nickname, interest or language; every label is a reason or code from a fixed list.',
+    },
     limits: [
       'A stranger can always record or screenshot what you show them.',
       'Anonymity here means the service keeps as little as possible; it is not protection against a determined stranger.',

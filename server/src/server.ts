@@ -12,6 +12,7 @@ import type { Config, HttpConfig } from './config.js';
 import { createIceServerProvider, usesLocalScope } from './ice-servers.js';
 import { systemClock, type Clock } from '@mayfly/protocol';
 import type { MetadataLog } from './metadata-log.js';
+import type { Metrics } from './metrics.js';
 
 export interface Mayfly {
   readonly httpServer: HttpServer;
@@ -20,8 +21,13 @@ export interface Mayfly {
   readonly cluster: Cluster | undefined;
   /** The embedded TURN server, when TURN_MODE is embedded. */
   readonly turn: EmbeddedTurn | undefined;
-  /** Listens on the configured port and host; resolves with the bound port. */
+  /**
+   * Listens on the configured port and host (and the metrics server on METRICS_PORT, when
+   * set); resolves with the bound port.
+   */
   listen(): Promise<number>;
+  /** The port the metrics server listens on, once listening; undefined without one. */
+  metricsPort(): number | undefined;
   /** Graceful shutdown: clients are told, then HTTP, Socket.IO and TURN close. */
   close(): Promise<void>;
 }
@@ -32,7 +38,10 @@ export interface MayflyOptions {
 }
 
 /** Writes the relay's metadata events worth keeping; refreshes are too frequent to be worth a line. */
-export function recordRelayEvent(metadataLog: MetadataLog, event: TurnLogEvent): void {
+export function recordRelayEvent(
+  metadataLog: Pick<MetadataLog, 'write'>,
+  event: TurnLogEvent,
+): void {
   switch (event.type) {
     case 'allocation-created':
       metadataLog.write({ event: 'relay_allocated', lifetimeSeconds: event.lifetimeSeconds });
@@ -73,6 +82,41 @@ export function createHttpServer(http: HttpConfig): HttpServer {
   });
 }
 
+/** A server of its own for Prometheus: `GET /metrics` and nothing else, never the web client. */
+function createMetricsServer(metrics: Metrics): HttpServer {
+  return createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    metrics.exposition().then(
+      ({ contentType, body }) => {
+        response.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+        response.end(body);
+      },
+      (error: unknown) => {
+        console.error(`mayfly: metrics failed: ${(error as Error).name}`);
+        response.writeHead(500, { 'Content-Type': 'text/plain' }).end('metrics failed\n');
+      },
+    );
+  });
+}
+
+function listenOn(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function boundPort(server: HttpServer): number | undefined {
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : undefined;
+}
+
 export async function startMayfly(config: Config, options: MayflyOptions = {}): Promise<Mayfly> {
   const clock = options.clock ?? systemClock;
   const httpServer = createHttpServer(config.http);
@@ -107,7 +151,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
         localScope: usesLocalScope(config.turn),
         maxAllocationsPerUser: config.turn.maxAllocationsPerUser,
         defaultLifetimeSeconds: config.turn.allocationLifetimeSeconds,
-        log: (event) => recordRelayEvent(app.metadataLog, event),
+        log: (event) => recordRelayEvent(app.metadata, event),
         now: () => clock.now(),
       });
     } catch (error) {
@@ -116,23 +160,26 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
     }
   }
 
+  const metricsServer =
+    config.metrics.port === undefined || app.metrics === undefined
+      ? undefined
+      : createMetricsServer(app.metrics);
+
   return {
     httpServer,
     app,
     cluster,
     turn,
     async listen() {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(config.port, config.host, () => {
-          httpServer.off('error', reject);
-          resolve();
-        });
-      });
-      const address = httpServer.address();
-      return typeof address === 'object' && address !== null ? address.port : config.port;
+      await listenOn(httpServer, config.port, config.host);
+      if (metricsServer !== undefined) {
+        await listenOn(metricsServer, config.metrics.port ?? 0, config.metrics.listenAddress);
+      }
+      return boundPort(httpServer) ?? config.port;
     },
+    metricsPort: () => (metricsServer === undefined ? undefined : boundPort(metricsServer)),
     async close() {
+      metricsServer?.close();
       await app.close();
       await turn?.close();
     },

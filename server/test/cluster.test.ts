@@ -100,7 +100,7 @@ describe('several nodes on one Redis', () => {
     const initiators = await Promise.all(matched);
     expect(initiators.filter(Boolean)).toHaveLength(300);
     const counts = await three[0].mayfly.app.signaling.matching.counts();
-    expect(counts).toEqual({ connected: 600, waiting: 0, paired: 600 });
+    expect(counts).toEqual({ connected: 600, waiting: 0, paired: 600, bans: 0 });
     // Symmetric: every stranger's partner has them as partner.
     const backend = three[0].mayfly.app.signaling.matching;
     for (const joiner of joiners) {
@@ -165,7 +165,7 @@ describe('several nodes on one Redis', () => {
     expect(await backend.stateOf(a.id ?? '')).toBeUndefined();
     expect(await backend.stateOf(waiting.id ?? '')).toBeUndefined();
     expect(await backend.stateOf(b.id ?? '')).toBe('idle');
-    expect(await backend.counts()).toEqual({ connected: 1, waiting: 0, paired: 0 });
+    expect(await backend.counts()).toEqual({ connected: 1, waiting: 0, paired: 0, bans: 0 });
   });
 
   it('counts new connections per minute per address across nodes', async () => {

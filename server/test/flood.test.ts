@@ -162,6 +162,7 @@ describe('one session per connection', () => {
       connected: 0,
       waiting: 0,
       paired: 0,
+      bans: 0,
     });
   });
 

@@ -212,6 +212,7 @@ describe('memory under hostile input', () => {
       connected: 2,
       waiting: 0,
       paired: 2,
+      bans: 0,
     });
   }, 30_000);
 });

@@ -442,7 +442,13 @@ describe('signaling: HTTP endpoints and shutdown', () => {
     const target = await serve({ LOG_RETENTION_DAYS: '7' });
     const health = await fetch(`${target.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', connected: 0, waiting: 0, paired: 0 });
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      connected: 0,
+      waiting: 0,
+      paired: 0,
+      bans: 0,
+    });
     const privacy = await fetch(`${target.url}/privacy.json`);
     expect(privacy.headers.get('set-cookie')).toBeNull();
     expect(privacy.headers.get('referrer-policy')).toBe('no-referrer');

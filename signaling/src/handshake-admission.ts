@@ -11,7 +11,7 @@ import type { AddressLimits } from './address-limits.js';
 import { clientAddressKey, clientAddressOf } from './client-address.js';
 import type { ConnectionCap } from './connection-cap.js';
 import type { EngineConnection } from './engine-connection.js';
-import type { MetadataSink, RejectionReason } from './metadata.js';
+import type { MetadataSink, RejectionReason, SignalingObservation } from './metadata.js';
 import type { Moderation } from './moderation.js';
 import type { SignalingConfig } from './signaling-config.js';
 
@@ -55,6 +55,8 @@ export interface HandshakeAdmissionDeps {
   readonly addressLimits: AddressLimits;
   readonly connectionCap: ConnectionCap;
   readonly isShuttingDown: () => boolean;
+  /** Counts every refusal (metrics), also those the log leaves out. */
+  readonly observe?: (observation: SignalingObservation) => void;
 }
 
 interface Slot {
@@ -147,6 +149,7 @@ export class HandshakeAdmission {
 
   #reject(request: IncomingMessage, reason: RejectionReason): void {
     const { clock, metadataLog, pseudonymOf, config } = this.#deps;
+    this.#deps.observe?.({ event: 'rejected', reason });
     const client = pseudonymOf(clientAddressOf(request, config.trustProxyHops));
     const now = clock.now();
     const logged = this.#rejectionsLogged;

@@ -11,7 +11,13 @@ export {
 } from './address-limits.js';
 export { clientAddressKey, clientAddressOf } from './client-address.js';
 export * from './matching/index.js';
-export type { CutOffReason, MetadataSink, RejectionReason, SignalingRecord } from './metadata.js';
+export type {
+  CutOffReason,
+  MetadataSink,
+  RejectionReason,
+  SignalingObservation,
+  SignalingRecord,
+} from './metadata.js';
 export {
   epochMs,
   memoryModeration,

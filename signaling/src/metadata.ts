@@ -33,3 +33,10 @@ export type SignalingRecord =
 export interface MetadataSink {
   write(record: SignalingRecord): void;
 }
+
+/**
+ * What happens more often than the log writes it down (refused handshakes, failed events),
+ * for counting (metrics) only: each carries a code from a closed set and nothing else.
+ */
+export type SignalingObservation =
+  { event: 'rejected'; reason: RejectionReason } | { event: 'protocol_error'; code: ErrorCode };

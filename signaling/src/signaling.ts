@@ -30,7 +30,7 @@ import {
   MatchingUnavailableError,
   type MatchingBackend,
 } from './matching/index.js';
-import type { MetadataSink } from './metadata.js';
+import type { MetadataSink, SignalingObservation } from './metadata.js';
 import { memoryModeration, type Moderation } from './moderation.js';
 import type { SignalingConfig } from './signaling-config.js';
 import type { SignalingServer, SignalingSocket } from './signaling-socket.js';
@@ -61,6 +61,8 @@ export interface SignalingDeps {
    * `connect_error`. Proof of work plugs in here; without it every attempt is admitted.
    */
   readonly admit?: (auth: unknown) => Promise<ConnectRefusalCode | undefined>;
+  /** Counts what the log thins out: every refused handshake and every failed event (metrics). */
+  readonly observe?: (observation: SignalingObservation) => void;
 }
 
 export interface Signaling {
@@ -108,6 +110,7 @@ export function attachSignaling(
     addressLimits,
     connectionCap: deps.connectionCap ?? localConnectionCap(config.maxConnectionsPerAddress),
     isShuttingDown: () => shuttingDown,
+    ...(deps.observe === undefined ? {} : { observe: deps.observe }),
   });
   const io: SignalingServer = new Server(httpServer, {
     serveClient: false,
@@ -217,6 +220,7 @@ export function attachSignaling(
       const ack = args.length > 0 ? args[args.length - 1] : undefined;
       const payload = typeof ack === 'function' ? args.slice(0, -1) : args;
       const answer = (response: Ack): void => {
+        if (!response.ok) deps.observe?.({ event: 'protocol_error', code: response.code });
         // Failed events must not become log lines at the sender's will: the first one is
         // logged, the disconnect line counts them all.
         if (!response.ok && socket.data.protocolErrors++ === 0) {

@@ -166,7 +166,7 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       });
       expect(await matchmaker.stateOf('a')).toBe('idle');
       expect(await matchmaker.stateOf('b')).toBe('idle');
-      expect(await matchmaker.counts()).toEqual({ connected: 2, waiting: 0, paired: 0 });
+      expect(await matchmaker.counts()).toEqual({ connected: 2, waiting: 0, paired: 0, bans: 0 });
     });
 
     it('Stop takes a waiting stranger out of the queue', async () => {
@@ -191,7 +191,7 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
         },
       ]);
       expect(await matchmaker.stateOf('a')).toBeUndefined();
-      expect(await matchmaker.counts()).toEqual({ connected: 1, waiting: 0, paired: 0 });
+      expect(await matchmaker.counts()).toEqual({ connected: 1, waiting: 0, paired: 0, bans: 0 });
     });
 
     it('a disconnected stranger is removed from the queue', async () => {
@@ -309,8 +309,9 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       await matchmaker.register('reconnected', ['banned-address']);
       expect(await matchmaker.start('reconnected', NO_PROFILE)).toEqual(refused);
       expect(await start('newcomer')).toEqual([]);
-      expect(await matchmaker.counts()).toMatchObject({ waiting: 1, paired: 0 });
+      expect(await matchmaker.counts()).toMatchObject({ waiting: 1, paired: 0, bans: 1 });
       clock.advance(60_000);
+      expect(await matchmaker.counts()).toMatchObject({ bans: 0 });
       expect(pairs(await start('idle'))).toEqual([['newcomer', 'idle']]);
     });
 

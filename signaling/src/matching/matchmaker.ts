@@ -36,6 +36,8 @@ export interface MatchingCounts {
   readonly connected: number;
   readonly waiting: number;
   readonly paired: number;
+  /** Bans in force, each counted once whatever the number of its address's tags. */
+  readonly bans: number;
 }
 
 export type Decision =
@@ -107,6 +109,8 @@ export class Matchmaker {
   private readonly blocks = new Map<string, Map<string, number>>();
   /** Banned address tag -> until when. */
   private readonly bans = new Map<string, number>();
+  /** Each ban in force, by its first tag -> until when (for counting bans, not tags). */
+  private readonly banned = new Map<string, number>();
   private tickets = 0;
 
   constructor(
@@ -229,6 +233,8 @@ export class Matchmaker {
     for (const [tag, end] of this.bans) if (end <= now) this.bans.delete(tag);
     if (until <= now) return [];
     for (const tag of tags) this.bans.set(tag, Math.max(until, this.bans.get(tag) ?? 0));
+    const [first] = tags;
+    if (first !== undefined) this.banned.set(first, Math.max(until, this.banned.get(first) ?? 0));
     const decisions: Decision[] = [];
     for (const stranger of this.strangers.values()) {
       if (!stranger.tags.some((tag) => tags.includes(tag))) continue;
@@ -301,7 +307,14 @@ export class Matchmaker {
   counts(): MatchingCounts {
     let paired = 0;
     for (const stranger of this.strangers.values()) if (stranger.state === 'paired') paired++;
-    return { connected: this.strangers.size, waiting: this.waiting.size, paired };
+    const now = this.clock.now();
+    for (const [tag, until] of this.banned) if (until <= now) this.banned.delete(tag);
+    return {
+      connected: this.strangers.size,
+      waiting: this.waiting.size,
+      paired,
+      bans: this.banned.size,
+    };
   }
 
   private enqueue(stranger: Stranger): Decision[] {

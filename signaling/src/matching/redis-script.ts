@@ -11,6 +11,7 @@
  *   blocks:<tag>    hash: address tag blocked -> until (ms); tags are
  *                   short-lived pseudonyms of addresses, never addresses
  *   ban:<tag>       until (ms) an address tag is banned; expires then
+ *   bans            sorted set: one member per ban in force (its first tag), by its end
  *   waiting         sorted set: waiting ids by ticket (queue order)
  *   ticket          counter for queue order
  *   paired          how many strangers are paired (for /healthz)
@@ -288,6 +289,14 @@ elseif op == 'ban' then
     redis.call('SET', key, latest, 'PX', latest - now)
     bannedTags[ARGV[i]] = true
   end
+  -- One entry per ban, whatever the number of its tags, for counting bans in force.
+  if #ARGV >= 10 then
+    local known = tonumber(redis.call('ZSCORE', P .. 'bans', ARGV[10]) or '0')
+    if untilMs > known then redis.call('ZADD', P .. 'bans', untilMs, ARGV[10]) end
+    if redis.call('PTTL', P .. 'bans') < untilMs - now then
+      redis.call('PEXPIRE', P .. 'bans', untilMs - now)
+    end
+  end
   local decisions = {}
   for _, n in ipairs(redis.call('SMEMBERS', P .. 'nodes')) do
     for _, id in ipairs(redis.call('SMEMBERS', P .. 'strangers:' .. n)) do
@@ -357,7 +366,9 @@ elseif op == 'counts' then
     if alive(n) then connected = connected + redis.call('SCARD', P .. 'strangers:' .. n) end
   end
   local paired = tonumber(redis.call('GET', P .. 'paired') or '0')
-  return cjson.encode({ connected = connected, waiting = redis.call('ZCARD', P .. 'waiting'), paired = paired })
+  redis.call('ZREMRANGEBYSCORE', P .. 'bans', '-inf', now)
+  local bans = redis.call('ZCARD', P .. 'bans')
+  return cjson.encode({ connected = connected, waiting = redis.call('ZCARD', P .. 'waiting'), paired = paired, bans = bans })
 elseif op == 'heartbeat' then
   redis.call('SET', P .. 'node:' .. node, '1', 'PX', nodeTtl)
   redis.call('DEL', P .. 'gone:' .. node)

@@ -60,6 +60,8 @@ const TITLES: Readonly<Record<string, string>> = {
   encryption: 'Encryption',
   moderation: 'Moderation',
   limits: 'Limits',
+  metrics: 'Metrics for the operator',
+  enabled: 'Turned on',
 };
 
 /** For these keys an empty list means "none", which is the point worth saying. */
