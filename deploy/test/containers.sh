@@ -243,23 +243,6 @@ compose_checks() {
   }
   pass 'TURN over UDP: allocation, and the metadata address refused (turn-check)'
 
-  # coturn's own client over TLS on 443, to an echo peer on the relay's address (the one
-  # private address its config allows: relay to relay).
-  turnutils_peer -L "$TURN_IP" -p 3480 >/dev/null 2>&1 &
-  local peer=$!
-  wait_for 20 'the echo peer listens' sh -c "ss -Hlun 'sport = :3480' | grep -q 3480"
-  local attempt
-  for attempt in 1 2; do
-    # Line-buffered: a client cut off by the timeout still shows how far it got.
-    timeout 90 stdbuf -oL -eL turnutils_uclient -t -S -p 443 -W "$secret" -e "$TURN_IP" \
-      -r 3480 -c -n 10 -m 1 -l 100 "$TURN_IP" >"$WORK/uclient-$attempt.log" 2>&1 || true
-    grep -q 'tot_send_msgs=10, tot_recv_msgs=10$' "$WORK/uclient-$attempt.log" && break
-    tail -n 5 "$WORK/uclient-$attempt.log"
-    ((attempt < 2)) || fail 'TURN over TLS: messages did not come back'
-    log "TURN over TLS: attempt $attempt did not finish, once more"
-  done
-  kill "$peer"
-  pass 'TURN over TLS on 443: 10 messages relayed to a peer and back (turnutils_uclient)'
 
   # Chromium trusts Caddy's CA from an NSS database in $HOME, Node from NODE_EXTRA_CA_CERTS.
   local home=$WORK/home
