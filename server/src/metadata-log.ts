@@ -23,7 +23,9 @@ export type MetadataRecord =
   | { event: 'relay_refused'; reason: RelayRefusal };
 
 const LOG_FILE = /^connections-(\d{4}-\d{2}-\d{2})\.jsonl$/u;
-const KEY_FILE = /^(\d{4}-\d{2}-\d{2})\.key$/u;
+// A day key, or the draft of one a node wrote aside before linking it (pseudonym.ts); a draft
+// left by a crash holds a key too, and goes with its day.
+const KEY_FILE = /^(\d{4}-\d{2}-\d{2})\.key(?:\.[0-9a-f]+\.draft)?$/u;
 
 export function logFileName(day: string): string {
   return `connections-${day}.jsonl`;

@@ -41,14 +41,39 @@ export class Pseudonymizer {
   private loadOrCreate(day: string): Buffer {
     fs.mkdirSync(this.keyDir, { recursive: true, mode: 0o700 });
     const file = path.join(this.keyDir, `${day}.key`);
-    try {
-      const stored = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');
-      if (stored.length === 32) return stored;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const stored = readKey(file);
+    if (stored !== undefined) return stored;
+    // Several nodes may share LOG_DIR (the replicas of deploy/compose.yaml). The key appears
+    // whole or not at all (written aside, then linked), and the first node to link it wins,
+    // so that one address has one pseudonym a day whichever node it reached.
     const key = randomBytes(32);
-    fs.writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600 });
-    return key;
+    const draft = `${file}.${randomBytes(6).toString('hex')}.draft`;
+    fs.writeFileSync(draft, key.toString('hex') + '\n', { mode: 0o600 });
+    try {
+      fs.linkSync(draft, file);
+      return key;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const winner = readKey(file);
+      if (winner !== undefined) return winner;
+      // A damaged key file: replace it, as a missing one would be.
+      fs.renameSync(draft, file);
+      return key;
+    } finally {
+      fs.rmSync(draft, { force: true });
+    }
   }
+}
+
+/** The day key stored in `file`, or undefined when there is none or it is damaged. */
+function readKey(file: string): Buffer | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const key = Buffer.from(text.trim(), 'hex');
+  return key.length === 32 ? key : undefined;
 }

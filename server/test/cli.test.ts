@@ -73,6 +73,42 @@ describe('operator commands', () => {
     expect(statSync(out).mode & 0o777).toBe(0o600);
   });
 
+  it('coturn-config serves TURN over TLS with the given certificate, on 443 unless told otherwise', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mayfly-cli-'));
+    dirs.push(dir);
+    const out = path.join(dir, 'turnserver.conf');
+    const tls = ['--tls-cert', '/certs/turn.crt', '--tls-key', '/certs/turn.key'];
+    const onDefault = await command('coturn-config', { TURN_SECRET: SECRET }, [
+      '--out',
+      out,
+      ...tls,
+    ]);
+    expect(onDefault.code).toBe(0);
+    const conf = readFileSync(out, 'utf8');
+    expect(conf).toMatch(/^tls-listening-port=443$/mu);
+    expect(conf).toMatch(/^cert=\/certs\/turn\.crt$/mu);
+    expect(conf).toMatch(/^pkey=\/certs\/turn\.key$/mu);
+    expect(conf).not.toMatch(/^no-tls$/mu);
+
+    const on5349 = await command('coturn-config', { TURN_SECRET: SECRET }, [
+      ...tls,
+      '--tls-port',
+      '5349',
+    ]);
+    expect(on5349.stdout).toMatch(/^tls-listening-port=5349$/mu);
+
+    const halves = [
+      ['--tls-cert', '/certs/turn.crt'],
+      ['--tls-port', '443'],
+      [...tls, '--tls-port', 'x'],
+    ];
+    for (const args of halves) {
+      const refused = await command('coturn-config', { TURN_SECRET: SECRET }, args);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(/^coturn-config: --tls-/u);
+    }
+  });
+
   it('turn-check allocates on a TURN server and confirms the metadata address is refused', async () => {
     turn = await startEmbeddedTurn({
       port: 0,

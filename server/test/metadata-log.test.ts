@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -145,6 +145,32 @@ describe('pseudonymous client keys', () => {
     expect(statSync(path.join(keyDir, '2026-11-21.key')).mode & 0o777).toBe(0o600);
   });
 
+  it('uses the day key another node linked first when nodes share LOG_DIR, leaving no draft', () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 21, 0, 30));
+    const keyDir = path.join(temporaryDir(), 'keys');
+    const otherNode = new Pseudonymizer(keyDir, clock);
+    let theirs = '';
+    const link = fs.linkSync;
+    vi.spyOn(fs, 'linkSync').mockImplementationOnce((draft, file) => {
+      // The other node creates the day's key between this node's look and its link.
+      theirs = otherNode.pseudonymOf('198.51.100.23');
+      link(draft, file);
+    });
+    expect(new Pseudonymizer(keyDir, clock).pseudonymOf('198.51.100.23')).toBe(theirs);
+    expect(theirs).not.toBe('');
+    expect(readdirSync(keyDir)).toEqual(['2026-11-21.key']);
+  });
+
+  it('replaces a damaged day key', () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 21, 0, 30));
+    const keyDir = path.join(temporaryDir(), 'keys');
+    mkdirSync(keyDir);
+    writeFileSync(path.join(keyDir, '2026-11-21.key'), 'not a key\n');
+    const pseudonym = new Pseudonymizer(keyDir, clock).pseudonymOf('198.51.100.23');
+    expect(new Pseudonymizer(keyDir, clock).pseudonymOf('198.51.100.23')).toBe(pseudonym);
+    expect(readFileSync(path.join(keyDir, '2026-11-21.key'), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/u);
+  });
+
   it('treats an IPv4-mapped address as IPv4, and an IPv6 client by its /56, a household prefix', () => {
     expect(clientAddressKey('::ffff:192.0.2.1')).toBe('192.0.2.1');
     expect(clientAddressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1::/56');
@@ -200,7 +226,12 @@ describe('retention', () => {
   it('sweeps expired files at start-up', async () => {
     const logDir = temporaryDir();
     mkdirSync(path.join(logDir, 'keys'));
-    const old = ['connections-2026-01-01.jsonl', 'keys/2026-01-01.key'];
+    // A draft key a node left behind when it crashed goes with its day too (pseudonym.ts).
+    const old = [
+      'connections-2026-01-01.jsonl',
+      'keys/2026-01-01.key',
+      'keys/2026-01-01.key.0a1b2c3d4e5f.draft',
+    ];
     const recent = ['connections-2026-11-20.jsonl', 'keys/2026-11-20.key', 'notes.txt'];
     for (const name of [...old, ...recent]) writeFileSync(path.join(logDir, name), '');
     const clock = new ManualClock(Date.UTC(2026, 10, 21, 12));

@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# npm run test:containers: the Dockerfile's image and deploy/compose.yaml, for real, with podman.
+#
+# 1. Stand-ins for the official base images when no registry is reachable
+#    (stand-in-images.sh), then `podman build` of the real Dockerfile.
+# 2. In a private network namespace (veth pair: WEB_IP and TURN_IP on one end, the
+#    browsers' address on the other; podman's bridges live in it too):
+#    - the image alone: non-root, read-only root filesystem with no tmpfs, /healthz and the
+#      image's HEALTHCHECK, the e2e smoke and chat scenarios against it, logs and day keys on
+#      the volume, a graceful `podman stop`;
+#    - the compose stack (podman-compose): Caddy with its local CA on WEB_IP, two Mayfly
+#      replicas, Redis, coturn on TURN_IP; HTTPS, TURN over UDP and over TLS on 443 with
+#      Caddy's certificate, and two browsers on different replicas talking through coturn.
+# The last line is `containers: N passed, N failed`.
+#
+# Root only (rootful podman, network namespace). Installs what is missing from Debian.
+# MAYFLY_TEST_KEEP=1 leaves the stack up after a failure, for a look around.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+export CONTAINERS_CONF=$ROOT/deploy/test/containers.conf
+IMAGE=localhost/mayfly:test
+PROJECT=mayflytest
+WEB_IP=10.99.0.1
+BROWSER_IP=10.99.0.2
+TURN_IP=10.99.0.3
+WORK=${MAYFLY_TEST_WORK:-/var/tmp/mayfly-containers-test}
+
+log() { echo "containers: $*"; }
+passed=0
+pass() {
+  passed=$((passed + 1))
+  log "ok: $*"
+}
+fail() {
+  log "FAILED: $*" >&2
+  exit 1
+}
+seconds_since() { echo $(($(date +%s) - $1)); }
+
+# Runs until `$@` succeeds, at most $timeout seconds.
+wait_for() {
+  local timeout=$1 what=$2
+  shift 2
+  local started
+  started=$(date +%s)
+  until "$@" >/dev/null 2>&1; do
+    (($(seconds_since "$started") < timeout)) || fail "$what: not within ${timeout}s"
+    sleep 1
+  done
+}
+
+outside() {
+  [[ $(id -u) == 0 ]] || fail 'needs root (rootful podman and a network namespace)'
+  local missing=()
+  command -v podman >/dev/null || missing+=(podman)
+  command -v runc >/dev/null || missing+=(runc)
+  command -v podman-compose >/dev/null || missing+=(podman-compose)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v turnutils_uclient >/dev/null || missing+=(coturn)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v certutil >/dev/null || missing+=(libnss3-tools)
+  command -v ip >/dev/null || missing+=(iproute2)
+  if ((${#missing[@]} > 0)); then
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+
+  local started
+  started=$(date +%s)
+  bash deploy/test/stand-in-images.sh
+  log "base images ready in $(seconds_since "$started") s"
+
+  started=$(date +%s)
+  # Docker's image format keeps HEALTHCHECK (OCI's has none). The build reaches the npm
+  # registry through the host's network; nothing else runs outside the namespace.
+  podman build --quiet --format docker --network host -t "$IMAGE" . >/dev/null
+  local size
+  size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
+  log "built $IMAGE in $(seconds_since "$started") s, $((size / 1000000)) MB"
+
+  exec unshare --net -- "$0" --inside
+}
+
+network() {
+  ip link set lo up
+  ip link add veth0 type veth peer name veth1
+  ip addr add "$WEB_IP/24" dev veth0
+  ip addr add "$TURN_IP/24" dev veth0
+  ip addr add "$BROWSER_IP/24" dev veth1
+  ip link set veth0 up
+  ip link set veth1 up
+  # Browsers need a default route to gather candidates (docs/testing.md); it leads nowhere.
+  ip route add default dev veth0
+}
+
+compose() { /usr/bin/python3 deploy/test/podman-compose-shim.py --project-name "$PROJECT" --file "$WORK/deploy/compose.yaml" "$@"; }
+
+cleanup() {
+  local status=$?
+  if ((status != 0)); then
+    log "$passed passed, 1 failed"
+    for container in $(podman ps -a --format '{{.Names}}' | grep "^$PROJECT" || true); do
+      echo "---- podman logs $container (last 40 lines)"
+      podman logs --tail 40 "$container" 2>&1 || true
+    done
+    if [[ ${MAYFLY_TEST_KEEP:-} == 1 ]]; then
+      log "MAYFLY_TEST_KEEP=1: left running; this shell's namespace ends with it"
+      bash
+    fi
+  fi
+  remove_test_containers
+  exit "$status"
+}
+
+# This run's containers, volumes and networks, and any an interrupted run left behind.
+remove_test_containers() {
+  for container in $(podman ps -a --format '{{.Names}}' | grep "^$PROJECT" || true); do
+    podman rm -f -t 0 "$container" >/dev/null 2>&1 || true
+  done
+  for volume in $(podman volume ls --format '{{.Name}}' | grep "^$PROJECT" || true); do
+    podman volume rm -f "$volume" >/dev/null 2>&1 || true
+  done
+  for net in $(podman network ls --format '{{.Name}}' | grep "^$PROJECT" || true); do
+    podman network rm -f "$net" >/dev/null 2>&1 || true
+  done
+}
+
+e2e() {
+  npm test --silent -w e2e -- "$@"
+}
+
+image_checks() {
+  local container=$PROJECT-image started pid
+  # Host network (this namespace): the embedded TURN relay needs its relay ports. Read-only,
+  # and no tmpfs either (podman adds one on /tmp by default, Docker does not).
+  podman run -d --name "$container" --network host --read-only --read-only-tmpfs=false \
+    -v "$PROJECT-logs:/var/lib/mayfly/logs" "$IMAGE" >/dev/null
+  wait_for 30 'the image answers /healthz' curl -fsS http://127.0.0.1:3000/healthz
+  pass 'the image starts and answers /healthz'
+
+  pid=$(podman inspect --format '{{.State.Pid}}' "$container")
+  [[ $(awk '/^Uid:/ { print $2 }' "/proc/$pid/status") == 1000 ]] || fail 'runs as root'
+  [[ $(tr '\0' ' ' <"/proc/$pid/cmdline") == 'node --max-semi-space-size=2 server/dist/main.js ' ]] ||
+    fail "PID 1 is $(tr '\0' ' ' <"/proc/$pid/cmdline"), not node"
+  pass 'PID 1 is node server/dist/main.js as user node (1000)'
+
+  [[ $(podman inspect --format '{{.HostConfig.ReadonlyRootfs}}' "$container") == true ]] ||
+    fail 'root filesystem not read-only'
+  if podman exec "$container" sh -c 'echo x >/tmp/probe || echo x >/app/probe' 2>/dev/null; then
+    fail 'could write outside the log volume'
+  fi
+  pass 'read-only root filesystem, no tmpfs'
+
+  podman healthcheck run "$container" >/dev/null || fail 'the image HEALTHCHECK fails'
+  pass 'the image HEALTHCHECK passes'
+
+  BASE_URL=http://127.0.0.1:3000 e2e tests/smoke.spec.ts tests/chat.spec.ts ||
+    fail 'e2e against the image'
+  pass 'e2e smoke and chat scenarios against the image'
+
+  local logs
+  logs=$(podman volume inspect --format '{{.Mountpoint}}' "$PROJECT-logs")
+  compgen -G "$logs/connections-*.jsonl" >/dev/null || fail 'no metadata log on the volume'
+  compgen -G "$logs/keys/*.key" >/dev/null || fail 'no day key on the volume'
+  [[ $(stat -c '%u %a' "$logs"/keys/*.key | sort -u) == '1000 600' ]] || fail 'day key not 0600'
+  pass 'metadata log and day key on the volume'
+
+  started=$(date +%s)
+  podman stop -t 20 "$container" >/dev/null
+  local took exit_code
+  took=$(seconds_since "$started")
+  exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
+  [[ $exit_code == 0 ]] || fail "podman stop: exit code $exit_code"
+  [[ $(podman logs "$container" 2>&1) == *'SIGTERM received, shutting down'* ]] ||
+    fail 'no graceful shutdown in the log'
+  ((took < 10)) || fail "podman stop took ${took}s"
+  pass "graceful on podman stop (SIGTERM, exit 0, ${took}s)"
+  podman rm "$container" >/dev/null
+}
+
+compose_checks() {
+  rm -rf "$WORK" && mkdir -p "$WORK/deploy"
+  # A copy: podman-compose reads .env beside the compose file, and a real deploy/.env must
+  # neither leak in nor be touched.
+  cp -r deploy/compose.yaml deploy/Caddyfile deploy/coturn deploy/.env.example \
+    deploy/generate-secrets.sh "$WORK/deploy/"
+  local env=$WORK/deploy/.env
+  sh "$WORK/deploy/generate-secrets.sh" >/dev/null
+  grep -Eq '^TURN_SECRET=[0-9a-f]{64}$' "$env" || fail 'generate-secrets.sh wrote no TURN_SECRET'
+  local before
+  before=$(grep SECRET "$env")
+  sh "$WORK/deploy/generate-secrets.sh" >/dev/null
+  [[ $(grep SECRET "$env") == "$before" ]] || fail 'generate-secrets.sh replaced a secret'
+  pass 'generate-secrets.sh fills in secrets once and keeps them'
+
+  # Addresses instead of names (no DNS here), and Caddy's own CA instead of Let's Encrypt.
+  sed -i -e "s/^DOMAIN=.*/DOMAIN=$WEB_IP/" -e "s/^TURN_DOMAIN=.*/TURN_DOMAIN=$TURN_IP/" \
+    -e "s/^WEB_IP=.*/WEB_IP=$WEB_IP/" -e "s/^TURN_IP=.*/TURN_IP=$TURN_IP/" \
+    -e 's/^CADDY_GLOBAL_OPTIONS=.*/CADDY_GLOBAL_OPTIONS=local_certs/' "$env"
+  echo "MAYFLY_IMAGE=$IMAGE" >>"$env"
+  local secret
+  secret=$(sed -n 's/^TURN_SECRET=//p' "$env")
+
+  local started
+  started=$(date +%s)
+  compose up -d >"$WORK/compose-up.log" 2>&1 || {
+    cat "$WORK/compose-up.log"
+    fail 'podman-compose up'
+  }
+  wait_for 90 'Caddy serves the page' curl -fsSk "https://$WEB_IP/healthz"
+  log "stack up in $(seconds_since "$started") s"
+
+  local ca=$WORK/caddy-root.crt
+  podman exec "${PROJECT}_caddy_1" cat /data/caddy/pki/authorities/local/root.crt >"$ca"
+  local health page
+  health=$(curl -fsS --cacert "$ca" "https://$WEB_IP/healthz") || fail 'healthz through Caddy'
+  [[ $health == *'"redis":"ok"'* ]] || fail "healthz through Caddy: $health"
+  page=$(curl -fsS --cacert "$ca" "https://$WEB_IP/") || fail 'no page through Caddy'
+  [[ $page == *'<html'* ]] || fail 'the page through Caddy is no HTML page'
+  pass 'HTTPS through Caddy: page and /healthz with Redis ok'
+
+  local replicas
+  replicas=$(podman ps --filter "label=com.docker.compose.project=$PROJECT" \
+    --filter label=com.docker.compose.service=mayfly --format '{{.Names}}')
+  [[ $(wc -l <<<"$replicas") == 2 ]] || fail "replicas: $replicas"
+  for replica in $replicas; do
+    podman healthcheck run "$replica" >/dev/null || fail "$replica unhealthy"
+  done
+  pass 'two healthy Mayfly replicas'
+
+  wait_for 60 'coturn serves TLS on 443' sh -c \
+    "openssl s_client -connect $TURN_IP:443 -CAfile $ca -verify_return_error -verify_ip $TURN_IP </dev/null"
+  pass "coturn serves TURN over TLS on $TURN_IP:443 with Caddy's certificate"
+
+  TURN_SECRET=$secret npm run --silent turn-check -- --target "$TURN_IP:3478" >"$WORK/turn-check.log" 2>&1 || {
+    cat "$WORK/turn-check.log"
+    fail 'turn-check against coturn'
+  }
+  pass 'TURN over UDP: allocation, and the metadata address refused (turn-check)'
+
+
+  # Chromium trusts Caddy's CA from an NSS database in $HOME, Node from NODE_EXTRA_CA_CERTS.
+  local home=$WORK/home
+  mkdir -p "$home/.pki/nssdb"
+  certutil -d "sql:$home/.pki/nssdb" -N --empty-password
+  certutil -d "sql:$home/.pki/nssdb" -A -n caddy-local -t C,, -i "$ca"
+  HOME=$home BASE_URL=https://$WEB_IP NODE_EXTRA_CA_CERTS=$ca E2E_COMPOSE_REDIS=${PROJECT}_redis_1 \
+    E2E_COMPOSE_TURN_URL="turn:$TURN_IP:3478?transport=udp" \
+    e2e tests/compose-stack.spec.ts || fail 'e2e against the compose stack'
+  pass 'two browsers on two replicas meet and talk through coturn'
+
+  compose down >/dev/null 2>&1
+  pass 'podman-compose down'
+}
+
+if [[ ${1:-} != --inside ]]; then
+  outside
+fi
+
+started_all=$(date +%s)
+network
+remove_test_containers
+trap cleanup EXIT
+image_checks
+compose_checks
+log "checks took $(seconds_since "$started_all") s"
+log "$passed passed, 0 failed"
