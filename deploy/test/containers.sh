@@ -10,21 +10,31 @@
 #      the volume, a graceful `podman stop`;
 #    - the compose stack (podman-compose): Caddy with its local CA on WEB_IP, two Mayfly
 #      replicas, Redis, coturn on TURN_IP; HTTPS, TURN over UDP and over TLS on 443 with
-#      Caddy's certificate, and two browsers on different replicas talking through coturn.
-# The last line is `containers: N passed, N failed`.
+#      Caddy's certificate, two browsers on different replicas talking through coturn, and
+#      the replicas' /metrics during that call.
+# The last line is `containers: N passed, N failed`, or `containers: skipped: <why>`.
 #
-# Root only (rootful podman, network namespace). Installs what is missing from Debian.
+# Root on Linux only (rootful podman, network namespace), with podman, runc, podman-compose,
+# debootstrap and a few tools (`.ci/run` installs them): elsewhere it says why and skips, so
+# that the root `npm test` runs everywhere. With CI set, a missing one fails instead.
 # MAYFLY_TEST_KEEP=1 leaves the stack up after a failure, for a look around.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 export CONTAINERS_CONF=$ROOT/deploy/test/containers.conf
-IMAGE=localhost/mayfly:test
-PROJECT=mayflytest
+# Everything this run creates carries its number: runs side by side (two worktrees, two people
+# as root on one machine) neither remove nor retag each other's containers, volumes, networks
+# or image.
+RUN=${MAYFLY_TEST_RUN:-$$}
+export MAYFLY_TEST_RUN=$RUN
+PREFIX=mayflytest
+PROJECT=$PREFIX-$RUN
+IMAGE=localhost/mayfly:test-$RUN
+WORK_BASE=/var/tmp/mayfly-containers-test
+WORK=$WORK_BASE-$RUN
 WEB_IP=10.99.0.1
 BROWSER_IP=10.99.0.2
 TURN_IP=10.99.0.3
-WORK=${MAYFLY_TEST_WORK:-/var/tmp/mayfly-containers-test}
 
 log() { echo "containers: $*"; }
 passed=0
@@ -50,26 +60,34 @@ wait_for() {
   done
 }
 
-outside() {
-  [[ $(id -u) == 0 ]] || fail 'needs root (rootful podman and a network namespace)'
-  local missing=()
-  command -v podman >/dev/null || missing+=(podman)
-  command -v runc >/dev/null || missing+=(runc)
-  command -v podman-compose >/dev/null || missing+=(podman-compose)
-  command -v debootstrap >/dev/null || missing+=(debootstrap)
-  command -v chromium >/dev/null || missing+=(chromium)
-  command -v turnutils_uclient >/dev/null || missing+=(coturn)
-  command -v openssl >/dev/null || missing+=(openssl)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v certutil >/dev/null || missing+=(libnss3-tools)
-  command -v ip >/dev/null || missing+=(iproute2)
-  if ((${#missing[@]} > 0)); then
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Where this test cannot run (not Linux, not root, a tool missing), says why and exits 0; with
+# CI set (.ci/run installs the tools), fails instead.
+skip_unless_runnable() {
+  local reason='' missing=() packages=() entry
+  if [[ $(uname -s) != Linux ]]; then
+    reason='needs Linux (rootful podman and a network namespace)'
+  elif [[ $(id -u) != 0 ]]; then
+    reason='needs root (rootful podman and a network namespace)'
+  else
+    # command:Debian package
+    for entry in podman:podman runc:runc podman-compose:podman-compose debootstrap:debootstrap \
+      chromium:chromium turnutils_uclient:coturn turnutils_peer:coturn openssl:openssl curl:curl \
+      certutil:libnss3-tools ip:iproute2 ss:iproute2 unshare:util-linux flock:util-linux; do
+      command -v "${entry%%:*}" >/dev/null && continue
+      missing+=("${entry%%:*}")
+      [[ " ${packages[*]} " == *" ${entry#*:} "* ]] || packages+=("${entry#*:}")
+    done
+    ((${#missing[@]} == 0)) ||
+      reason="needs ${missing[*]} (apt-get install ${packages[*]}, as .ci/run does)"
   fi
+  [[ -z $reason ]] && return 0
+  [[ -z ${CI:-} ]] || fail "$reason"
+  log "skipped: $reason"
+  exit 0
+}
 
+outside() {
+  skip_unless_runnable
   local started
   started=$(date +%s)
   bash deploy/test/stand-in-images.sh
@@ -122,7 +140,7 @@ cleanup() {
   local status=$?
   if ((status != 0)); then
     log "$passed passed, 1 failed"
-    for container in $(podman ps -a --format '{{.Names}}' | grep "^$PROJECT" || true); do
+    for container in $(podman ps -a --format '{{.Names}}' | grep "^$PROJECT[-_]" || true); do
       echo "---- podman logs $container (last 40 lines)"
       podman logs --tail 40 "$container" 2>&1 || true
     done
@@ -131,22 +149,42 @@ cleanup() {
       bash
     fi
   fi
-  remove_test_containers
+  remove_run "$RUN"
   exit "$status"
 }
 
-# This run's containers, volumes and networks, and any an interrupted run left behind.
-remove_test_containers() {
-  for container in $(podman ps -a --format '{{.Names}}' | grep "^$PROJECT" || true); do
-    # -v: with the anonymous volumes the image's VOLUME line gave it.
-    podman rm -f -v -t 0 "$container" >/dev/null 2>&1 || true
+# Everything run $1 created: containers (with the anonymous volumes the image's VOLUME line
+# gave them), volumes, networks, its image tag (the build cache stays) and its work folder.
+remove_run() {
+  local run=$1 name
+  for name in $(podman ps -a --format '{{.Names}}' | grep -E "^$PREFIX-$run[-_]" || true); do
+    podman rm -f -v -t 0 "$name" >/dev/null 2>&1 || true
   done
-  for volume in $(podman volume ls --format '{{.Name}}' | grep "^$PROJECT" || true); do
-    podman volume rm -f "$volume" >/dev/null 2>&1 || true
+  for name in $(podman volume ls --format '{{.Name}}' | grep -E "^$PREFIX-$run[-_]" || true); do
+    podman volume rm -f "$name" >/dev/null 2>&1 || true
   done
-  for net in $(podman network ls --format '{{.Name}}' | grep "^$PROJECT" || true); do
-    podman network rm -f "$net" >/dev/null 2>&1 || true
+  for name in $(podman network ls --format '{{.Name}}' | grep -E "^$PREFIX-$run[-_]" || true); do
+    podman network rm -f "$name" >/dev/null 2>&1 || true
   done
+  # The name twice: untag with no name would take every name off the image.
+  podman untag "localhost/mayfly:test-$run" "localhost/mayfly:test-$run" >/dev/null 2>&1 || true
+  rm -rf "$WORK_BASE-$run"
+}
+
+# What runs that were killed before cleaning up left behind: their process is gone.
+remove_leftovers() {
+  local name run
+  for name in $(
+    podman ps -a --format '{{.Names}}'
+    podman volume ls --format '{{.Name}}'
+    podman network ls --format '{{.Name}}'
+    podman images --format '{{.Repository}}:{{.Tag}}'
+  ); do
+    [[ $name =~ ^($PREFIX-|localhost/mayfly:test-)([0-9]+) ]] || continue
+    run=${BASH_REMATCH[2]}
+    [[ $run != "$RUN" ]] && ! kill -0 "$run" 2>/dev/null && remove_run "$run"
+  done
+  return 0
 }
 
 e2e() {
@@ -322,7 +360,7 @@ fi
 
 started_all=$(date +%s)
 network
-remove_test_containers
+remove_leftovers
 trap cleanup EXIT
 image_checks
 compose_checks

@@ -72,6 +72,10 @@ import() {
 }
 
 mkdir -p "$WORK"
+# One builder at a time: runs side by side share $WORK and the image names; the second finds
+# the images the first made.
+exec 9>"$WORK.lock"
+flock 9
 
 if needs_build "$node_image"; then
   dir=$WORK/node
