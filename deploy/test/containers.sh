@@ -69,11 +69,15 @@ skip_unless_runnable() {
   elif [[ $(id -u) != 0 ]]; then
     reason='needs root (rootful podman and a network namespace)'
   else
-    # command:Debian package
-    for entry in podman:podman runc:runc podman-compose:podman-compose debootstrap:debootstrap \
-      chromium:chromium turnutils_uclient:coturn turnutils_peer:coturn openssl:openssl curl:curl \
+    # command:Debian package. netavark and aardvark-dns (podman's network backend and its DNS,
+    # containers.conf) live in podman's own folder; Debian installs them only as recommends,
+    # and netavark needs iptables.
+    for entry in podman:podman runc:runc netavark:netavark aardvark-dns:aardvark-dns \
+      iptables:iptables podman-compose:podman-compose debootstrap:debootstrap chromium:chromium \
+      turnutils_uclient:coturn turnutils_peer:coturn openssl:openssl curl:curl \
       certutil:libnss3-tools ip:iproute2 ss:iproute2 unshare:util-linux flock:util-linux; do
       command -v "${entry%%:*}" >/dev/null && continue
+      compgen -G "/usr/lib*/podman/${entry%%:*}" >/dev/null && continue
       missing+=("${entry%%:*}")
       [[ " ${packages[*]} " == *" ${entry#*:} "* ]] || packages+=("${entry#*:}")
     done
