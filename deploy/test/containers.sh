@@ -178,6 +178,7 @@ remove_run() {
 # What runs that were killed before cleaning up left behind: their process is gone.
 remove_leftovers() {
   local name run
+  local -A dead=()
   for name in $(
     podman ps -a --format '{{.Names}}'
     podman volume ls --format '{{.Name}}'
@@ -186,9 +187,9 @@ remove_leftovers() {
   ); do
     [[ $name =~ ^($PREFIX-|localhost/mayfly:test-)([0-9]+) ]] || continue
     run=${BASH_REMATCH[2]}
-    [[ $run != "$RUN" ]] && ! kill -0 "$run" 2>/dev/null && remove_run "$run"
+    [[ $run != "$RUN" ]] && ! kill -0 "$run" 2>/dev/null && dead[$run]=1
   done
-  return 0
+  for run in "${!dead[@]}"; do remove_run "$run"; done
 }
 
 e2e() {
