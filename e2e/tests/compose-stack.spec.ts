@@ -14,8 +14,6 @@ import { expect, meet, test } from '../support/fixtures';
 import { candidateReport, expectRelayOnlyCall, expectStrangerVideo } from '../support/media';
 
 const project = process.env.E2E_COMPOSE_PROJECT ?? '';
-/** The replicas' METRICS_PORT: compose.yaml's default. */
-const METRICS_PORT = 9464;
 
 function podman(...args: string[]): string {
   return execFileSync('podman', args, { encoding: 'utf8' }).trim();
@@ -41,6 +39,8 @@ interface Replica {
   readonly name: string;
   /** Its address on the network it shares with Caddy (compose's `web`). */
   readonly address: string;
+  /** Where it serves /metrics (METRICS_PORT). */
+  readonly metricsPort: string;
   /** The TURN URLs it hands out (TURN_URLS): coturn's, over UDP, TCP and TLS. */
   readonly turnUrls: string[];
 }
@@ -52,14 +52,16 @@ function replicas(): Replica[] {
     Config: { Env: string[] };
     NetworkSettings: { Networks: Record<string, { IPAddress: string } | undefined> };
   }[];
-  return inspected.map(({ Name, Config, NetworkSettings }) => ({
-    name: Name,
-    address: NetworkSettings.Networks[`${project}_web`]?.IPAddress ?? '',
-    turnUrls: (Config.Env.find((entry) => entry.startsWith('TURN_URLS=')) ?? '')
-      .slice('TURN_URLS='.length)
-      .split(',')
-      .filter(Boolean),
-  }));
+  return inspected.map(({ Name, Config, NetworkSettings }) => {
+    const env = (name: string): string =>
+      (Config.Env.find((entry) => entry.startsWith(`${name}=`)) ?? '').slice(name.length + 1);
+    return {
+      name: Name,
+      address: NetworkSettings.Networks[`${project}_web`]?.IPAddress ?? '',
+      metricsPort: env('METRICS_PORT'),
+      turnUrls: env('TURN_URLS').split(',').filter(Boolean),
+    };
+  });
 }
 
 /** Strangers per signaling node, from Redis (`<prefix>strangers:<node>`), nodes without any left out. */
@@ -81,7 +83,7 @@ function strangersPerNode(): number[] {
  * container on that network (the first replica), at each replica's address on it.
  */
 function scrape(all: readonly Replica[]): string[] {
-  const urls = all.map(({ address }) => `http://${address}:${METRICS_PORT}/metrics`);
+  const urls = all.map(({ address, metricsPort }) => `http://${address}:${metricsPort}/metrics`);
   // A rejection ends node with an error, and execFileSync throws with its output.
   const script = `Promise.all(${JSON.stringify(urls)}.map(async (url) => {
     const response = await fetch(url);
