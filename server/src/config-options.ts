@@ -196,6 +196,12 @@ export const OPTIONS = {
     'how long strangers with interests wait for a shared one before anyone will do',
   ),
   SKIP_MEMORY_MINUTES: integer(10, 0, 24 * 60, 'how long a skipped stranger is not offered again'),
+  RESUME_GRACE_SECONDS: integer(
+    20,
+    0,
+    600,
+    'how long a chat waits for a stranger whose connection dropped to come back (resume) before the partner is told they left; 0: at once',
+  ),
   BLOCK_MINUTES: integer(
     60,
     1,

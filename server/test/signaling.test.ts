@@ -92,8 +92,16 @@ describe('signaling: pairing and relay', () => {
     const matchedB = nextEvent(b, 'matched');
     expect(await startSearch(a)).toEqual({ ok: true });
     expect(await startSearch(b)).toEqual({ ok: true });
-    expect(await matchedA).toEqual({ initiator: true, sharedInterests: [] });
-    expect(await matchedB).toEqual({ initiator: false, sharedInterests: [] });
+    expect(await matchedA).toEqual({
+      initiator: true,
+      sharedInterests: [],
+      resumeToken: expect.any(String),
+    });
+    expect(await matchedB).toEqual({
+      initiator: false,
+      sharedInterests: [],
+      resumeToken: expect.any(String),
+    });
 
     const offer = nextEvent(b, 'signal');
     expect(await a.emitWithAck('signal', OFFER)).toEqual({ ok: true });
@@ -117,11 +125,16 @@ describe('signaling: pairing and relay', () => {
     const matchedB = nextEvent(b, 'matched');
     await startSearch(a, { nickname: 'Ada', interests: ['Chess', 'jazz'] });
     await startSearch(b, { interests: ['#jazz', 'go'] });
-    expect(await matchedA).toEqual({ initiator: true, sharedInterests: ['jazz'] });
+    expect(await matchedA).toEqual({
+      initiator: true,
+      sharedInterests: ['jazz'],
+      resumeToken: expect.any(String),
+    });
     expect(await matchedB).toEqual({
       initiator: false,
       sharedInterests: ['jazz'],
       partnerNickname: 'Ada',
+      resumeToken: expect.any(String),
     });
   });
 
