@@ -395,6 +395,19 @@ describe('SessionController', () => {
     expect(phase(t.controller.view)).toBe('waiting');
   });
 
+  it('keeps looking and waits as long as the server says when asked too often', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    t.signaling.acks.push({ ok: false, code: 'rate_limited', retryAfterMs: 45_000 });
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    await t.clock.advance(44_999);
+    expect(t.signaling.sent.map((s) => s.event)).toEqual(['start']);
+    expect(t.status()).toContain('Looking for a stranger');
+    await t.clock.advance(1);
+    expect(t.signaling.sent.map((s) => s.event)).toEqual(['start', 'start']);
+  });
+
   it('reports the stranger: tells the server first, leaves the chat and says why', async () => {
     const t = setup();
     const peer = await startAndMatch(t);

@@ -2,8 +2,8 @@
  * The chat session: one stranger at a time, from Start to Stop. Plain TypeScript with every
  * dependency injected (signaling, media devices, the peer connection factory, image
  * re-encoding, object URLs, time), so the state machine runs in unit tests as it runs in the page.
- * It owns the server queue and the peer's lifecycle; the camera and microphone are LocalMedia's,
- * the messages ChatLog's, and both show up in the one SessionView it publishes.
+ * It owns the peer's lifecycle; the server queue is ServerQueue's, the camera and microphone
+ * LocalMedia's, the messages ChatLog's, and all show up in the one SessionView it publishes.
  *
  *   idle ─Start─▶ requesting-media ─▶ waiting ─matched─▶ connecting ─peer open─▶ connected
  *                                        ▲                    │ fails/times out      │ stranger leaves
@@ -11,9 +11,7 @@
  *                                        └────── Next ───── failed           partner-left
  *   Stop from any state returns to idle and releases the camera.
  *
- * Why this file is over 500 lines: after the split into LocalMedia and ChatLog it was 484;
- * report/block and safe start then added their transitions here, since they change the phase.
- * The data channel messaging (send, pictures, incoming data) is the next part to move out.
+ * The peer's lifecycle and the data channel messaging are the next parts to move out.
  */
 import type {
   IceServer,
@@ -35,6 +33,7 @@ import type { Clock } from '../clock';
 import type { PeerConnection, PeerError, PeerOptions, RouteType } from '../peer/peer-connection';
 import type { RequestResult, SignalingPort } from '../signaling/signaling-client';
 import { LocalMedia, type MediaPort } from './local-media';
+import { ServerQueue } from './server-queue';
 import { initialView, isInChat, type Phase, type SessionView } from './session-view';
 import { ViewPublisher } from './view-publisher';
 
@@ -93,21 +92,17 @@ export class SessionController {
   /** Held while one of our WebRTC steps is under way: see ViewPublisher. */
   readonly #views: ViewPublisher<SessionView>;
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #queue: ServerQueue;
   readonly #media: LocalMedia;
   readonly #log: ChatLog;
   #view: SessionView = initialView();
 
   #welcome: Welcome | undefined;
   #request: StartRequest = {};
-  /** Set when "Hide my IP address" changed since the server last heard our request. */
-  #requestChanged = false;
   /** The person set "Hide my IP address" themselves; the server's default no longer applies. */
   #relayChosen = false;
   /** The person set safe start themselves; the server's default no longer applies. */
   #safeStartChosen = false;
-  /** A start/next the server has not yet acknowledged or could not take (offline). */
-  #queueWanted: 'start' | 'next' | undefined;
-  #queueInFlight = false;
 
   /** Increases with every new stranger, so late async results for an old one are dropped. */
   #chatGeneration = 0;
@@ -121,6 +116,14 @@ export class SessionController {
     const { signaling } = deps;
     this.#view = { ...initialView(), server: signaling.status };
     this.#views = new ViewPublisher(this.#view, deps.clock);
+    this.#queue = new ServerQueue({
+      signaling,
+      clock: deps.clock,
+      onRefused: (problem) => {
+        this.#media.release();
+        this.#update({ phase: 'idle', problem });
+      },
+    });
     this.#media = new LocalMedia(deps.media, {
       onChange: (media) => this.#update(media),
       // A new device mid-chat: the stranger gets the new track without renegotiation.
@@ -165,7 +168,6 @@ export class SessionController {
         : { interests: options.interests }),
       relayOnly: options.relayOnly,
     };
-    this.#requestChanged = false;
     this.#relayChosen = true;
     if (options.safeStart !== undefined) this.setSafeStart(options.safeStart);
     this.#deps.preparePeer?.();
@@ -177,7 +179,7 @@ export class SessionController {
       // Stop may have been pressed while the camera prompt was open.
       if (this.#phase() !== 'requesting-media') return;
       this.#update({ phase: 'waiting' });
-      this.#queue('start');
+      this.#queue.start(this.#request);
     } finally {
       this.#views.release();
     }
@@ -189,7 +191,7 @@ export class SessionController {
     this.#leaveChat();
     this.#forgetStranger();
     this.#update({ phase: 'waiting', problem: undefined, endedBy: undefined });
-    this.#queue('next');
+    this.#queue.next();
   }
 
   /** Reports the stranger: the chat ends, and they are not matched with this person again. */
@@ -226,24 +228,18 @@ export class SessionController {
   /** Ends everything: leaves the stranger or the queue and turns the camera off. */
   stop(): void {
     if (this.#view.phase === 'idle') return;
-    const wasQueued = this.#view.phase !== 'requesting-media';
     this.#leaveChat();
     this.#forgetStranger();
     this.#media.release();
-    this.#queueWanted = undefined;
     this.#update({ phase: 'idle', problem: undefined });
-    if (wasQueued && this.#deps.signaling.status === 'online') {
-      void this.#deps.signaling.stop().then((result) => {
-        if (!result.ok) console.warn('mayfly: stop was not acknowledged:', result.code);
-      });
-    }
+    this.#queue.stop();
   }
 
   setRelayOnly(relayOnly: boolean): void {
     this.#relayChosen = true;
     if (relayOnly === this.#view.relayOnly) return;
     this.#request = { ...this.#request, relayOnly };
-    if (this.#view.phase !== 'idle') this.#requestChanged = true;
+    if (this.#view.phase !== 'idle') this.#queue.update(this.#request);
     this.#update({ relayOnly });
   }
 
@@ -332,6 +328,7 @@ export class SessionController {
   dispose(): void {
     this.stop();
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#queue.dispose();
     this.#views.close();
   }
 
@@ -346,17 +343,13 @@ export class SessionController {
       safeStartByDefault: welcome.safeStartByDefault,
       safeStart: this.#safeStartChosen ? this.#view.safeStart : welcome.safeStartByDefault,
     });
-    // A new connection is a new socket to the server: whatever queue spot we had is gone.
-    if (this.#view.phase === 'waiting') {
-      this.#queueWanted = 'start';
-      this.#flushQueue();
-    }
+    this.#queue.welcome();
   }
 
   async #onMatched(matched: Matched): Promise<void> {
     if (this.#view.phase !== 'waiting') return;
     const generation = ++this.#chatGeneration;
-    this.#queueWanted = undefined;
+    this.#queue.matched();
     this.#pendingSignals = [];
     // The "connecting" view renders once our offer has left (initiator) or our peer is ready.
     this.#views.hold();
@@ -468,7 +461,7 @@ export class SessionController {
     this.#leaveChat();
     this.#forgetStranger();
     this.#media.release();
-    this.#queueWanted = undefined;
+    this.#queue.cancel();
     this.#update({
       phase: 'idle',
       problem: { kind: 'start-refused', code: 'banned', retryAfterMs },
@@ -485,75 +478,6 @@ export class SessionController {
   #send(message: DataMessage): boolean {
     if (this.#view.phase !== 'connected' || this.#peer === undefined) return false;
     return this.#peer.send(encodeMessage(message));
-  }
-
-  #queue(kind: 'start' | 'next'): void {
-    // A Next that was never sent is a Start for the server, which knows no partner of ours.
-    this.#queueWanted = kind === 'next' && this.#queueWanted === 'start' ? 'start' : kind;
-    this.#flushQueue();
-  }
-
-  #flushQueue(): void {
-    const wanted = this.#queueWanted;
-    const { signaling } = this.#deps;
-    if (wanted === undefined || this.#queueInFlight) return;
-    if (signaling.status !== 'online' || this.#welcome === undefined) return; // on welcome
-    this.#queueInFlight = true;
-    this.#queueWanted = undefined;
-    void this.#sendQueueRequest(wanted).finally(() => {
-      this.#queueInFlight = false;
-      this.#flushQueue();
-    });
-  }
-
-  async #sendQueueRequest(kind: 'start' | 'next'): Promise<void> {
-    const { signaling } = this.#deps;
-    let result: RequestResult;
-    if (kind === 'next' && this.#requestChanged) {
-      // "Hide my IP address" changed: the server must hear the new request in full.
-      await signaling.stop();
-      kind = 'start';
-    }
-    if (kind === 'start') {
-      this.#requestChanged = false;
-      result = await signaling.start(this.#request);
-      if (!result.ok && result.code === 'invalid_state') {
-        // The server still has us queued or paired (e.g. a lost acknowledgement).
-        await signaling.stop();
-        result = await signaling.start(this.#request);
-      }
-    } else {
-      result = await signaling.next();
-      if (!result.ok && result.code === 'invalid_state')
-        result = await signaling.start(this.#request);
-    }
-    if (result.ok || this.#view.phase !== 'waiting') return;
-    switch (result.code) {
-      case 'unreachable':
-      case 'shutting_down':
-        // Try again once the server greets us again.
-        this.#queueWanted = 'start';
-        return;
-      case 'rate_limited':
-      case 'matching_unavailable':
-        // Too fast, or the server briefly cannot match (its shared state is away):
-        // keep looking and ask again in a moment.
-        await this.#sleep(2000);
-        if (this.#view.phase === 'waiting') this.#queueWanted ??= kind;
-        return;
-      default:
-        this.#media.release();
-        this.#update({
-          phase: 'idle',
-          problem: {
-            kind: 'start-refused',
-            code: result.code,
-            ...('retryAfterMs' in result && result.retryAfterMs !== undefined
-              ? { retryAfterMs: result.retryAfterMs }
-              : {}),
-          },
-        });
-    }
   }
 
   #fail(reason: PeerError['kind'] | 'timeout'): void {

@@ -10,14 +10,15 @@ import { NO_MEDIA, type MediaState } from './local-media';
 export type Phase =
   'idle' | 'requesting-media' | 'waiting' | 'connecting' | 'connected' | 'partner-left' | 'failed';
 
-export type Problem =
-  | {
-      kind: 'start-refused';
-      code: Extract<RequestResult, { ok: false }>['code'];
-      /** With `banned`: how long until this connection may start again. */
-      retryAfterMs?: number;
-    }
-  | { kind: 'peer-failed'; reason: PeerError['kind'] | 'timeout' };
+/** The server would not queue us. */
+export interface StartRefused {
+  kind: 'start-refused';
+  code: Extract<RequestResult, { ok: false }>['code'];
+  /** With `banned`: how long until this connection may start again. */
+  retryAfterMs?: number;
+}
+
+export type Problem = StartRefused | { kind: 'peer-failed'; reason: PeerError['kind'] | 'timeout' };
 
 /** Everything the page shows: the session's own state, the local media's and the chat log. */
 export interface SessionView extends MediaState {
