@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerOptions } from '../src/lib/peer/peer-connection';
-import {
-  CONNECT_TIMEOUT_MS,
-  ROUTE_CHECKS_MS,
-  SessionController,
-} from '../src/lib/session/session-controller';
+import { ChatCodec } from '../src/lib/chat/chat-codec';
+import { CONNECT_TIMEOUT_MS, ROUTE_CHECKS_MS } from '../src/lib/chat/chat-connection';
+import { SessionController } from '../src/lib/session/session-controller';
 import type { SessionView } from '../src/lib/session/session-view';
 import { routeMeaning, statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
@@ -41,7 +39,7 @@ function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () =>
     createPeer: (peerOptions: PeerOptions) => {
       const peer = new FakePeer(peerOptions);
       peers.push(peer);
-      return Promise.resolve(peer);
+      return Promise.resolve({ peer, codec: new ChatCodec() });
     },
     ...(options.preparePeer === undefined ? {} : { preparePeer: options.preparePeer }),
     reencodeImage: () => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),

@@ -1,12 +1,12 @@
 /**
  * The log of one chat: what each side said and showed, in order, at most CHAT_HISTORY entries.
- * It turns the stranger's data channel messages into entries (reassembling pictures, dropping a
- * flood, refusing what it cannot read) and owns the object URL of every picture, freeing it when
- * its entry goes.
+ * It turns what the stranger's connection received into entries (dropping a flood, saying once
+ * that something was refused) and owns the object URL of every picture, freeing it when its
+ * entry goes.
  */
 import type { Clock } from '../clock';
-import { decodeMessage, type ImageType } from './data-protocol';
-import { ImageAssembler, type AssemblyEvent } from './image-transfer';
+import type { ImageType } from './data-protocol';
+import type { AssemblyEvent } from './image-transfer';
 
 interface EntryBase {
   id: number;
@@ -47,7 +47,6 @@ export class ChatLog {
   readonly #deps: ChatLogDeps;
   #entries: readonly ChatEntry[] = [];
   #nextEntryId = 1;
-  #assembler = new ImageAssembler();
   /** The stranger's pictures still arriving: transfer id to entry id. */
   readonly #incomingImages = new Map<string, number>();
   #strangerWindow = { start: 0, count: 0, warned: false };
@@ -84,45 +83,19 @@ export class ChatLog {
     this.#append({ kind: 'text', from: 'system', name: 'Mayfly', text });
   }
 
-  /**
-   * One message from the stranger's data channel, shown under `strangerName`; 'left' when the
-   * stranger said they are leaving (for the session to end the chat).
-   */
-  receive(bytes: Uint8Array, strangerName: string): 'left' | undefined {
-    const decoded = decodeMessage(bytes);
-    if (!decoded.ok) {
-      this.#rejected(decoded.reason);
-      return undefined;
-    }
-    const { message } = decoded;
-    if (message.type === 'bye') return 'left';
-    if (message.type === 'text') {
-      if (this.#admitStrangerMessage())
-        this.#append({ kind: 'text', from: 'stranger', name: strangerName, text: message.text });
-      return undefined;
-    }
-    const event = this.#assembler.accept(message);
-    if (event !== undefined) this.#onAssembly(event, strangerName);
-    return undefined;
+  /** A text message from the stranger, shown under `name` unless they send too many. */
+  strangerText(name: string, text: string): void {
+    if (this.#admitStrangerMessage()) this.#append({ kind: 'text', from: 'stranger', name, text });
   }
 
-  /** Empties the log for the next stranger and frees every picture held in memory. */
-  clear(): void {
-    for (const entry of this.#entries) this.#revoke(entry);
-    this.#assembler = new ImageAssembler();
-    this.#incomingImages.clear();
-    this.#strangerWindow = { start: 0, count: 0, warned: false };
-    this.#rejectedWarned = false;
-    this.#set([]);
-  }
-
-  #onAssembly(event: AssemblyEvent, strangerName: string): void {
+  /** A picture from the stranger on its way in, shown under `name`. */
+  strangerImage(event: AssemblyEvent, name: string): void {
     switch (event.kind) {
       case 'started': {
         const entryId = this.#append({
           kind: 'image',
           from: 'stranger',
-          name: strangerName,
+          name,
           url: undefined,
           progress: 0,
           failed: false,
@@ -149,10 +122,31 @@ export class ChatLog {
           this.#incomingImages.delete(event.id ?? '');
           this.markFailed(entryId);
         }
-        this.#rejected(event.reason);
+        this.refused(event.reason);
         break;
       }
     }
+  }
+
+  /** Something the stranger sent was dropped: the log says so once per chat. */
+  refused(reason: string): void {
+    console.warn('mayfly: ignored a data channel message from the stranger:', reason);
+    if (this.#rejectedWarned) return;
+    this.#rejectedWarned = true;
+    this.system(
+      reason === 'image-too-large' || reason === 'too-many-images'
+        ? 'The stranger tried to send a picture that is too large or one too many; it was refused.'
+        : 'Something the stranger’s browser sent was not understood and was ignored.',
+    );
+  }
+
+  /** Empties the log for the next stranger and frees every picture held in memory. */
+  clear(): void {
+    for (const entry of this.#entries) this.#revoke(entry);
+    this.#incomingImages.clear();
+    this.#strangerWindow = { start: 0, count: 0, warned: false };
+    this.#rejectedWarned = false;
+    this.#set([]);
   }
 
   /** Drops a flood of messages instead of letting it take over the log and screen readers. */
@@ -170,17 +164,6 @@ export class ChatLog {
       this.system('The stranger is sending messages too fast; some were not shown.');
     }
     return false;
-  }
-
-  #rejected(reason: string): void {
-    console.warn('mayfly: ignored a data channel message from the stranger:', reason);
-    if (this.#rejectedWarned) return;
-    this.#rejectedWarned = true;
-    this.system(
-      reason === 'image-too-large' || reason === 'too-many-images'
-        ? 'The stranger tried to send a picture that is too large or one too many; it was refused.'
-        : 'Something the stranger’s browser sent was not understood and was ignored.',
-    );
   }
 
   #append(entry: DistributiveOmit<ChatEntry, 'id'>): number {
