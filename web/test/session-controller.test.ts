@@ -22,7 +22,13 @@ import {
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 
-function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () => void } = {}) {
+function setup(
+  options: {
+    media?: () => Promise<FakeStream>;
+    preparePeer?: () => void;
+    reencodeImage?: () => Promise<{ bytes: Uint8Array<ArrayBuffer>; mime: 'image/jpeg' }>;
+  } = {},
+) {
   const signaling = new FakeSignaling();
   const clock = new ManualClock();
   const stream = new FakeStream(
@@ -42,7 +48,8 @@ function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () =>
       return Promise.resolve({ peer, codec: new ChatCodec() });
     },
     ...(options.preparePeer === undefined ? {} : { preparePeer: options.preparePeer }),
-    reencodeImage: () => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),
+    reencodeImage:
+      options.reencodeImage ?? (() => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' })),
     objectUrls: urls,
     randomId: () => 'img1',
   });
@@ -548,6 +555,41 @@ describe('SessionController', () => {
     expect(messages.map((m) => m.type)).toEqual(['image-start', 'image-chunk', 'image-end']);
     expect(t.controller.view.chat.at(-1)).toMatchObject({ kind: 'image', from: 'me', progress: 1 });
     expect(t.controller.view.sendingImage).toBe(false);
+  });
+
+  it('says so when a file is not a picture, and takes the next one', async () => {
+    let calls = 0;
+    const t = setup({
+      reencodeImage: () =>
+        ++calls === 1
+          ? Promise.reject(new Error('not an image'))
+          : Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),
+    });
+    const peer = await startAndMatch(t);
+    peer.open();
+    await t.controller.sendImage(new Blob(['a text file']));
+    expect(t.controller.view.chat.at(-1)).toMatchObject({
+      from: 'system',
+      text: 'That file could not be read as a picture.',
+    });
+    expect(t.controller.view.sendingImage).toBe(false);
+    await t.controller.sendImage(new Blob(['photo']));
+    expect(t.controller.view.chat.at(-1)).toMatchObject({ kind: 'image', progress: 1 });
+  });
+
+  it('lets go of a picture on its way when the stranger leaves, and keeps what was sent', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    peer.bufferedAmount = 10 * 1024 * 1024;
+    const sending = t.controller.sendImage(new Blob(['photo']));
+    await t.clock.advance(100);
+    expect(t.controller.view.sendingImage).toBe(true);
+    t.signaling.events.emit('partnerLeft', { reason: 'next' });
+    await sending;
+    expect(t.controller.view.sendingImage).toBe(false);
+    expect(t.controller.view.chat.map((e) => e.kind)).toEqual(['image', 'text']);
+    expect(peer.sent.map((text) => JSON.parse(text) as unknown)).toEqual([{ type: 'bye' }]);
   });
 
   it('sends a newly chosen camera to the stranger', async () => {

@@ -1,10 +1,11 @@
 /**
- * The log of one chat: what each side said and showed, in order, at most CHAT_HISTORY entries.
- * It turns what the stranger's connection received into entries (dropping a flood, saying once
- * that something was refused) and owns the object URL of every picture, freeing it when its
- * entry goes.
+ * The messages of one chat, both ways: ours sent on the stranger's connection and theirs taken
+ * from it, shown in order, at most CHAT_HISTORY entries. It drops a flood from the stranger,
+ * says once that something of theirs was refused, sends one picture of ours at a time, and owns
+ * the object URL of every picture, freeing it when its entry goes.
  */
 import type { Clock } from '../clock';
+import type { ChatConnection, OutgoingImage } from './chat-connection';
 import type { ImageType } from './data-protocol';
 import type { AssemblyEvent } from './image-transfer';
 
@@ -30,10 +31,19 @@ export interface ObjectUrls {
   revoke(url: string): void;
 }
 
+/** What the page shows of the log. */
+export interface ChatState {
+  readonly chat: readonly ChatEntry[];
+  /** One of our pictures is being re-encoded or sent; the next waits for it. */
+  readonly sendingImage: boolean;
+}
+
+export const NO_CHAT: ChatState = { chat: [], sendingImage: false };
+
 export interface ChatLogDeps {
   objectUrls: ObjectUrls;
   clock: Pick<Clock, 'now'>;
-  onChange(entries: readonly ChatEntry[]): void;
+  onChange(state: ChatState): void;
 }
 
 /** Entries kept in the chat log; older ones (and their images) are dropped. */
@@ -46,6 +56,7 @@ type ImagePatch = Partial<{ url: string; progress: number; failed: boolean }>;
 export class ChatLog {
   readonly #deps: ChatLogDeps;
   #entries: readonly ChatEntry[] = [];
+  #sendingImage = false;
   #nextEntryId = 1;
   /** The stranger's pictures still arriving: transfer id to entry id. */
   readonly #incomingImages = new Map<string, number>();
@@ -58,6 +69,46 @@ export class ChatLog {
 
   get entries(): readonly ChatEntry[] {
     return this.#entries;
+  }
+
+  get sendingImage(): boolean {
+    return this.#sendingImage;
+  }
+
+  /** Shows what a new stranger's connection delivers, under their name. */
+  follow(connection: ChatConnection, strangerName: string): void {
+    connection.on('text', (text) => this.strangerText(strangerName, text));
+    connection.on('image', (event) => this.strangerImage(event, strangerName));
+    connection.on('refused', (reason) => this.refused(reason));
+  }
+
+  /** Sends our text message and shows it under `name`; false when it could not be sent. */
+  sendText(connection: ChatConnection, name: string, raw: string): boolean {
+    const text = raw.trim();
+    if (!connection.sendText(text)) return false;
+    this.addOwnText(name, text);
+    return true;
+  }
+
+  /** Sends our picture once re-encoded, showing it with its progress, or why it was not sent. */
+  async sendImage(
+    connection: ChatConnection,
+    name: string,
+    picture: Promise<OutgoingImage>,
+  ): Promise<void> {
+    if (this.#sendingImage) return;
+    this.#setSending(true);
+    let entryId = 0;
+    const result = await connection.sendImage(picture, {
+      started: ({ bytes, mime }) => (entryId = this.addOwnImage(name, bytes, mime)),
+      progress: (fraction) => this.setProgress(entryId, fraction),
+    });
+    if (result === 'failed') this.markFailed(entryId);
+    if (result === 'unreadable') this.system('That file could not be read as a picture.');
+    if (result === 'too-large') {
+      this.system('That picture is too large to send, even after shrinking it.');
+    }
+    this.#setSending(false);
   }
 
   addOwnText(name: string, text: string): void {
@@ -189,7 +240,12 @@ export class ChatLog {
 
   #set(entries: readonly ChatEntry[]): void {
     this.#entries = entries;
-    this.#deps.onChange(entries);
+    this.#deps.onChange({ chat: entries, sendingImage: this.#sendingImage });
+  }
+
+  #setSending(sendingImage: boolean): void {
+    this.#sendingImage = sendingImage;
+    this.#set(this.#entries);
   }
 }
 
