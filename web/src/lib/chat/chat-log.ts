@@ -90,13 +90,15 @@ export class ChatLog {
     return true;
   }
 
-  /** Sends our picture once re-encoded, showing it with its progress, or why it was not sent. */
+  /**
+   * Sends our picture once re-encoded, showing it with its progress, or why it was not sent.
+   * One at a time: the caller checks `sendingImage` before it starts re-encoding another.
+   */
   async sendImage(
     connection: ChatConnection,
     name: string,
     picture: Promise<OutgoingImage>,
   ): Promise<void> {
-    if (this.#sendingImage) return;
     this.#setSending(true);
     let entryId = 0;
     const result = await connection.sendImage(picture, {
