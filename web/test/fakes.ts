@@ -3,7 +3,7 @@ import type { PeerEvents, PeerOptions, RouteType } from '../src/lib/peer/peer-co
 import type { ObjectUrls } from '../src/lib/chat/chat-log';
 import type { Clock } from '../src/lib/clock';
 import type { MediaPort } from '../src/lib/session/local-media';
-import type { PeerLike } from '../src/lib/session/session-controller';
+import type { PeerLike } from '../src/lib/chat/chat-connection';
 import type {
   RequestResult,
   ServerStatus,
@@ -191,8 +191,10 @@ export class FakePeer implements PeerLike {
   replaceTrack(old: unknown, fresh: unknown): void {
     this.replaced.push([old, fresh]);
   }
+  /** Like PeerConnection's: no event follows. */
   destroy(): void {
     this.destroyed = true;
+    this.events.removeAllListeners();
   }
   routeType(): Promise<RouteType | undefined> {
     this.routeReads++;

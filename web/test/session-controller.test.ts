@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerOptions } from '../src/lib/peer/peer-connection';
-import {
-  CONNECT_TIMEOUT_MS,
-  ROUTE_CHECKS_MS,
-  SessionController,
-} from '../src/lib/session/session-controller';
+import { ChatCodec } from '../src/lib/chat/chat-codec';
+import { CONNECT_TIMEOUT_MS, ROUTE_CHECKS_MS } from '../src/lib/chat/chat-connection';
+import { SessionController } from '../src/lib/session/session-controller';
 import type { SessionView } from '../src/lib/session/session-view';
 import { routeMeaning, statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
@@ -24,7 +22,13 @@ import {
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 
-function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () => void } = {}) {
+function setup(
+  options: {
+    media?: () => Promise<FakeStream>;
+    preparePeer?: () => void;
+    reencodeImage?: () => Promise<{ bytes: Uint8Array<ArrayBuffer>; mime: 'image/jpeg' }>;
+  } = {},
+) {
   const signaling = new FakeSignaling();
   const clock = new ManualClock();
   const stream = new FakeStream(
@@ -41,10 +45,11 @@ function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () =>
     createPeer: (peerOptions: PeerOptions) => {
       const peer = new FakePeer(peerOptions);
       peers.push(peer);
-      return Promise.resolve(peer);
+      return Promise.resolve({ peer, codec: new ChatCodec() });
     },
     ...(options.preparePeer === undefined ? {} : { preparePeer: options.preparePeer }),
-    reencodeImage: () => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),
+    reencodeImage:
+      options.reencodeImage ?? (() => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' })),
     objectUrls: urls,
     randomId: () => 'img1',
   });
@@ -395,6 +400,19 @@ describe('SessionController', () => {
     expect(phase(t.controller.view)).toBe('waiting');
   });
 
+  it('keeps looking and waits as long as the server says when asked too often', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    t.signaling.acks.push({ ok: false, code: 'rate_limited', retryAfterMs: 45_000 });
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    await t.clock.advance(44_999);
+    expect(t.signaling.sent.map((s) => s.event)).toEqual(['start']);
+    expect(t.status()).toContain('Looking for a stranger');
+    await t.clock.advance(1);
+    expect(t.signaling.sent.map((s) => s.event)).toEqual(['start', 'start']);
+  });
+
   it('reports the stranger: tells the server first, leaves the chat and says why', async () => {
     const t = setup();
     const peer = await startAndMatch(t);
@@ -537,6 +555,41 @@ describe('SessionController', () => {
     expect(messages.map((m) => m.type)).toEqual(['image-start', 'image-chunk', 'image-end']);
     expect(t.controller.view.chat.at(-1)).toMatchObject({ kind: 'image', from: 'me', progress: 1 });
     expect(t.controller.view.sendingImage).toBe(false);
+  });
+
+  it('says so when a file is not a picture, and takes the next one', async () => {
+    let calls = 0;
+    const t = setup({
+      reencodeImage: () =>
+        ++calls === 1
+          ? Promise.reject(new Error('not an image'))
+          : Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),
+    });
+    const peer = await startAndMatch(t);
+    peer.open();
+    await t.controller.sendImage(new Blob(['a text file']));
+    expect(t.controller.view.chat.at(-1)).toMatchObject({
+      from: 'system',
+      text: 'That file could not be read as a picture.',
+    });
+    expect(t.controller.view.sendingImage).toBe(false);
+    await t.controller.sendImage(new Blob(['photo']));
+    expect(t.controller.view.chat.at(-1)).toMatchObject({ kind: 'image', progress: 1 });
+  });
+
+  it('lets go of a picture on its way when the stranger leaves, and keeps what was sent', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    peer.bufferedAmount = 10 * 1024 * 1024;
+    const sending = t.controller.sendImage(new Blob(['photo']));
+    await t.clock.advance(100);
+    expect(t.controller.view.sendingImage).toBe(true);
+    t.signaling.events.emit('partnerLeft', { reason: 'next' });
+    await sending;
+    expect(t.controller.view.sendingImage).toBe(false);
+    expect(t.controller.view.chat.map((e) => e.kind)).toEqual(['image', 'text']);
+    expect(peer.sent.map((text) => JSON.parse(text) as unknown)).toEqual([{ type: 'bye' }]);
   });
 
   it('sends a newly chosen camera to the stranger', async () => {

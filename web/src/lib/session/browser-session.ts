@@ -1,15 +1,15 @@
 /** Wires the session controller to the real browser: Socket.IO, getUserMedia, simple-peer. */
 import { systemClock } from '../clock';
-import type { createPeerConnection } from '../peer/browser-peer';
+import type { createChatPeer } from '../peer/browser-peer';
 import { SignalingClient } from '../signaling/signaling-client';
 import { SessionController } from './session-controller';
 
 export function createBrowserSession(): { controller: SessionController; close(): void } {
   const signaling = new SignalingClient();
   // The WebRTC code is not part of the first page load; it is fetched once Start is pressed.
-  let peerFactory: Promise<typeof createPeerConnection> | undefined;
-  const loadPeerFactory = (): Promise<typeof createPeerConnection> => {
-    peerFactory ??= import('../peer/browser-peer').then((module) => module.createPeerConnection);
+  let peerFactory: Promise<typeof createChatPeer> | undefined;
+  const loadPeerFactory = (): Promise<typeof createChatPeer> => {
+    peerFactory ??= import('../peer/browser-peer').then((module) => module.createChatPeer);
     return peerFactory;
   };
   const mediaDevices = navigator.mediaDevices as MediaDevices | undefined;
