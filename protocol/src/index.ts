@@ -222,6 +222,11 @@ export interface Welcome {
    * unless the person chose otherwise.
    */
   safeStartByDefault: boolean;
+  /**
+   * How long a chat waits for a stranger whose connection dropped (see `resume`), in ms; absent
+   * from servers that do not hold chats.
+   */
+  resumeGraceMs?: number;
 }
 
 export interface Matched {

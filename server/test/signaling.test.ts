@@ -72,6 +72,8 @@ describe('signaling: pairing and relay', () => {
       iceServers: [],
       relayByDefault: false,
       safeStartByDefault: true,
+      // The test servers end a chat at once when a connection drops (RESUME_GRACE_SECONDS=0).
+      resumeGraceMs: 0,
     });
   });
 

@@ -482,6 +482,10 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       await matchmaker.register('c');
       expect(await matchmaker.resume('c', tokenA)).toEqual({ ok: false, code: 'resume_invalid' });
       expect(await matchmaker.resume('c', tokenB)).toEqual({ ok: false, code: 'resume_invalid' });
+      // The chat goes on as any other: Next leaves it and looks again.
+      const next = await matchmaker.next('a2');
+      expect(next.ok && next.decisions[0]).toMatchObject({ kind: 'partnerLeft', stranger: 'b2' });
+      expect(await matchmaker.stateOf('a2')).toBe('waiting');
     });
 
     it('gives up a rejoin when the partner does not come back within the grace', async () => {

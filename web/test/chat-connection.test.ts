@@ -4,6 +4,11 @@ import { ChatCodec } from '../src/lib/chat/chat-codec';
 import {
   CONNECT_TIMEOUT_MS,
   ChatConnection,
+  HEARTBEAT_MS,
+  ICE_DOWN_GRACE_MS,
+  RECONNECT_WINDOW_MS,
+  RESTART_INTERVAL_MS,
+  SILENCE_MS,
   PENDING_SIGNALS_MAX,
   ROUTE_CHECKS_MS,
   type ChatConnectionEvents,
@@ -31,6 +36,8 @@ const EVENTS: (keyof ChatConnectionEvents)[] = [
   'text',
   'image',
   'refused',
+  'interrupted',
+  'restored',
   'left',
   'failed',
 ];
@@ -39,6 +46,8 @@ const EVENTS: (keyof ChatConnectionEvents)[] = [
  * A connection whose peer arrives when the test says (`peerArrives`), or at once. `heard` is
  * every event, in order, as `[name, ...args]`.
  */
+const TURN = [{ urls: 'turn:192.0.2.1:3478', username: 'fresh', credential: 'x' }];
+
 function setup(options: { initiator?: boolean; peerLater?: boolean } = {}) {
   const clock = new ManualClock();
   const peers: FakePeer[] = [];
@@ -249,6 +258,88 @@ describe('ChatConnection', () => {
       ['route', 'relayed'],
       ['route', 'direct'],
     ]);
+  });
+
+  describe('a break in the line', () => {
+    it('says "still here" every heartbeat, and calls silence longer than SILENCE_MS an interruption', async () => {
+      const t = setup();
+      const peer = await open(t);
+      await t.clock.advance(10 * HEARTBEAT_MS);
+      expect(peer.heartbeats).toBeGreaterThanOrEqual(10);
+      expect(t.names()).not.toContain('interrupted');
+      peer.strangerAlive = false;
+      await t.clock.advance(SILENCE_MS + HEARTBEAT_MS);
+      expect(t.names()).toContain('interrupted');
+      expect(t.connection.interrupted).toBe(true);
+      // The stranger's frames come through again: the chat goes on, nothing else changed.
+      peer.strangerAlive = true;
+      await t.clock.advance(HEARTBEAT_MS);
+      expect(t.names().filter((name) => name !== 'connected')).toEqual(['interrupted', 'restored']);
+      expect(t.connection.interrupted).toBe(false);
+    });
+
+    it('keeps taking messages while interrupted: they leave on the channel, which holds them', async () => {
+      const t = setup();
+      const peer = await open(t);
+      peer.strangerAlive = false;
+      await t.clock.advance(SILENCE_MS + HEARTBEAT_MS);
+      expect(t.connection.sendText('still there?')).toBe(true);
+      expect(frames(peer)).toEqual([{ type: 'text', text: 'still there?' }]);
+    });
+
+    it('restarts ICE at once when it fails, with the ICE servers it has', async () => {
+      const t = setup();
+      const peer = await open(t);
+      peer.events.emit('iceInterrupted', 'failed');
+      expect(t.names()).toContain('interrupted');
+      expect(peer.restarts).toEqual([[]]);
+    });
+
+    it('gives a disconnected ICE ICE_DOWN_GRACE_MS to heal by itself before restarting it', async () => {
+      const t = setup();
+      const peer = await open(t);
+      peer.events.emit('iceInterrupted', 'disconnected');
+      await t.clock.advance(ICE_DOWN_GRACE_MS - 1);
+      expect(peer.restarts).toEqual([]);
+      peer.events.emit('iceReconnected');
+      await t.clock.advance(ICE_DOWN_GRACE_MS);
+      expect(peer.restarts).toEqual([]);
+      expect(t.names()).toContain('restored');
+      // Down again, and not healing: restarted.
+      peer.events.emit('iceInterrupted', 'disconnected');
+      await t.clock.advance(ICE_DOWN_GRACE_MS);
+      expect(peer.restarts).toHaveLength(1);
+    });
+
+    it('restarts on request with fresh ICE servers while interrupted, no more than once per interval, and leaves a healthy line alone', async () => {
+      const t = setup();
+      const peer = await open(t);
+      t.connection.restart(TURN);
+      expect(peer.restarts).toEqual([]);
+      peer.strangerAlive = false;
+      await t.clock.advance(SILENCE_MS + HEARTBEAT_MS);
+      t.connection.restart(TURN);
+      t.connection.restart(TURN);
+      expect(peer.restarts).toEqual([TURN]);
+      await t.clock.advance(RESTART_INTERVAL_MS);
+      t.connection.restart();
+      expect(peer.restarts).toEqual([TURN, TURN]);
+    });
+
+    it('ends the chat when the line stays broken past the window', async () => {
+      const t = setup();
+      await flush();
+      t.peer().strangerAlive = false;
+      const peer = await open(t);
+      // Heartbeats every 750 ms from the opening: the one at 3,000 ms finds 2,500 ms of silence.
+      await t.clock.advance(3000);
+      expect(t.names().at(-1)).toBe('interrupted');
+      await t.clock.advance(RECONNECT_WINDOW_MS - 1);
+      expect(t.names()).not.toContain('left');
+      await t.clock.advance(1);
+      expect(t.names().at(-1)).toBe('left');
+      expect(peer.destroyed).toBe(true);
+    });
   });
 
   describe('sending a picture', () => {

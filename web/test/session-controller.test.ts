@@ -38,6 +38,7 @@ function setup(
   const media = fakeMedia(options.media ?? (() => Promise.resolve(stream)));
   const peers: FakePeer[] = [];
   const urls = fakeObjectUrls();
+  const online: (() => void)[] = [];
   const controller = new SessionController({
     signaling,
     media,
@@ -52,9 +53,16 @@ function setup(
       options.reencodeImage ?? (() => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' })),
     objectUrls: urls,
     randomId: () => 'img1',
+    onBrowserOnline: (listener) => {
+      online.push(listener);
+      return () => online.splice(online.indexOf(listener), 1);
+    },
   });
   const status = (): string => statusText(controller.view);
-  return { controller, signaling, clock, stream, media, peers, urls, status };
+  const comeOnline = (): void => {
+    for (const listener of online) listener();
+  };
+  return { controller, signaling, clock, stream, media, peers, urls, status, comeOnline };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -67,6 +75,7 @@ async function startAndMatch(t: Setup, initiator = true): Promise<FakePeer> {
     initiator,
     sharedInterests: ['chess'],
     partnerNickname: 'Bo',
+    resumeToken: TOKEN,
   });
   await flush();
   const peer = t.peers.at(-1);
@@ -75,6 +84,80 @@ async function startAndMatch(t: Setup, initiator = true): Promise<FakePeer> {
 }
 
 const phase = (view: SessionView): string => view.phase;
+const TOKEN = `${'a'.repeat(32)}.${'b'.repeat(32)}`;
+const NEXT_TOKEN = `${'a'.repeat(32)}.${'c'.repeat(32)}`;
+const FRESH_TURN = [{ urls: 'turn:192.0.2.9:3478', username: 'fresh', credential: 'p' }];
+
+describe('a chat that survives a network change', () => {
+  async function connected(t: Setup): Promise<FakePeer> {
+    const peer = await startAndMatch(t);
+    peer.open();
+    await flush();
+    return peer;
+  }
+
+  it('says "Reconnecting" within seconds of a silent line, with until when, and drops it when the line is back', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    peer.strangerAlive = false;
+    await t.clock.advance(3000);
+    expect(t.controller.view.reconnectingUntil).toBe(t.clock.now() + 25_000);
+    expect(t.status()).toBe('The connection to the stranger broke. Reconnecting…');
+    peer.strangerAlive = true;
+    await t.clock.advance(1000);
+    expect(t.controller.view.reconnectingUntil).toBeUndefined();
+    expect(t.status()).toContain('Connected to Bo');
+  });
+
+  it('takes the chat back on the server when its own connection comes back, and restarts ICE with fresh servers if the line broke too', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    peer.strangerAlive = false;
+    await t.clock.advance(3000);
+    t.signaling.goOffline();
+    t.signaling.welcome({ ...WELCOME, iceServers: FRESH_TURN });
+    await flush();
+    expect(t.signaling.resumed).toEqual([TOKEN]);
+    expect(peer.restarts).toEqual([FRESH_TURN]);
+    expect(phase(t.controller.view)).toBe('connected');
+    // The next resume uses the new token: the old one is spent.
+    t.signaling.welcome();
+    await flush();
+    expect(t.signaling.resumed).toEqual([TOKEN, NEXT_TOKEN]);
+  });
+
+  it('ends the chat as "Stranger left" when the server says the chat is over', async () => {
+    const t = setup();
+    await connected(t);
+    t.signaling.resumeAcks.push({ ok: false, code: 'resume_expired' });
+    t.signaling.welcome();
+    await flush();
+    expect(phase(t.controller.view)).toBe('partner-left');
+    expect(t.status()).toContain('Stranger left');
+  });
+
+  it('counts down from the server’s grace when it says the stranger is away, and restarts when they return', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    peer.strangerAlive = false;
+    await t.clock.advance(3000);
+    t.signaling.events.emit('partnerAway', { graceMs: 20_000 });
+    expect(t.controller.view.reconnectingUntil).toBe(t.clock.now() + 20_000);
+    t.signaling.events.emit('partnerReturned', {});
+    expect(peer.restarts).toHaveLength(1);
+  });
+
+  it('restarts a broken line at once when the browser comes back online', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    t.comeOnline();
+    expect(peer.restarts).toEqual([]); // a healthy line is left alone
+    peer.strangerAlive = false;
+    await t.clock.advance(3000);
+    t.comeOnline();
+    expect(peer.restarts).toHaveLength(1);
+  });
+});
 
 describe('SessionController', () => {
   it('loads the WebRTC code on prepare() and again on Start, touching neither camera nor server', async () => {

@@ -427,7 +427,14 @@ export class Matchmaker {
         [self, waiting],
         [waiting, self],
       ] as const) {
-        Object.assign(a, { state: 'paired', partner: b.id, pairedAt: now, rejoinUntil: undefined });
+        // Interests are unknown here; none keeps Next working (it looks again with them).
+        Object.assign(a, {
+          state: 'paired',
+          partner: b.id,
+          pairedAt: now,
+          rejoinUntil: undefined,
+          interests: a.interests ?? [],
+        });
       }
       // Both rejoined with their tokens: both get new side secrets, so neither can be replayed.
       const side = this.keys.reopen(pairKey, waiting.id, self.id, pair);

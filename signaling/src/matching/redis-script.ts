@@ -203,6 +203,10 @@ elseif op == 'resume' then
       redis.call('HSET', skey(waiting.id), 'state', 'paired', 'partner', self.id, 'pairedAt', now,
         'sideKey', digest(theirs))
       redis.call('HDEL', skey(waiting.id), 'rejoinUntil')
+      -- Interests are unknown here; none keeps Next working (it looks again with them).
+      for _, s in ipairs({ self, waiting }) do
+        if s.interests == nil then redis.call('HSET', skey(s.id), 'interests', '') end
+      end
       redis.call('HSET', P .. 'chat:' .. pairKey, self.id, '1', waiting.id, '1')
       redis.call('PEXPIRE', P .. 'chat:' .. pairKey, strangerTtl)
       redis.call('INCRBY', P .. 'paired', 2)

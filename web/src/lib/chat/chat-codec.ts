@@ -15,7 +15,8 @@ export type Incoming =
   | { type: 'image'; event: AssemblyEvent }
   /** Not one of our messages, or not a valid one: dropped. */
   | { type: 'refused'; reason: string }
-  | { type: 'bye' };
+  | { type: 'bye' }
+  | { type: 'hb' };
 
 /** One chat's codec: a new stranger gets a new one (pictures are counted per chat). */
 export class ChatCodec {
@@ -37,12 +38,16 @@ export class ChatCodec {
     return encodeMessage({ type: 'bye' });
   }
 
+  heartbeat(): string {
+    return encodeMessage({ type: 'hb' });
+  }
+
   /** One frame from the stranger, as received (untrusted). */
   read(bytes: Uint8Array): Incoming | undefined {
     const decoded = decodeMessage(bytes);
     if (!decoded.ok) return { type: 'refused', reason: decoded.reason };
     const { message } = decoded;
-    if (message.type === 'text' || message.type === 'bye') return message;
+    if (message.type === 'text' || message.type === 'bye' || message.type === 'hb') return message;
     const event = this.#assembler.accept(message);
     return event === undefined ? undefined : { type: 'image', event };
   }

@@ -7,12 +7,20 @@
  *
  *   connecting ─data channel open─▶ open ─▶ ended (left: bye, the channel closed or broke)
  *        └───── failed: error, 30 s timeout ─────▶ ended                  dispose(): ended
+ *                                         open ⇄ interrupted ─window over─▶ ended (left)
+ *
+ * A break is noticed by the connection itself, within seconds: both sides send a heartbeat
+ * on the data channel every HEARTBEAT_MS, and silence longer than SILENCE_MS, or ICE going
+ * down, is an interruption (`interrupted`). ICE is restarted when it fails, when it stays
+ * disconnected past ICE_DOWN_GRACE_MS, and when asked (`restart()`: the browser came back
+ * online, the signaling was resumed). Frames flowing again over a connected ICE end it
+ * (`restored`); an interruption longer than the window ends the chat (`left`).
  *
  * Ending stops all of it at once: timers are cleared, a picture on its way is cancelled, the
  * peer is destroyed and no event follows. Whoever holds a connection therefore never has to ask
  * whether a late result still belongs to the current stranger: a new stranger is a new object.
  */
-import type { Signal } from '@mayfly/protocol';
+import type { IceServer, Signal } from '@mayfly/protocol';
 import type { Clock } from '../clock';
 import type { PeerConnection, PeerError, PeerOptions, RouteType } from '../peer/peer-connection';
 import { TypedEmitter } from '../typed-emitter';
@@ -23,7 +31,14 @@ import type { AssemblyEvent } from './image-transfer';
 /** The peer connection surface a chat uses (PeerConnection implements it). */
 export type PeerLike = Pick<
   PeerConnection,
-  'on' | 'signal' | 'send' | 'destroy' | 'replaceTrack' | 'bufferedAmount' | 'routeType'
+  | 'on'
+  | 'signal'
+  | 'send'
+  | 'destroy'
+  | 'replaceTrack'
+  | 'bufferedAmount'
+  | 'routeType'
+  | 'restartIce'
 >;
 
 /** A chat's peer connection and the codec of its data channel, loaded together. */
@@ -34,6 +49,8 @@ export interface ChatPeer {
 
 export interface ChatConnectionDeps {
   createPeer(options: PeerOptions): Promise<ChatPeer>;
+  /** How long an interruption may last before the chat is over. @default RECONNECT_WINDOW_MS */
+  reconnectWindowMs?: number;
   clock: Clock;
   /** Ids for image transfers. */
   randomId(): string;
@@ -62,6 +79,10 @@ export interface ChatConnectionEvents {
   image: (event: AssemblyEvent) => void;
   /** Something the stranger's browser sent could not be read and was dropped. */
   refused: (reason: string) => void;
+  /** The connection broke (silence, or ICE down): it may come back within the window. */
+  interrupted: () => void;
+  /** It came back: frames flow again. */
+  restored: () => void;
   /** The stranger left after the channel opened (their `bye`, or the connection ended). */
   left: () => void;
   /** The connection never opened. */
@@ -93,6 +114,16 @@ export const CONNECT_TIMEOUT_MS = 30_000;
  * still move to a better candidate pair in the first seconds; after that the route is settled.
  */
 export const ROUTE_CHECKS_MS: readonly number[] = [0, 2_000, 6_000, 15_000];
+/** How often each side says "still here" on the data channel. */
+export const HEARTBEAT_MS = 750;
+/** Silence from the stranger longer than this is an interruption (about three heartbeats). */
+export const SILENCE_MS = 2_500;
+/** ICE `disconnected` often heals by itself within a few seconds; past this, restart it. */
+export const ICE_DOWN_GRACE_MS = 2_000;
+/** Restarts no closer together than this, whatever asks for them. */
+export const RESTART_INTERVAL_MS = 3_000;
+/** How long an interruption may last by default (the server's resume grace is 20 s). */
+export const RECONNECT_WINDOW_MS = 25_000;
 /** Signals kept while simple-peer loads; a real negotiation sends a few dozen. */
 export const PENDING_SIGNALS_MAX = 200;
 /** Pause sending image chunks while this much is queued on the data channel. */
@@ -102,7 +133,14 @@ const SEND_PAUSE_MS = 25;
 export class ChatConnection {
   readonly #deps: ChatConnectionDeps;
   readonly #events = new TypedEmitter<ChatConnectionEvents>();
-  #state: 'connecting' | 'open' | 'ended' = 'connecting';
+  #state: 'connecting' | 'open' | 'interrupted' | 'ended' = 'connecting';
+  #iceServers: readonly IceServer[];
+  #iceDown = false;
+  #heardAt = 0;
+  #restartedAt = Number.NEGATIVE_INFINITY;
+  #heartbeatTimer: unknown;
+  #iceDownTimer: unknown;
+  #giveUpTimer: unknown;
   #peer: PeerLike | undefined;
   #codec: ChatCodec | undefined;
   #pendingSignals: Signal[] = [];
@@ -120,6 +158,7 @@ export class ChatConnection {
   /** Starts creating the peer at once; events follow once the constructor has returned. */
   constructor(options: PeerOptions, deps: ChatConnectionDeps) {
     this.#deps = deps;
+    this.#iceServers = options.iceServers;
     this.#connectTimer = deps.clock.setTimeout(() => {
       if (this.#state === 'connecting') this.#lost('timeout');
     }, CONNECT_TIMEOUT_MS);
@@ -180,6 +219,23 @@ export class ChatConnection {
     return 'sent';
   }
 
+  /**
+   * Restarts ICE now (the browser came back online, the signaling came back), with fresh ICE
+   * servers when given; at most once per RESTART_INTERVAL_MS. Only while a break is suspected
+   * or ICE is down: a healthy connection is left alone.
+   */
+  restart(iceServers?: readonly IceServer[]): void {
+    if (iceServers !== undefined && iceServers.length > 0) this.#iceServers = iceServers;
+    if (this.#state === 'interrupted' || (this.#state === 'open' && this.#iceDown)) {
+      this.#restartIce();
+    }
+  }
+
+  /** Whether the connection is interrupted right now. */
+  get interrupted(): boolean {
+    return this.#state === 'interrupted';
+  }
+
   /** A new camera or microphone mid-chat: the stranger gets it without renegotiation. */
   replaceTrack(old: MediaStreamTrack, fresh: MediaStreamTrack, stream: MediaStream): void {
     this.#peer?.replaceTrack(old, fresh, stream);
@@ -216,10 +272,17 @@ export class ChatConnection {
     peer.on('connected', () => {
       this.#deps.clock.clearTimeout(this.#connectTimer);
       this.#state = 'open';
+      this.#heardAt = this.#deps.clock.now();
       this.#watchRoute();
+      this.#heartbeat();
       this.#events.emit('connected');
     });
-    peer.on('iceReconnected', () => this.#watchRoute());
+    peer.on('iceReconnected', () => {
+      this.#iceDown = false;
+      this.#deps.clock.clearTimeout(this.#iceDownTimer);
+      this.#watchRoute();
+    });
+    peer.on('iceInterrupted', (state) => this.#iceInterrupted(state));
     peer.on('stream', (stream) => this.#events.emit('stream', stream));
     peer.on('safetyCode', (code) => this.#events.emit('safetyCode', code));
     peer.on('data', (bytes) => this.#receive(bytes));
@@ -238,11 +301,54 @@ export class ChatConnection {
   }
 
   #receive(bytes: Uint8Array): void {
+    this.#heardAt = this.#deps.clock.now();
+    if (this.#state === 'interrupted' && !this.#iceDown) this.#restored();
     const incoming = this.#codec?.read(bytes);
     if (incoming?.type === 'bye') this.#lost();
     else if (incoming?.type === 'text') this.#events.emit('text', incoming.text);
     else if (incoming?.type === 'image') this.#events.emit('image', incoming.event);
     else if (incoming?.type === 'refused') this.#events.emit('refused', incoming.reason);
+  }
+
+  /** Says "still here" and checks the stranger did too, every HEARTBEAT_MS while the chat lasts. */
+  #heartbeat(): void {
+    if (this.#state !== 'open' && this.#state !== 'interrupted') return;
+    if (this.#codec !== undefined) this.#send(this.#codec.heartbeat());
+    const silent = this.#deps.clock.now() - this.#heardAt > SILENCE_MS;
+    if (silent && this.#state === 'open') this.#interrupt();
+    this.#heartbeatTimer = this.#deps.clock.setTimeout(() => this.#heartbeat(), HEARTBEAT_MS);
+  }
+
+  #iceInterrupted(state: 'disconnected' | 'failed'): void {
+    if (this.#state !== 'open' && this.#state !== 'interrupted') return;
+    this.#iceDown = true;
+    this.#interrupt();
+    const { clock } = this.#deps;
+    clock.clearTimeout(this.#iceDownTimer);
+    if (state === 'failed') this.#restartIce();
+    else this.#iceDownTimer = clock.setTimeout(() => this.#restartIce(), ICE_DOWN_GRACE_MS);
+  }
+
+  #interrupt(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'interrupted';
+    const windowMs = this.#deps.reconnectWindowMs ?? RECONNECT_WINDOW_MS;
+    this.#giveUpTimer = this.#deps.clock.setTimeout(() => this.#lost(), windowMs);
+    this.#events.emit('interrupted');
+  }
+
+  #restored(): void {
+    this.#state = 'open';
+    this.#deps.clock.clearTimeout(this.#giveUpTimer);
+    this.#watchRoute();
+    this.#events.emit('restored');
+  }
+
+  #restartIce(): void {
+    const now = this.#deps.clock.now();
+    if (this.#state === 'ended' || now - this.#restartedAt < RESTART_INTERVAL_MS) return;
+    this.#restartedAt = now;
+    this.#peer?.restartIce(this.#iceServers);
   }
 
   /** Reads the media route a few times from now on; a newer schedule replaces an older one. */
@@ -263,13 +369,16 @@ export class ChatConnection {
       return;
     }
     // An unreadable report keeps what we knew rather than making the badge flicker.
-    if (this.#state !== 'open' || route === undefined || route === this.#route) return;
+    const live = this.#state === 'open' || this.#state === 'interrupted';
+    if (!live || route === undefined || route === this.#route) return;
     this.#route = route;
     this.#events.emit('route', route);
   }
 
+  /** While interrupted, the data channel still takes messages: they leave when it is back. */
   #send(text: string): boolean {
-    return this.#state === 'open' && this.#peer !== undefined && this.#peer.send(text);
+    const live = this.#state === 'open' || this.#state === 'interrupted';
+    return live && this.#peer !== undefined && this.#peer.send(text);
   }
 
   #pause(ms: number): Promise<void> {
@@ -284,7 +393,7 @@ export class ChatConnection {
 
   /** The connection is lost: before the channel opened it failed, after it the stranger left. */
   #lost(reason: ChatFailure = 'connection-failed'): void {
-    const wasOpen = this.#state === 'open';
+    const wasOpen = this.#state === 'open' || this.#state === 'interrupted';
     if (this.#end()) {
       if (wasOpen) this.#events.emit('left');
       else this.#events.emit('failed', reason);
@@ -304,6 +413,9 @@ export class ChatConnection {
     clock.clearTimeout(this.#connectTimer);
     for (const timer of this.#routeTimers) clock.clearTimeout(timer);
     clock.clearTimeout(this.#pauseTimer);
+    clock.clearTimeout(this.#heartbeatTimer);
+    clock.clearTimeout(this.#iceDownTimer);
+    clock.clearTimeout(this.#giveUpTimer);
     this.#stopWaiting();
     this.#pendingSignals = [];
     if (this.#codec !== undefined) this.#peer?.send(this.#codec.bye());

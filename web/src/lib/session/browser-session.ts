@@ -38,11 +38,20 @@ export function createBrowserSession(): { controller: SessionController; close()
     },
     clock: systemClock,
     randomId: () => crypto.randomUUID().replaceAll('-', '').slice(0, 16),
+    onBrowserOnline: (listener) => {
+      window.addEventListener('online', listener);
+      return () => window.removeEventListener('online', listener);
+    },
   });
+  // A closed tab leaves for good: the stranger hears it at once (a goodbye on the data channel,
+  // Stop on the server) instead of waiting out the reconnection window.
+  const leave = (): void => controller.stop();
+  window.addEventListener('pagehide', leave);
   signaling.connect();
   return {
     controller,
     close: () => {
+      window.removeEventListener('pagehide', leave);
       controller.dispose();
       signaling.close();
     },

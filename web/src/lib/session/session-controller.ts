@@ -30,7 +30,14 @@ export interface SessionDeps extends StrangerChatDeps {
    */
   preparePeer?(): void;
   objectUrls: ObjectUrls;
+  /** Calls `listener` whenever the browser comes back online; returns how to stop. */
+  onBrowserOnline?(listener: () => void): () => void;
 }
+
+/** Beyond the server's resume grace, for the server to say first that the stranger left. */
+const RECONNECT_MARGIN_MS = 5_000;
+/** The reconnection window against a server that does not say its grace. */
+const DEFAULT_RECONNECT_WINDOW_MS = 25_000;
 
 export interface StartOptions {
   nickname?: string | undefined;
@@ -78,12 +85,17 @@ export class SessionController {
       signaling.on('matched', (matched) => this.#onMatched(matched)),
       signaling.on('signal', (signal) => this.#chat?.signal(signal)),
       signaling.on('partnerLeft', () => this.#chat?.partnerLeft()),
+      signaling.on('partnerAway', ({ graceMs }) => this.#chat?.partnerAway(graceMs)),
+      signaling.on('partnerReturned', (back) =>
+        this.#chat?.partnerReturned(back, this.#welcome?.iceServers),
+      ),
       // A ban on our address started while we waited or chatted: the server took us out.
       signaling.on('banned', ({ retryAfterMs }) => {
         if (this.#view.phase === 'idle') return;
         this.#queue.cancel();
         this.#end({ kind: 'start-refused', code: 'banned', retryAfterMs });
       }),
+      deps.onBrowserOnline?.(() => this.#chat?.restart(this.#welcome?.iceServers)) ?? (() => {}),
     ];
   }
 
@@ -216,6 +228,8 @@ export class SessionController {
       ...(this.#chosen.has('safeStart') ? {} : { safeStart: safeStartByDefault }),
     });
     this.#queue.welcome();
+    // A welcome during a chat: our connection to the server dropped and came back.
+    void this.#chat?.resume(welcome.iceServers);
   }
 
   #onMatched(matched: Matched): void {
@@ -224,7 +238,10 @@ export class SessionController {
     const { relayOnly, safeStart } = this.#view;
     const iceServers = this.#welcome?.iceServers ?? [];
     const stream = this.#media.state.localStream;
-    const setup = { ...matched, iceServers, stream, relayOnly, safeStart };
+    const grace = this.#welcome?.resumeGraceMs;
+    const reconnectWindowMs =
+      grace === undefined ? DEFAULT_RECONNECT_WINDOW_MS : grace + RECONNECT_MARGIN_MS;
+    const setup = { ...matched, iceServers, stream, relayOnly, safeStart, reconnectWindowMs };
     this.#chat = new StrangerChat(setup, this.#deps, this.#screen);
   }
 

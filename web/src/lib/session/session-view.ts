@@ -47,6 +47,11 @@ export interface SessionView extends MediaState, ChatState {
   readonly safeStart: boolean;
   /** The current stranger's video is blurred (safe start, or the person blurred it again). */
   readonly strangerBlurred: boolean;
+  /**
+   * While the connection to the stranger is broken and may come back: until when (the page's
+   * clock) before the chat is given up.
+   */
+  readonly reconnectingUntil: number | undefined;
 }
 
 const INITIAL_VIEW: SessionView = {
@@ -68,6 +73,7 @@ const INITIAL_VIEW: SessionView = {
   // Blurred until the server's welcome says otherwise: the safe side while it is unknown.
   safeStart: true,
   strangerBlurred: false,
+  reconnectingUntil: undefined,
 };
 
 export function initialView(): SessionView {

@@ -4,12 +4,17 @@
  * the log, what the view shows of them, and the chat's own phases:
  *
  *   connecting ─data channel open─▶ connected ─they leave─▶ partner-left ◀── Report, Block
- *        └────── fails, times out ──────▶ failed
+ *        └────── fails, times out ──────▶ failed        ▲ │ the line breaks, comes back
+ *                                                       └─┘ (reconnectingUntil in the view)
+ *
+ * A break in the line (ours or theirs) is held for the reconnection window: the view says
+ * until when, the connection restarts ICE, and when our own signaling came back the chat is
+ * resumed on the server with its resume token (kept in memory only, renewed at each resume).
  *
  * The connection often ends before the chat does: when the stranger leaves, their name and the
  * log stay on screen until Next. `close()` ends both.
  */
-import type { IceServer, Matched, ReportReason, Signal } from '@mayfly/protocol';
+import type { IceServer, Matched, PartnerReturned, ReportReason, Signal } from '@mayfly/protocol';
 import {
   ChatConnection,
   type ChatConnectionDeps,
@@ -45,6 +50,8 @@ export interface ChatSetup extends Matched {
   relayOnly: boolean;
   /** Blur the stranger's video until the person reveals it. */
   safeStart: boolean;
+  /** How long a broken line may take to come back before the chat is given up. */
+  reconnectWindowMs: number;
 }
 
 export class StrangerChat {
@@ -54,11 +61,16 @@ export class StrangerChat {
   #blurred: boolean;
   /** While `connecting` or `connected`. */
   #connection: ChatConnection | undefined;
+  /** Takes the chat back on the server after our connection to it dropped; a secret. */
+  #resumeToken: string | undefined;
+  readonly #reconnectWindowMs: number;
 
   constructor(setup: ChatSetup, deps: StrangerChatDeps, screen: ChatScreen) {
     this.#deps = deps;
     this.#screen = screen;
     this.#blurred = setup.safeStart;
+    this.#resumeToken = setup.resumeToken;
+    this.#reconnectWindowMs = setup.reconnectWindowMs;
     const { initiator, iceServers, stream, relayOnly } = setup;
     // The "connecting" view renders once our offer has left (initiator) or our peer is ready.
     screen.views.hold();
@@ -72,7 +84,10 @@ export class StrangerChat {
       // Blurred before the first frame can arrive.
       strangerBlurred: this.#blurred,
     });
-    const connection = new ChatConnection({ initiator, iceServers, relayOnly, stream }, deps);
+    const connection = new ChatConnection(
+      { initiator, iceServers, relayOnly, stream },
+      { ...deps, reconnectWindowMs: setup.reconnectWindowMs },
+    );
     this.#connection = connection;
     connection.on('signal', (signal) => deps.signaling.signal(signal));
     connection.on('busy', (busy) => (busy ? screen.views.hold() : screen.views.release()));
@@ -80,6 +95,8 @@ export class StrangerChat {
     connection.on('stream', (remoteStream) => screen.update({ remoteStream }));
     connection.on('safetyCode', (safetyCode) => screen.update({ safetyCode }));
     connection.on('route', (route) => screen.update({ route }));
+    connection.on('interrupted', () => this.#reconnecting(this.#reconnectWindowMs));
+    connection.on('restored', () => screen.update({ reconnectingUntil: undefined }));
     connection.on('left', () => this.#strangerGone());
     connection.on('failed', (reason) => this.#fail(reason));
     screen.log.follow(connection, setup.partnerNickname ?? 'Stranger');
@@ -93,6 +110,45 @@ export class StrangerChat {
   /** A new camera or microphone mid-chat. */
   replaceTrack(old: MediaStreamTrack, fresh: MediaStreamTrack, stream: MediaStream): void {
     this.#connection?.replaceTrack(old, fresh, stream);
+  }
+
+  /**
+   * Our connection to the server came back (a new one): take the chat back there with its
+   * resume token, and restart ICE with the fresh ICE servers if the line is broken too.
+   */
+  async resume(iceServers: readonly IceServer[]): Promise<void> {
+    const token = this.#resumeToken;
+    if (token === undefined || !this.#paired()) return;
+    const result = await this.#deps.signaling.resume(token);
+    // Next, Stop or the stranger's leaving may have come first.
+    if (this.#resumeToken !== token || !this.#paired()) return;
+    if (result.ok) {
+      this.#resumeToken = result.resumeToken;
+      this.#connection?.restart(iceServers);
+      // The server had lost the chat and waits for the stranger to come back too.
+      if (!result.partnerPresent) this.#reconnecting(this.#reconnectWindowMs);
+    } else if (result.code === 'resume_invalid' || result.code === 'resume_expired') {
+      this.#strangerGone();
+    } else {
+      console.warn('mayfly: could not resume the chat:', result.code);
+    }
+  }
+
+  /** The browser is back online: a broken line is restarted at once. */
+  restart(iceServers: readonly IceServer[] | undefined): void {
+    this.#connection?.restart(iceServers);
+  }
+
+  /** The server says the stranger's connection to it dropped: it holds them this long. */
+  partnerAway(graceMs: number): void {
+    if (this.#connection?.interrupted === true) this.#reconnecting(graceMs);
+  }
+
+  /** The stranger took the chat back from a new connection. */
+  partnerReturned(back: PartnerReturned, iceServers: readonly IceServer[] | undefined): void {
+    if (!this.#paired()) return;
+    if (back.resumeToken !== undefined) this.#resumeToken = back.resumeToken;
+    this.#connection?.restart(iceServers);
   }
 
   /** The server says the stranger left. */
@@ -133,6 +189,7 @@ export class StrangerChat {
 
   /** The person moves on: the connection closes, and the stranger and the log are forgotten. */
   close(): void {
+    this.#resumeToken = undefined;
     this.#closeConnection();
     this.#screen.log.clear();
     this.#screen.update({
@@ -162,12 +219,17 @@ export class StrangerChat {
     );
   }
 
+  #reconnecting(forMs: number): void {
+    this.#screen.update({ reconnectingUntil: this.#deps.clock.now() + forMs });
+  }
+
   #fail(reason: ChatFailure): void {
     this.#closeConnection();
     this.#set('failed', { problem: { kind: 'peer-failed', reason } });
   }
 
   #strangerGone(): void {
+    this.#resumeToken = undefined;
     this.#closeConnection();
     this.#set('partner-left');
     this.#screen.log.system('Stranger left.');
@@ -178,7 +240,11 @@ export class StrangerChat {
     this.#connection?.dispose();
     this.#connection = undefined;
     this.#screen.views.release();
-    this.#screen.update({ remoteStream: undefined, route: undefined });
+    this.#screen.update({
+      remoteStream: undefined,
+      route: undefined,
+      reconnectingUntil: undefined,
+    });
   }
 
   /** The server still pairs us with this stranger, connected or not. */
