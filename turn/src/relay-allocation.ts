@@ -5,7 +5,7 @@
 import type { Socket } from 'node:dgram';
 import type { ClientLink } from './client-link.js';
 import type { IpFamily } from './ip-address.js';
-import type { PeerReach } from './peer-access.js';
+import type { PeerGrant } from './peer-access.js';
 import type { TransportAddress } from './stun.js';
 
 /** RFC 8656: permissions last 5 minutes, channel bindings 10. */
@@ -34,7 +34,7 @@ export interface RelayAllocationInit {
 }
 
 interface Permission {
-  readonly reach: PeerReach;
+  readonly grant: PeerGrant;
   readonly expiresAt: number;
 }
 
@@ -105,16 +105,16 @@ export class RelayAllocation {
     this.expiryTimer = setTimeout(() => this.onExpiry(this), lifetimeSeconds * 1000).unref();
   }
 
-  /** Installs or refreshes a permission for a canonical peer IP, granted by `reach`. */
-  permit(peerIp: string, reach: PeerReach): void {
-    this.permissions.set(peerIp, { reach, expiresAt: this.now() + PERMISSION_LIFETIME_MS });
+  /** Installs or refreshes a permission for a canonical peer IP. */
+  permit(peerIp: string, grant: PeerGrant): void {
+    this.permissions.set(peerIp, { grant, expiresAt: this.now() + PERMISSION_LIFETIME_MS });
   }
 
-  /** What the live permission for a canonical peer IP rests on; undefined when there is none. */
-  permissionOf(peerIp: string): PeerReach | undefined {
+  /** The live permission for a canonical peer IP; undefined when there is none. */
+  permissionOf(peerIp: string): PeerGrant | undefined {
     const permission = this.permissions.get(peerIp);
     return permission !== undefined && this.now() < permission.expiresAt
-      ? permission.reach
+      ? permission.grant
       : undefined;
   }
 
@@ -123,7 +123,7 @@ export class RelayAllocation {
   }
 
   /** Binds or refreshes a channel to a peer (canonical IP) under RFC 8656 section 12.2 rules. */
-  bindChannel(channel: number, peer: TransportAddress, reach: PeerReach): ChannelBindResult {
+  bindChannel(channel: number, peer: TransportAddress, grant: PeerGrant): ChannelBindResult {
     const existing = this.liveBinding(channel);
     if (existing !== undefined && endpointKey(existing.peer) !== endpointKey(peer)) {
       return 'channel-taken';
@@ -136,7 +136,7 @@ export class RelayAllocation {
     }
     this.channels.set(channel, { peer, expiresAt: this.now() + CHANNEL_BINDING_LIFETIME_MS });
     this.channelOfPeer.set(endpointKey(peer), channel);
-    this.permit(peer.address, reach);
+    this.permit(peer.address, grant);
     return 'bound';
   }
 

@@ -62,23 +62,23 @@ export class RelayDataPath {
    * host.
    */
   relayToPeer(allocation: RelayAllocation, peer: TransportAddress, data: Buffer): void {
-    const reach = allocation.permissionOf(peer.address);
-    if (allocation.isClosed || reach === undefined) return;
-    const { allocations, peerAccess, log } = this.deps;
-    if (peerAccess.isOwnRelayAddress(peer.address)) {
-      const target = allocations.onRelayPort(peer.port);
+    const grant = allocation.permissionOf(peer.address);
+    if (allocation.isClosed || grant === undefined) return;
+    if (grant.ownRelayAddress) {
+      const target = this.deps.allocations.onRelayPort(peer.port);
       if (target !== undefined) {
         this.deliverFromPeer(target, allocation.relayed, data);
         return;
       }
     }
-    if (!peerAccess.maySend(reach, peer)) {
-      log({ type: reach === 'local-scope' ? 'local-scope-port-dropped' : 'relay-to-self-dropped' });
+    if (!this.deps.peerAccess.maySend(grant, peer.port)) {
+      this.deps.log({
+        type: grant.reach === 'local-scope' ? 'local-scope-port-dropped' : 'relay-to-self-dropped',
+      });
       return;
     }
-    allocation.relaySocket.send(data, peer.port, peer.address, (error) => {
-      if (error !== null) log({ type: 'error', where: 'relay-send', code: errorCode(error) });
-    });
+    // No callback: a failed send is reported by the socket's 'error' event (listenOnRelay).
+    allocation.relaySocket.send(data, peer.port, peer.address);
   }
 
   /** Peer to client: ChannelData when a channel is bound to the peer, else a Data indication. */

@@ -31,7 +31,7 @@ import type { AllocationReservation } from './allocation-table.js';
 import type { ClientLink } from './client-link.js';
 import { canonicalIp, ipFamilyOf } from './ip-address.js';
 import type { IpFamily } from './ip-address.js';
-import type { PeerAccess, PeerReach } from './peer-access.js';
+import type { PeerAccess, PeerGrant } from './peer-access.js';
 import { PortReservations } from './port-reservations.js';
 import { RelayAllocation } from './relay-allocation.js';
 import { RelayDataPath } from './relay-data-path.js';
@@ -683,18 +683,18 @@ export class TurnServer {
     message: DecodedStunMessage,
     value: Buffer,
     request: 'create-permission' | 'channel-bind',
-  ): { peer: TransportAddress; reach: PeerReach } | Refusal {
+  ): { peer: TransportAddress; grant: PeerGrant } | Refusal {
     if (addressFamilyOf(value) === undefined) return { code: 400 };
     const decoded = decodeXorAddress(value, message.transactionId);
     const ip = canonicalIp(decoded.address);
     if (ip === undefined) return { code: 400 };
-    const reach = this.config.peerAccess.permissionFor(ip, allocation.localScope);
-    if (reach === undefined) {
+    const grant = this.config.peerAccess.permissionFor(ip, allocation.localScope);
+    if (grant === undefined) {
       this.config.log({ type: 'peer-denied', request });
       return { code: 403 };
     }
     if (ipFamilyOf(ip) !== allocation.family) return { code: 443 };
-    return { peer: { address: ip, port: decoded.port }, reach };
+    return { peer: { address: ip, port: decoded.port }, grant };
   }
 
   private createPermission(
@@ -706,14 +706,14 @@ export class TurnServer {
       (attribute) => attribute.type === StunAttribute.XorPeerAddress,
     );
     if (peers.length === 0) return { code: 400 };
-    const granted: { peer: TransportAddress; reach: PeerReach }[] = [];
+    const granted: { peer: TransportAddress; grant: PeerGrant }[] = [];
     // All or nothing (RFC 8656 section 9.2): one refused peer refuses the request.
     for (const { value } of peers) {
       const verdict = this.checkPeer(allocation, message, value, 'create-permission');
       if ('code' in verdict) return verdict;
       granted.push(verdict);
     }
-    for (const { peer, reach } of granted) allocation.permit(peer.address, reach);
+    for (const { peer, grant } of granted) allocation.permit(peer.address, grant);
     return [];
   }
 
@@ -729,7 +729,7 @@ export class TurnServer {
     if (channel < MIN_CHANNEL || channel > MAX_CHANNEL) return { code: 400 };
     const verdict = this.checkPeer(allocation, message, peerValue, 'channel-bind');
     if ('code' in verdict) return verdict;
-    if (allocation.bindChannel(channel, verdict.peer, verdict.reach) !== 'bound') {
+    if (allocation.bindChannel(channel, verdict.peer, verdict.grant) !== 'bound') {
       return { code: 400 };
     }
     return [];

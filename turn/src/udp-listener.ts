@@ -49,7 +49,6 @@ class UdpLink implements ClientLink {
     private readonly state: ListenerState,
     readonly key: string,
     readonly remote: TransportAddress,
-    private readonly log: TurnLog,
   ) {}
 
   get isOpen(): boolean {
@@ -57,10 +56,8 @@ class UdpLink implements ClientLink {
   }
 
   send(frame: Buffer): void {
-    if (!this.state.open) return;
-    this.socket.send(frame, this.remote.port, this.remote.address, (error) => {
-      if (error !== null) this.log({ type: 'error', where: 'client-send', code: errorCode(error) });
-    });
+    // No callback: a failed send is reported by the socket's 'error' event (see serve).
+    if (this.state.open) this.socket.send(frame, this.remote.port, this.remote.address);
   }
 
   allocationChanged(): void {
@@ -121,7 +118,7 @@ export class UdpListener {
         // A udp4 socket reports dotted quads, which are canonical already.
         const address = ipv4 ? sender.address : canonicalIp(sender.address);
         if (address === undefined) return;
-        const link = new UdpLink(socket, this.state, key, { address, port: sender.port }, log);
+        const link = new UdpLink(socket, this.state, key, { address, port: sender.port });
         receiver.receive(link, datagram);
       });
     }
