@@ -179,6 +179,8 @@ export class TurnServer {
   private readonly relayFamily: IpFamily;
   private readonly allocations: AllocationTable;
   private readonly reservations = new PortReservations();
+  /** What each Allocate was answered, for its retransmissions (RFC 8656 section 7.2: the same answer). */
+  private readonly allocateAnswers = new WeakMap<RelayAllocation, readonly StunAttributeValue[]>();
   private readonly dataPath: RelayDataPath;
   private readonly authentication: RestAuthentication;
   private closing = false;
@@ -474,7 +476,8 @@ export class TurnServer {
       const retransmitted =
         existing.transactionId === transactionId && existing.username === auth.username;
       const outcome = retransmitted
-        ? this.allocateSuccess(existing, link, message, undefined, false)
+        ? (this.allocateAnswers.get(existing) ??
+          this.allocateSuccess(existing, link, message, undefined, false))
         : { code: 437 };
       this.answer(link, message, 'allocate', outcome, auth);
       return;
@@ -581,13 +584,15 @@ export class TurnServer {
       this.dataPath.listenOnRelay(allocation);
       const token =
         reserved === undefined ? undefined : this.reservations.hold(reserved, allocation);
-      this.answer(
+      const answer = this.allocateSuccess(
+        allocation,
         link,
         message,
-        'allocate',
-        this.allocateSuccess(allocation, link, message, token, request.refusedAdditionalFamily),
-        auth,
+        token,
+        request.refusedAdditionalFamily,
       );
+      this.allocateAnswers.set(allocation, answer);
+      this.answer(link, message, 'allocate', answer, auth);
       this.config.log({
         type: 'allocation-created',
         relayPort: allocation.relayed.port,

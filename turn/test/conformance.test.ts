@@ -494,18 +494,24 @@ describe('messages it cannot accept (RFC 8489 sections 6.3 and 7.3)', () => {
     expect(events).toContainEqual({ type: 'unknown-method' });
   });
 
-  it('keeps the LIFETIME it granted for a retransmitted Allocate and answers it the same', async () => {
-    const { client } = await startTestTurn();
+  it('answers a retransmitted Allocate exactly as the first time, RESERVATION-TOKEN included', async () => {
+    const { client, turn } = await startTestTurn();
     const alice = await client();
     // Learn the realm and nonce first, so that the Allocate below is sent once with its id.
     expect(await errorCodeOf(alice.refresh())).toBe(437);
     const transactionId = randomBytes(12);
-    const lifetime = attribute(StunAttribute.Lifetime, encodeUint32(1200));
+    const attributes = [
+      UDP,
+      attribute(StunAttribute.Lifetime, encodeUint32(1200)),
+      attribute(StunAttribute.EvenPort, encodeEvenPort(true)),
+    ];
 
-    const first = await alice.request(StunMethod.Allocate, [UDP, lifetime], { transactionId });
-    const again = await alice.request(StunMethod.Allocate, [UDP, lifetime], { transactionId });
+    const first = await alice.request(StunMethod.Allocate, attributes, { transactionId });
+    const again = await alice.request(StunMethod.Allocate, attributes, { transactionId });
 
-    expect(relayedPortOf(again.message)).toBe(relayedPortOf(first.message));
+    expect(again.message.attributes).toEqual(first.message.attributes);
+    expect(findAttribute(again.message, StunAttribute.ReservationToken)).toHaveLength(8);
     expect(findAttribute(again.message, StunAttribute.Lifetime)?.readUInt32BE(0)).toBe(1200);
+    expect(turn.allocationCount()).toBe(1);
   });
 });
