@@ -323,9 +323,9 @@ export const OPTIONS = {
   TURN_MODE: oneOf<TurnMode>(
     'embedded',
     TURN_MODES,
-    '`embedded` (node-turn in this process), `external` (e.g. coturn at `TURN_URLS`) or `off`',
+    '`embedded` (our TURN server in this process, UDP and TCP), `external` (e.g. coturn at `TURN_URLS`) or `off`',
   ),
-  TURN_PORT: integer(3478, 0, 65535, 'UDP port of the embedded TURN server'),
+  TURN_PORT: integer(3478, 0, 65535, 'UDP and TCP port of the embedded TURN server'),
   TURN_LISTEN_ADDRESS: ipAddress(
     'address the embedded TURN server binds (independent of `HOST`, which may be loopback behind a proxy)',
     code('0.0.0.0'),
