@@ -6,5 +6,6 @@ import { defineProject } from 'vitest/config';
 // conditions when given any, hence the spread.
 export default defineProject({
   ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
-  test: { name: 'protocol', include: ['test/**/*.test.ts'] },
+  // Property tests run thousands of cases: seconds, not milliseconds, on a busy machine.
+  test: { name: 'protocol', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
 });

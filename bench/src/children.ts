@@ -36,6 +36,19 @@ export class Children {
     return this.track(child);
   }
 
+  /** Any command, with stdout and stderr piped to us (read them, or the pipe fills up). */
+  spawnCommand(command: string, args: readonly string[]): ChildProcess {
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Drained even when nobody listens: a full pipe would block the child's writes.
+    child.stdout?.resume();
+    child.stderr?.resume();
+    return this.track(child);
+  }
+
   /** Any command, its output going to our stderr (stdout may be carrying the JSON report). */
   spawnToStderr(command: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
     const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 2, 2] });

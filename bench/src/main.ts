@@ -29,6 +29,8 @@ import {
   type RelayReport,
   REPORT_SCHEMA,
   renderReport,
+  type TurnReport,
+  turnReport,
 } from './report.js';
 import {
   measurePairing,
@@ -44,6 +46,15 @@ import {
   measureInstructions,
 } from './scenarios/instructions.js';
 import { measureRelay, type RelayFigures, relayWorkersNeeded } from './scenarios/relay.js';
+import {
+  hasCoturn,
+  measureTurn,
+  startEchoPeer,
+  startTurnServer,
+  TURN_SERVER_KINDS,
+  type TurnFigures,
+  type TurnServerKind,
+} from './scenarios/turn.js';
 import {
   SERVER_KINDS,
   type ServerKind,
@@ -167,6 +178,37 @@ async function runInstructions(
   return instructionsReport(figures as Record<ServerKind, InstructionsFigures>);
 }
 
+/** Embedded TURN and coturn, alternating first place, each alone while measured. */
+async function runTurn(options: BenchOptions, children: Children): Promise<TurnReport> {
+  if (!hasCoturn()) {
+    throw new Error('coturn is not installed (apt-get install coturn): nothing to compare with');
+  }
+  const proc = procReader();
+  const rounds = byKey<TurnServerKind, TurnFigures[]>(TURN_SERVER_KINDS, () => []);
+  const peer = await startEchoPeer(children);
+  try {
+    for (let round = 0; round < options.rounds; round++) {
+      const kinds = rotated(TURN_SERVER_KINDS, round);
+      log(`turn round ${round + 1}/${options.rounds}: ${kinds.join(', ')}`);
+      await roundOf(
+        kinds.map((kind) => () => startTurnServer(children, kind)),
+        options.settleMs,
+        async (server) => {
+          rounds[server.kind].push(
+            await measureTurn(server, peer, options.turn, { children, proc, log }),
+          );
+        },
+      );
+    }
+  } finally {
+    await peer.stop();
+  }
+  return turnReport(
+    rounds,
+    byKey(TURN_SERVER_KINDS, (kind) => medianOf(rounds[kind])),
+  );
+}
+
 async function run(options: BenchOptions, children: Children): Promise<BenchReport> {
   const startedAt = new Date();
   const loadAtStart = loadavg()[0] ?? NaN;
@@ -207,6 +249,9 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
   const instructions = options.parts.includes('instructions')
     ? await attempt('instructions', () => runInstructions(options, children))
     : null;
+  const turn = options.parts.includes('turn')
+    ? await attempt('turn', () => runTurn(options, children))
+    : null;
   const browser = options.parts.includes('browser')
     ? await runBrowserPart(options, { children, log })
     : null;
@@ -220,6 +265,7 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
     relay,
     pairing,
     instructions,
+    turn,
     browser,
     failures,
   };

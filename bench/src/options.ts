@@ -4,6 +4,7 @@
  * holds every connection in one process, under the open-files limit.
  */
 import { parseArgs } from 'node:util';
+import type { TurnPlan } from './scenarios/turn.js';
 
 export const USAGE = `usage: npm run bench -- [options]
 
@@ -14,8 +15,11 @@ export const USAGE = `usage: npm run bench -- [options]
   --joins N       strangers pressing Start at once in the pairing burst (default 1000)
   --large         15,000 idle connections (relay round-trip percentiles alongside)
   --tiny          a few hundred connections, one round (about 20 s; the test suite's smoke test)
-  --only PART     relay, pairing, browser or instructions: run that part alone
+  --only PART     relay, pairing, browser, instructions or turn: run that part alone
   --instructions  also count CPU instructions per relayed signal under valgrind (about 2 minutes)
+  --turn          also measure the TURN relay: server CPU per relayed packet, embedded against
+                  coturn, turnutils_uclient as the load (needs coturn installed; about 2 minutes)
+  --turn-clients N  uclient sessions in the TURN part, each 50 packets/s each way (default 50)
   --browser       also time Start-to-video in Chromium (needs a web build, root for the namespace)
   --trials N      counted browser calls per page (default 10)
   --tuned-baselines  run the baselines with Mayfly's node flags too (npm start's; default: node's defaults)
@@ -24,7 +28,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --out FILE      also write the JSON report to FILE
 `;
 
-export const PARTS = ['relay', 'pairing', 'browser', 'instructions'] as const;
+export const PARTS = ['relay', 'pairing', 'browser', 'instructions', 'turn'] as const;
 export type Part = (typeof PARTS)[number];
 export type Mode = 'tiny' | 'default' | 'large';
 
@@ -53,6 +57,8 @@ export interface BenchOptions {
   readonly out: string | undefined;
   /** Connections one load-generator process holds at most. */
   readonly connectionsPerWorker: number;
+  /** The TURN part's load: turnutils_uclient sessions and what each sends. */
+  readonly turn: TurnPlan;
 }
 
 export class BenchOptionError extends Error {}
@@ -77,6 +83,8 @@ const DEFAULT_PRESET: Preset = {
   gapMs: 10,
   trials: 10,
   connectionsPerWorker: 2500,
+  // 50 sessions of 50 packets a second each way for 10 s: 5,000 relayed packets a second.
+  turn: { clients: 50, messages: 500, bytes: 1000, intervalMs: 20, idleWindowSeconds: 3 },
 };
 
 const PRESETS: Readonly<Record<Mode, Preset>> = {
@@ -96,6 +104,7 @@ const PRESETS: Readonly<Record<Mode, Preset>> = {
     settleMs: 300,
     pacedPairs: 20,
     trials: 1,
+    turn: { clients: 5, messages: 50, bytes: 1000, intervalMs: 20, idleWindowSeconds: 0.5 },
   },
 };
 
@@ -139,6 +148,8 @@ export function parseBenchOptions(
         only: { type: 'string' },
         browser: { type: 'boolean', default: false },
         instructions: { type: 'boolean', default: false },
+        turn: { type: 'boolean', default: false },
+        'turn-clients': { type: 'string' },
         'redis-url': { type: 'string' },
         'tuned-baselines': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -158,6 +169,7 @@ export function parseBenchOptions(
   let parts: Part[] = ['relay', 'pairing'];
   if (values.browser) parts.push('browser');
   if (values.instructions) parts.push('instructions');
+  if (values.turn) parts.push('turn');
   if (values.only !== undefined) {
     if (!(PARTS as readonly string[]).includes(values.only)) {
       throw new BenchOptionError(
@@ -177,6 +189,11 @@ export function parseBenchOptions(
     rounds: numberOption(values.rounds, 'rounds', [1, 20]) ?? preset.rounds,
     joins: numberOption(values.joins, 'joins', [2, 10_000]) ?? preset.joins,
     trials: numberOption(values.trials, 'trials', [1, 50]) ?? preset.trials,
+    turn: {
+      ...preset.turn,
+      clients:
+        numberOption(values['turn-clients'], 'turn-clients', [1, 500]) ?? preset.turn.clients,
+    },
     redisUrl: values['redis-url'] ?? env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     tunedBaselines: values['tuned-baselines'],
     json: values.json,

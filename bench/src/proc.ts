@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 export interface ProcessSample {
   /** User plus system CPU time since the process started, in milliseconds. */
   readonly cpuMs: number;
+  /** The system part of it: the kernel working for the process (system calls). */
+  readonly systemCpuMs: number;
   /** Resident set size (VmRSS), in bytes. */
   readonly rssBytes: number;
 }
@@ -38,13 +40,18 @@ export function procReader(): ProcReader {
       // The command name (field 2) is in parentheses and may contain spaces.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // After the name: state is field 3, so utime (14) and stime (15) sit at 11 and 12.
-      const cpuTicks = Number(fields[11]) + Number(fields[12]);
+      const systemTicks = Number(fields[12]);
+      const cpuTicks = Number(fields[11]) + systemTicks;
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const rssKb = Number(/^VmRSS:\s+(\d+)\s+kB$/mu.exec(status)?.[1]);
       if (!Number.isFinite(cpuTicks) || !Number.isFinite(rssKb)) {
         throw new Error(`cannot read /proc/${pid}: unexpected format`);
       }
-      return { cpuMs: (cpuTicks * 1000) / ticks, rssBytes: rssKb * 1024 };
+      return {
+        cpuMs: (cpuTicks * 1000) / ticks,
+        systemCpuMs: (systemTicks * 1000) / ticks,
+        rssBytes: rssKb * 1024,
+      };
     },
   };
 }

@@ -16,6 +16,13 @@ import {
 } from './scenarios/pairing.js';
 import type { InstructionsFigures } from './scenarios/instructions.js';
 import type { RelayFigures } from './scenarios/relay.js';
+import {
+  RELAYED_PACKETS_PER_CALL_PER_SECOND,
+  TURN_SERVER_KINDS,
+  TURN_SERVER_LABELS,
+  type TurnFigures,
+  type TurnServerKind,
+} from './scenarios/turn.js';
 import { SERVER_KINDS, SERVER_LABELS, type ServerKind, START_NODE_FLAGS } from './servers.js';
 
 export const REPORT_SCHEMA = 'mayfly-bench/1';
@@ -68,6 +75,31 @@ export interface PairingReport {
   readonly rounds: Readonly<Record<PairingSetup, readonly PairingFigures[]>>;
 }
 
+export interface TurnReport {
+  readonly medians: Readonly<Record<TurnServerKind, TurnFigures>>;
+  readonly rounds: Readonly<Record<TurnServerKind, readonly TurnFigures[]>>;
+  /** The embedded server's CPU per relayed packet divided by coturn's (median figures). */
+  readonly embeddedVsCoturn: {
+    readonly cpuPerPacket: number | null;
+    readonly cpuPerPacketNet: number | null;
+  };
+}
+
+export function turnReport(
+  rounds: Readonly<Record<TurnServerKind, readonly TurnFigures[]>>,
+  medians: Readonly<Record<TurnServerKind, TurnFigures>>,
+): TurnReport {
+  const { embedded, coturn } = medians;
+  return {
+    medians,
+    rounds,
+    embeddedVsCoturn: {
+      cpuPerPacket: ratio(embedded.cpuPerPacketUs, coturn.cpuPerPacketUs),
+      cpuPerPacketNet: ratio(embedded.cpuPerPacketNetUs, coturn.cpuPerPacketNetUs),
+    },
+  };
+}
+
 export interface PartFailure {
   readonly part: Part;
   readonly error: string;
@@ -84,6 +116,8 @@ export interface BenchReport {
   readonly pairing: PairingReport | null;
   /** null unless asked for (`--instructions`). */
   readonly instructions: InstructionsReport | null;
+  /** null unless asked for (`--turn`). */
+  readonly turn: TurnReport | null;
   readonly browser: BrowserReport | null;
   /** Parts that failed; their figures are null (the browser's say why in their own field). */
   readonly failures: readonly PartFailure[];
@@ -220,6 +254,48 @@ function instructionsTable(report: InstructionsReport): string {
   return renderTable(header, [row, signals]);
 }
 
+const TURN_ROWS: readonly [keyof TurnFigures, string][] = [
+  ['relayedPackets', 'packets relayed'],
+  ['lostPackets', 'packets lost (all rounds)'],
+  ['cpuPercent', 'server CPU while relaying (% of a core)'],
+  ['idleCpuPercent', 'server CPU while idle (% of a core)'],
+  ['cpuPerPacketUs', 'server CPU per relayed packet (µs)'],
+  ['cpuPerPacketNetUs', 'the same, idle work deducted (µs)'],
+  ['systemCpuPerPacketUs', 'of which the kernel: system calls (µs)'],
+  [
+    'callsPerCore',
+    `relayed calls one core carries (${RELAYED_PACKETS_PER_CALL_PER_SECOND} packets/s each)`,
+  ],
+  ['rssMiB', 'server RSS (MiB)'],
+];
+
+function turnTable(turn: TurnReport): string {
+  const header = [
+    'TURN relay',
+    ...TURN_SERVER_KINDS.map((kind) => TURN_SERVER_LABELS[kind]),
+    'embedded ÷ coturn',
+  ];
+  const rows = TURN_ROWS.map(([key, label]) => {
+    const lost = key === 'lostPackets';
+    const value = (kind: TurnServerKind): number =>
+      lost
+        ? turn.rounds[kind].reduce((sum, round) => sum + round.lostPackets, 0)
+        : turn.medians[kind][key];
+    const quotient =
+      key === 'cpuPerPacketUs'
+        ? turn.embeddedVsCoturn.cpuPerPacket
+        : key === 'cpuPerPacketNetUs'
+          ? turn.embeddedVsCoturn.cpuPerPacketNet
+          : undefined;
+    return [
+      label,
+      ...TURN_SERVER_KINDS.map((kind) => formatFigure(value(kind))),
+      quotient === undefined ? '' : formatFigure(quotient),
+    ];
+  });
+  return renderTable(header, rows);
+}
+
 function pairingTable(pairing: PairingReport): string {
   const header = [
     'pairing',
@@ -338,6 +414,8 @@ export function renderReport(report: BenchReport): string {
     o.parts.some((part) => part !== 'browser') &&
       `median of ${o.rounds} round${o.rounds === 1 ? '' : 's'}, loopback`,
     o.parts.includes('browser') && `${o.trials} browser calls per page`,
+    o.parts.includes('turn') &&
+      `TURN: ${o.turn.clients} uclient sessions x ${o.turn.messages} packets of ${o.turn.bytes} bytes every ${o.turn.intervalMs} ms (${formatFigure((2 * o.turn.clients * 1000) / o.turn.intervalMs)} relayed packets/s)`,
   ].filter((part) => part !== false);
   const lines = [
     `Mayfly signaling benchmark (${o.mode}): ${what.join(', ')}`,
@@ -352,6 +430,7 @@ export function renderReport(report: BenchReport): string {
   if (report.relay !== null) lines.push(relayTable(report.relay), '');
   if (report.pairing !== null) lines.push(pairingTable(report.pairing), '');
   if (report.instructions !== null) lines.push(instructionsTable(report.instructions), '');
+  if (report.turn !== null) lines.push(turnTable(report.turn), '');
   if (report.browser !== null) lines.push(browserTable(report.browser), '');
   for (const failure of report.failures) lines.push(`${failure.part} FAILED: ${failure.error}`);
   lines.push(`took ${report.durationSeconds.toFixed(0)} s`);

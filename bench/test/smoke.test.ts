@@ -5,6 +5,7 @@
  * timing belongs in the benchmark's output, not in a test's verdict.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
@@ -67,6 +68,7 @@ test('the tiny benchmark measures every server and setup and reports a finite nu
   expect(report.options.mode).toBe('tiny');
   expect(report.browser).toBeNull();
   expect(report.instructions).toBeNull();
+  expect(report.turn).toBeNull();
   expect(report.failures).toEqual([]);
   expect(Number.isFinite(report.durationSeconds)).toBe(true);
   expect(Number.isFinite(report.machine.cpus)).toBe(true);
@@ -127,5 +129,44 @@ test.skipIf(!hasValgrind)(
     }
     expect(Number.isFinite(instructions?.mayflyVs.peerjs)).toBe(true);
     expect(Number.isFinite(instructions?.mayflyVs.socketio)).toBe(true);
+  },
+);
+
+const hasCoturn = [
+  '/usr/bin/turnserver',
+  '/usr/bin/turnutils_uclient',
+  '/usr/bin/turnutils_peer',
+].every((file) => existsSync(file));
+const TURN_FIGURES = [
+  'callsPerCore',
+  'cpuPerPacketNetUs',
+  'cpuPerPacketUs',
+  'cpuPercent',
+  'idleCpuPercent',
+  'lostPackets',
+  'relayedPackets',
+  'rssMiB',
+  'systemCpuPerPacketUs',
+];
+
+test.skipIf(!hasCoturn)(
+  'the tiny TURN part measures the embedded server and coturn with turnutils_uclient',
+  { timeout: 180_000 },
+  async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [...TYPESCRIPT_EXEC_ARGV, 'src/main.ts', '--tiny', '--only', 'turn', '--json'],
+      { cwd: BENCH_DIR, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const report = JSON.parse(stdout) as BenchReport;
+    expect(report.failures).toEqual([]);
+    expect(report.relay).toBeNull();
+    const turn = report.turn;
+    expect(Object.keys(turn?.medians ?? {}).sort()).toEqual(['coturn', 'embedded']);
+    for (const [kind, figures] of Object.entries(turn?.medians ?? {})) {
+      expectFigures(figures, TURN_FIGURES, `turn.medians.${kind}`);
+      // 5 sessions, 50 messages each, relayed to the peer and back.
+      expect(figures.relayedPackets, kind).toBe(500);
+    }
   },
 );

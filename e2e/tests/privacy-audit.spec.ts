@@ -86,7 +86,7 @@ const PARTNER_LEFT_REASON: Record<Ending, string> = {
 } as Record<Ending, string>;
 /** Server lines that may name an address: the configured relay address and Redis, at start-up. */
 const ALLOWED_STARTUP_LINES = [
-  /^mayfly: embedded TURN on UDP \d+, relay address 10\.99\.0\.1$/u,
+  /^mayfly: embedded TURN on UDP and TCP \d+, relay address 10\.99\.0\.1$/u,
   /^mayfly: sharing state through Redis at redis:\/\/127\.0\.0\.1:\d+\/? as node \S+$/u,
 ];
 

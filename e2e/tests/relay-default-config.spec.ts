@@ -45,7 +45,7 @@ async function call(
 }
 
 test('the server runs its embedded TURN on the default port', ({ target }) => {
-  expect(target.log).toMatch(/embedded TURN on UDP 3478, relay address (?!127\.)\S+/u);
+  expect(target.log).toMatch(/embedded TURN on UDP and TCP 3478, relay address (?!127\.)\S+/u);
 });
 
 for (const host of ['127.0.0.1', 'localhost']) {

@@ -1,4 +1,5 @@
 import { expect, test, meet } from '../support/fixtures';
+import { expectVideoKeepsFlowing } from '../support/media';
 
 // After A's Next, B learns of it from A's goodbye on the data channel: the restarted server knows
 // nothing of the pair. Before the goodbye existed, B waited for A's closing peer connection,
@@ -33,20 +34,32 @@ test('a stranger waiting through a server restart is found after it', async ({
   await b.waitForState('Connected');
 });
 
-test('strangers chatting through a server restart can be matched again afterwards', async ({
+test('a chat goes on through a server restart: the call never stops, both take it back on the new server, Next still works', async ({
   openStranger,
   target,
 }) => {
   const a = await openStranger();
   const b = await openStranger();
   await meet(a, b);
+  const codeBefore = await a.safetyCode();
 
   await target.restart?.();
+  // Both come back and present their resume tokens: the new server pairs them again.
   await expect
-    .poll(async () => (await target.counts()).connected, { timeout: RECONNECT_TIMEOUT_MS })
+    .poll(async () => (await target.counts()).paired, { timeout: RECONNECT_TIMEOUT_MS })
     .toBe(2);
+  // The call itself never needed the server: its video flowed throughout, same safety code.
+  await expectVideoKeepsFlowing(
+    [
+      { label: a.label, page: a.page },
+      { label: b.label, page: b.page },
+    ],
+    { durationMs: 2000 },
+  );
+  await a.waitForState('Connected');
+  expect(await a.safetyCode()).toBe(codeBefore);
 
-  // The call itself never needed the server: B learns of Next from the closed connection.
+  // The server relays for them again: Next reaches B, and both meet again.
   await a.next();
   await b.waitForState('Stranger left', { timeout: 3000 });
   await b.next();

@@ -45,20 +45,38 @@ export const ErrorCode = {
    * start or look again (`start`, `next`) for a while. The answer carries `retryAfterMs`.
    */
   Banned: 'banned',
+  /** `resume`: the token is malformed, forged, or already spent by another resume. */
+  ResumeInvalid: 'resume_invalid',
+  /** `resume`: that chat is over (the partner left, or its grace ran out). */
+  ResumeExpired: 'resume_expired',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);
 
-export type Ack =
-  | { ok: true }
-  | {
-      ok: false;
-      code: ErrorCode;
-      /** With `banned` and `rate_limited`: how long until the address may start again. */
-      retryAfterMs?: number;
-    };
+export interface AckFailure {
+  ok: false;
+  code: ErrorCode;
+  /** With `banned` and `rate_limited`: how long until the address may start again. */
+  retryAfterMs?: number;
+}
+export type Ack = { ok: true } | AckFailure;
 export type AckCallback = (response: Ack) => void;
+
+/** The answer to `resume`. */
+export type ResumeAck =
+  | {
+      ok: true;
+      /** Resume with this next time: the token just used is spent. */
+      resumeToken: string;
+      /**
+       * False when the server did not know the chat any more (it restarted) and waits for the
+       * partner to resume too: `partnerReturned` or `partnerLeft` follows within the grace.
+       */
+      partnerPresent: boolean;
+    }
+  | AckFailure;
+export type ResumeAckCallback = (response: ResumeAck) => void;
 
 /* ---------------------------------------------------------------- limits */
 
@@ -204,11 +222,21 @@ export interface Welcome {
    * unless the person chose otherwise.
    */
   safeStartByDefault: boolean;
+  /**
+   * How long a chat waits for a stranger whose connection dropped (see `resume`), in ms; absent
+   * from servers that do not hold chats.
+   */
+  resumeGraceMs?: number;
 }
 
 export interface Matched {
   /** The initiator creates the WebRTC offer; exactly one side of a pair is. */
   initiator: boolean;
+  /**
+   * Takes this chat over from another connection if this one drops (`resume`). A secret: keep
+   * it in memory only, never log it.
+   */
+  resumeToken?: string;
   /** Interests both strangers gave; empty when they were paired at random. */
   sharedInterests: string[];
   /** The partner's nickname, if they chose one. */
@@ -227,6 +255,21 @@ export type PartnerLeftReason = (typeof PartnerLeftReason)[keyof typeof PartnerL
 
 export interface PartnerLeft {
   reason: PartnerLeftReason;
+}
+
+/** The partner's connection to the server dropped; the chat is held this long for its resume. */
+export interface PartnerAway {
+  graceMs: number;
+}
+
+/** The partner resumed the chat from a new connection (it may need a new WebRTC offer). */
+export interface PartnerReturned {
+  /** After a rejoin of a chat the server had lost: this side's new token (the old is spent). */
+  resumeToken?: string;
+}
+
+export interface ResumeRequest {
+  resumeToken: string;
 }
 
 /**
@@ -334,6 +377,11 @@ export interface ClientToServerEvents {
   report: (request: ReportRequest, ack?: AckCallback) => void;
   /** End the chat and never be matched with this partner again while the block lives. */
   block: (ack?: AckCallback) => void;
+  /**
+   * Take over, from this new connection (idle), the chat a `resumeToken` was handed for:
+   * after a dropped connection, within the server's grace. Valid when idle.
+   */
+  resume: (request: ResumeRequest, ack?: ResumeAckCallback) => void;
 }
 
 export interface ServerToClientEvents {
@@ -341,6 +389,8 @@ export interface ServerToClientEvents {
   matched: (matched: Matched) => void;
   signal: (signal: Signal) => void;
   partnerLeft: (partnerLeft: PartnerLeft) => void;
+  partnerAway: (partnerAway: PartnerAway) => void;
+  partnerReturned: (partnerReturned: PartnerReturned) => void;
   banned: (banned: Banned) => void;
   protocolError: (error: ProtocolError) => void;
   shutdown: (shutdown: Shutdown) => void;
@@ -353,4 +403,5 @@ export const CLIENT_EVENTS: readonly (keyof ClientToServerEvents)[] = [
   'signal',
   'report',
   'block',
+  'resume',
 ];

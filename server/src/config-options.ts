@@ -196,6 +196,12 @@ export const OPTIONS = {
     'how long strangers with interests wait for a shared one before anyone will do',
   ),
   SKIP_MEMORY_MINUTES: integer(10, 0, 24 * 60, 'how long a skipped stranger is not offered again'),
+  RESUME_GRACE_SECONDS: integer(
+    20,
+    0,
+    600,
+    'how long a chat waits for a stranger whose connection dropped to come back (resume) before the partner is told they left; 0: at once',
+  ),
   BLOCK_MINUTES: integer(
     60,
     1,
@@ -317,9 +323,9 @@ export const OPTIONS = {
   TURN_MODE: oneOf<TurnMode>(
     'embedded',
     TURN_MODES,
-    '`embedded` (node-turn in this process), `external` (e.g. coturn at `TURN_URLS`) or `off`',
+    '`embedded` (our TURN server in this process, UDP and TCP), `external` (e.g. coturn at `TURN_URLS`) or `off`',
   ),
-  TURN_PORT: integer(3478, 0, 65535, 'UDP port of the embedded TURN server'),
+  TURN_PORT: integer(3478, 0, 65535, 'UDP and TCP port of the embedded TURN server'),
   TURN_LISTEN_ADDRESS: ipAddress(
     'address the embedded TURN server binds (independent of `HOST`, which may be loopback behind a proxy)',
     code('0.0.0.0'),

@@ -216,6 +216,7 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
     matching: {
       interestWaitMs: option.INTEREST_WAIT_SECONDS * 1000,
       skipMemoryMs: option.SKIP_MEMORY_MINUTES * 60_000,
+      resumeGraceMs: option.RESUME_GRACE_SECONDS * 1000,
     },
     addressLimits: {
       connectionsPerMinute: option.CONNECTIONS_PER_MINUTE,

@@ -27,9 +27,15 @@ export function requestHostname(request: IncomingMessage): string | undefined {
   return isIP(hostname) === 4 || HOSTNAME.test(hostname) ? hostname : undefined;
 }
 
-/** The URLs of the embedded TURN server as a client reaching `hostname` should use them. */
-export function embeddedTurnUrls(hostname: string, port: number): string[] {
-  return [`stun:${hostname}:${port}`, `turn:${hostname}:${port}?transport=udp`];
+/**
+ * The URLs of the embedded TURN server as a client reaching `hostname` should
+ * use them: STUN, TURN over UDP, and TURN over TCP on the same port when the
+ * server listens there, for networks that let no UDP through.
+ */
+export function embeddedTurnUrls(hostname: string, port: number, tcp: boolean): string[] {
+  const urls = [`stun:${hostname}:${port}`, `turn:${hostname}:${port}?transport=udp`];
+  if (tcp) urls.push(`turn:${hostname}:${port}?transport=tcp`);
+  return urls;
 }
 
 /** An address as it stands in a URL: IPv6 in brackets. */
@@ -86,7 +92,7 @@ export function isRequestFromThisMachine(
 export function createIceServerProvider(
   config: { readonly turn: ProviderTurnConfig } & Pick<Config, 'trustProxyHops'>,
   /** The embedded TURN server, once it listens. */
-  embedded: () => Pick<EmbeddedTurn, 'port' | 'relayAddress'> | undefined,
+  embedded: () => Pick<EmbeddedTurn, 'port' | 'tcp' | 'relayAddress'> | undefined,
   clock: Clock,
 ): IceServerProvider {
   const { turn, trustProxyHops } = config;
@@ -109,7 +115,7 @@ export function createIceServerProvider(
             ? urlHost(server.relayAddress)
             : requestHostname(request);
       if (hostname === undefined) return [];
-      urls = embeddedTurnUrls(hostname, server.port);
+      urls = embeddedTurnUrls(hostname, server.port, server.tcp);
     }
     const { username, credential } = mintTurnCredential({
       secret: turn.secret,

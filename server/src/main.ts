@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   console.log(`mayfly: listening on http://${shownHost}:${port}`);
   if (mayfly.turn !== undefined) {
     console.log(
-      `mayfly: embedded TURN on UDP ${mayfly.turn.port}, relay address ${mayfly.turn.relayAddress}`,
+      `mayfly: embedded TURN on UDP${mayfly.turn.tcp ? ' and TCP' : ''} ${mayfly.turn.port}, relay address ${mayfly.turn.relayAddress}`,
     );
   } else {
     console.log(

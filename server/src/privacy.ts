@@ -137,6 +137,11 @@ function matchingState(config: Config): PrivacyStatement['matchingState'] {
     'your nickname and interests, to match you and show your nickname to your partner',
     'your partner’s connection id while you chat',
     `the connection ids of strangers you skipped, for ${duration(config.matching.skipMemoryMs)}`,
+    ...(config.matching.resumeGraceMs > 0
+      ? [
+          `while you chat, digests of the chat's resume secrets (never the secrets, which only the two browsers hold), so that a dropped connection can take the chat back within ${duration(config.matching.resumeGraceMs)}; during those ${duration(config.matching.resumeGraceMs)} the chat is held as it was, then forgotten`,
+        ]
+      : []),
   ];
   if (config.redis === undefined) {
     return {

@@ -46,6 +46,8 @@ export async function startNode(
     CONNECTIONS_PER_MINUTE: '100000',
     STARTS_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '1000',
+    // A dropped partner is reported at once unless a test is about resuming.
+    RESUME_GRACE_SECONDS: '0',
     ...env,
   });
   const mayfly = await startMayfly(config, options);
@@ -83,6 +85,8 @@ export async function spawnNode(env: Record<string, string>): Promise<NodeProces
       MAX_CONNECTIONS_PER_ADDRESS: '2000',
       CONNECTIONS_PER_MINUTE: '100000',
       STARTS_PER_MINUTE: '100000',
+      // A dropped partner is reported at once unless a test is about resuming.
+      RESUME_GRACE_SECONDS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -73,11 +73,17 @@ describe('several nodes on one Redis', () => {
     const matchedB = nextEvent(b, 'matched');
     expect(await startSearch(a, { nickname: 'Ada' })).toEqual({ ok: true });
     expect(await startSearch(b, { nickname: 'Bo' })).toEqual({ ok: true });
-    expect(await matchedA).toEqual({ initiator: true, sharedInterests: [], partnerNickname: 'Bo' });
+    expect(await matchedA).toEqual({
+      initiator: true,
+      sharedInterests: [],
+      partnerNickname: 'Bo',
+      resumeToken: expect.any(String),
+    });
     expect(await matchedB).toEqual({
       initiator: false,
       sharedInterests: [],
       partnerNickname: 'Ada',
+      resumeToken: expect.any(String),
     });
     const received = nextEvent(b, 'signal');
     expect(await a.emitWithAck('signal', OFFER)).toEqual({ ok: true });

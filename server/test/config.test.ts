@@ -6,7 +6,11 @@ describe('config', () => {
     const config = parseConfig({});
     expect(config.port).toBe(3000);
     expect(config.log.retentionDays).toBe(30);
-    expect(config.matching).toEqual({ interestWaitMs: 5000, skipMemoryMs: 600_000 });
+    expect(config.matching).toEqual({
+      interestWaitMs: 5000,
+      skipMemoryMs: 600_000,
+      resumeGraceMs: 20_000,
+    });
     expect(config.limits.maxMessageBytes).toBe(65_536);
     expect(config.limits.rateLimitDisconnectAfter).toBe(100);
     expect(config.limits.connectTimeoutMs).toBe(10_000);

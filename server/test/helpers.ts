@@ -49,6 +49,8 @@ export async function startServer(
     // Tests open many connections from one address within a minute.
     CONNECTIONS_PER_MINUTE: '100000',
     STARTS_PER_MINUTE: '100000',
+    // A dropped partner is reported at once unless a test is about resuming.
+    RESUME_GRACE_SECONDS: '0',
     ...env,
   });
   const httpServer = createHttpServer(config.http);

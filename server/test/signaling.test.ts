@@ -72,6 +72,8 @@ describe('signaling: pairing and relay', () => {
       iceServers: [],
       relayByDefault: false,
       safeStartByDefault: true,
+      // The test servers end a chat at once when a connection drops (RESUME_GRACE_SECONDS=0).
+      resumeGraceMs: 0,
     });
   });
 
@@ -92,8 +94,16 @@ describe('signaling: pairing and relay', () => {
     const matchedB = nextEvent(b, 'matched');
     expect(await startSearch(a)).toEqual({ ok: true });
     expect(await startSearch(b)).toEqual({ ok: true });
-    expect(await matchedA).toEqual({ initiator: true, sharedInterests: [] });
-    expect(await matchedB).toEqual({ initiator: false, sharedInterests: [] });
+    expect(await matchedA).toEqual({
+      initiator: true,
+      sharedInterests: [],
+      resumeToken: expect.any(String),
+    });
+    expect(await matchedB).toEqual({
+      initiator: false,
+      sharedInterests: [],
+      resumeToken: expect.any(String),
+    });
 
     const offer = nextEvent(b, 'signal');
     expect(await a.emitWithAck('signal', OFFER)).toEqual({ ok: true });
@@ -117,11 +127,16 @@ describe('signaling: pairing and relay', () => {
     const matchedB = nextEvent(b, 'matched');
     await startSearch(a, { nickname: 'Ada', interests: ['Chess', 'jazz'] });
     await startSearch(b, { interests: ['#jazz', 'go'] });
-    expect(await matchedA).toEqual({ initiator: true, sharedInterests: ['jazz'] });
+    expect(await matchedA).toEqual({
+      initiator: true,
+      sharedInterests: ['jazz'],
+      resumeToken: expect.any(String),
+    });
     expect(await matchedB).toEqual({
       initiator: false,
       sharedInterests: ['jazz'],
       partnerNickname: 'Ada',
+      resumeToken: expect.any(String),
     });
   });
 

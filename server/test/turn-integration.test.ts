@@ -35,7 +35,16 @@ function offered(servers: readonly IceServer[]) {
   return { urls: server?.urls, local: isLocalCredentialId(id) };
 }
 
-const EMBEDDED = { port: 3478, relayAddress: '192.0.2.7' };
+const EMBEDDED = { port: 3478, tcp: true, relayAddress: '192.0.2.7' };
+
+/** The URLs of the embedded server on port 3478 as a client reaching `host` gets them. */
+function embeddedUrls(host: string): string[] {
+  return [
+    `stun:${host}:3478`,
+    `turn:${host}:3478?transport=udp`,
+    `turn:${host}:3478?transport=tcp`,
+  ];
+}
 
 let mayfly: Mayfly | undefined;
 let logDir: string | undefined;
@@ -63,7 +72,7 @@ describe('ICE servers for a connection', () => {
     const provide = createIceServerProvider(config, () => EMBEDDED, clock);
     const [first] = provide(requestWithHost('chat.example'));
     const [second] = provide(requestWithHost('chat.example'));
-    expect(first?.urls).toEqual(['stun:chat.example:3478', 'turn:chat.example:3478?transport=udp']);
+    expect(first?.urls).toEqual(embeddedUrls('chat.example'));
     expect(first?.username).not.toBe(second?.username);
     const check = (now: number) =>
       verifyTurnCredential({
@@ -106,7 +115,7 @@ describe('ICE servers for a browser on this machine (default configuration)', ()
     for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LOCALHOST', '[::1]:3000']) {
       const from = host.startsWith('[') ? '::1' : '127.0.0.1';
       expect(offered(provide()(requestWithHost(host, from))), host).toEqual({
-        urls: ['stun:192.0.2.7:3478', 'turn:192.0.2.7:3478?transport=udp'],
+        urls: embeddedUrls('192.0.2.7'),
         local: true,
       });
     }
@@ -115,7 +124,7 @@ describe('ICE servers for a browser on this machine (default configuration)', ()
   it('never gives a remote client the local scope', () => {
     const remote = offered(provide()(requestWithHost('localhost:3000', '203.0.113.5')));
     expect(remote).toEqual({
-      urls: ['stun:localhost:3478', 'turn:localhost:3478?transport=udp'],
+      urls: embeddedUrls('localhost'),
       local: false,
     });
     // Behind a proxy on this machine that keeps the Host header, as the docs configure it.
@@ -128,7 +137,7 @@ describe('ICE servers for a browser on this machine (default configuration)', ()
       'x-forwarded-for': '203.0.113.5',
     });
     expect(offered(provide({ TRUST_PROXY_HOPS: '1' })(rewritten))).toEqual({
-      urls: ['stun:127.0.0.1:3478', 'turn:127.0.0.1:3478?transport=udp'],
+      urls: embeddedUrls('127.0.0.1'),
       local: false,
     });
     // An undeclared proxy still gives itself away by its forwarding header.
@@ -143,7 +152,7 @@ describe('ICE servers for a browser on this machine (default configuration)', ()
   it('changes nothing with TURN_EXTERNAL_IP or TURN_URLS', () => {
     const local = requestWithHost('127.0.0.1:3000', '127.0.0.1');
     expect(offered(provide({ TURN_EXTERNAL_IP: '198.51.100.4' })(local))).toEqual({
-      urls: ['stun:198.51.100.4:3478', 'turn:198.51.100.4:3478?transport=udp'],
+      urls: embeddedUrls('198.51.100.4'),
       local: false,
     });
     expect(offered(provide({ TURN_URLS: 'turn:turn.example:3478' })(local))).toEqual({
@@ -152,11 +161,20 @@ describe('ICE servers for a browser on this machine (default configuration)', ()
     });
   });
 
+  it('offers TURN over TCP only when the embedded server listens on TCP', () => {
+    const udpOnly = { ...EMBEDDED, tcp: false };
+    const remote = requestWithHost('chat.example', '203.0.113.5');
+    expect(offered(provide({}, udpOnly)(remote)).urls).toEqual([
+      'stun:chat.example:3478',
+      'turn:chat.example:3478?transport=udp',
+    ]);
+  });
+
   it("keeps the page's host when the relay has no address but loopback", () => {
-    const noNetwork = { port: 3478, relayAddress: '127.0.0.1' };
+    const noNetwork = { port: 3478, tcp: true, relayAddress: '127.0.0.1' };
     const local = requestWithHost('localhost:3000', '127.0.0.1');
     expect(offered(provide({}, noNetwork)(local))).toEqual({
-      urls: ['stun:localhost:3478', 'turn:localhost:3478?transport=udp'],
+      urls: embeddedUrls('localhost'),
       local: true,
     });
   });
@@ -209,18 +227,21 @@ describe('the product with embedded TURN', () => {
     expect(ice?.urls).toEqual([
       `stun:127.0.0.1:${turnPort}`,
       `turn:127.0.0.1:${turnPort}?transport=udp`,
+      `turn:127.0.0.1:${turnPort}?transport=tcp`,
     ]);
 
-    const result = await checkTurnServer({
-      host: '127.0.0.1',
-      port: turnPort,
-      username: ice?.username ?? '',
-      credential: ice?.credential ?? '',
-      deniedPeer: '10.0.0.1',
-      timeoutMs: 2000,
-    });
-    expect(result.allocated).toBe(true);
-    expect(result.deniedPeerRefused).toBe(true);
+    for (const transport of ['udp', 'tcp'] as const) {
+      const result = await checkTurnServer({
+        host: '127.0.0.1',
+        port: turnPort,
+        username: ice?.username ?? '',
+        credential: ice?.credential ?? '',
+        deniedPeer: '10.0.0.1',
+        timeoutMs: 2000,
+        transport,
+      });
+      expect(result, transport).toMatchObject({ allocated: true, deniedPeerRefused: true });
+    }
 
     const forged = await checkTurnServer({
       host: '127.0.0.1',
@@ -240,10 +261,14 @@ describe('the product with embedded TURN', () => {
       .flatMap((name) => readFileSync(path.join(logs, name), 'utf8').trim().split('\n'))
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((record) => String(record.event).startsWith('relay_'));
-    expect(records.map(({ time: _time, ...rest }) => rest)).toEqual([
+    const checked = [
       { event: 'relay_allocated', lifetimeSeconds: 600 },
       { event: 'relay_refused', reason: 'peer-denied' },
       { event: 'relay_closed', reason: 'released' },
+    ];
+    expect(records.map(({ time: _time, ...rest }) => rest)).toEqual([
+      ...checked, // over UDP
+      ...checked, // over TCP
       { event: 'relay_refused', reason: 'forged' },
     ]);
   });

@@ -4,8 +4,8 @@
  * node that holds them. The one writer of who is whose partner on this node:
  * the relay asks it, nothing else sets it. It also schedules the pairing of
  * strangers who become acceptable to each other later (interest waits, skip
- * memories, blocks running out), and keeps removals of disconnected
- * strangers until a backend that was away answers again.
+ * memories, blocks running out, graces for resumes ending), and keeps the
+ * news of disconnected strangers until a backend that was away answers again.
  */
 import { type Clock, PartnerLeftReason } from '@mayfly/protocol';
 import type { Decision, MatchingBackend, StrangerId } from './matching/index.js';
@@ -94,7 +94,7 @@ export class DecisionDelivery {
   /** Delivers decisions to this node's sockets and passes the rest to the other nodes. */
   deliver(decisions: readonly Decision[]): void {
     if (this.outage.answered()) {
-      for (const [id, pairing] of this.#pendingRemovals) this.#remove(id, pairing);
+      for (const [id, pairing] of this.#pendingRemovals) this.#hold(id, pairing);
     }
     const elsewhere: Decision[] = [];
     for (const decision of decisions) {
@@ -114,11 +114,14 @@ export class DecisionDelivery {
     this.#pairings.delete(id);
   }
 
-  /** The socket is gone: the backend forgets its stranger and tells its partner. */
+  /**
+   * The socket is gone: the backend holds its stranger for a resume if it was chatting (its
+   * partner is told it is away), or forgets it.
+   */
   disconnected(id: StrangerId): void {
     const pairing = this.#pairings.get(id);
     this.#pairings.delete(id);
-    this.#remove(id, pairing);
+    this.#hold(id, pairing);
   }
 
   /** No more pairing rounds (shutdown). */
@@ -127,8 +130,8 @@ export class DecisionDelivery {
     clearTimeout(this.#matchTimer);
   }
 
-  #remove(id: StrangerId, pairing: Pairing | undefined): void {
-    this.#matching.remove(id).then(
+  #hold(id: StrangerId, pairing: Pairing | undefined): void {
+    this.#matching.hold(id).then(
       (decisions) => {
         const wasPending = this.#pendingRemovals.delete(id);
         const partner = pairing?.partner;
@@ -146,7 +149,7 @@ export class DecisionDelivery {
       },
       (error: unknown) => {
         this.#pendingRemovals.set(id, pairing);
-        this.outage.failed('remove', error);
+        this.outage.failed('hold', error);
       },
     );
   }
@@ -161,11 +164,13 @@ export class DecisionDelivery {
         const initiator = decision.initiator === self;
         const partner = initiator ? decision.responder : decision.initiator;
         const partnerNickname = decision.nicknames[partner];
+        const resumeToken = decision.resumeTokens[self];
         this.#pairings.set(self, { partner, pairedAt: clock.now() });
         socket.emit('matched', {
           initiator,
           sharedInterests: [...decision.sharedInterests],
           ...(partnerNickname === undefined ? {} : { partnerNickname }),
+          ...(resumeToken === undefined ? {} : { resumeToken }),
         });
         metadataLog.write({
           event: 'paired',
@@ -178,6 +183,28 @@ export class DecisionDelivery {
       case 'banned':
         this.#pairings.delete(self);
         socket.emit('banned', { retryAfterMs: Math.max(0, decision.until - clock.now()) });
+        return;
+      case 'partnerAway':
+        if (this.partnerOf(self) === decision.away) {
+          socket.emit('partnerAway', { graceMs: decision.graceMs });
+        }
+        return;
+      case 'partnerReturned': {
+        this.#pairings.set(self, { partner: decision.partner, pairedAt: clock.now() });
+        const { resumeToken } = decision;
+        socket.emit('partnerReturned', resumeToken === undefined ? {} : { resumeToken });
+        return;
+      }
+      case 'resumed':
+        this.#pairings.set(self, { partner: decision.partner, pairedAt: clock.now() });
+        return;
+      case 'replaced':
+        // A new connection took this one's chat over: it has nothing left to do here.
+        this.#pairings.delete(self);
+        socket.disconnect(true);
+        return;
+      case 'rejoinFailed':
+        socket.emit('partnerLeft', { reason: PartnerLeftReason.Disconnect });
         return;
       case 'partnerLeft':
         // A late decision about an earlier partner must not end this chat.

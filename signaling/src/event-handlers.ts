@@ -18,7 +18,7 @@ import type { MatchingBackend, MatchResult } from './matching/index.js';
 import type { MetadataSink } from './metadata.js';
 import type { Moderation, ModerationConfig } from './moderation.js';
 import { relayOnlySignal } from './relay-only.js';
-import { parseReport, parseSignal, parseStartRequest } from './schemas.js';
+import { parseReport, parseResumeRequest, parseSignal, parseStartRequest } from './schemas.js';
 import type { SignalingServer, SignalingSocket } from './signaling-socket.js';
 
 export type ClientEvent = keyof ClientToServerEvents;
@@ -162,6 +162,26 @@ export function eventHandlers(deps: EventHandlerDeps): Readonly<Record<ClientEve
 
     async block(socket) {
       return endAndBlock(socket, undefined);
+    },
+
+    async resume(socket, [payload]) {
+      const parsed = parseResumeRequest(payload);
+      if (!parsed.ok) return parsed;
+      // A resume is a way into a chat: it counts as a Start against the address.
+      const overLimit = await admitSearch(socket);
+      if (overLimit !== undefined) return overLimit;
+      const result = await matching.resume(socket.id, parsed.value.resumeToken);
+      if (!result.ok) {
+        const code =
+          result.code === 'resume_invalid' || result.code === 'resume_expired'
+            ? result.code
+            : ErrorCode.InvalidState;
+        return { ok: false, code };
+      }
+      delivery.deliver(result.decisions);
+      metadataLog.write({ event: 'resumed', client: socket.data.client });
+      const { resumeToken, partnerPresent } = result;
+      return { ok: true, resumeToken, partnerPresent };
     },
   };
 }

@@ -22,6 +22,8 @@ export type SignalingRecord =
   | { event: 'rejected'; client: string; reason: RejectionReason }
   | { event: 'paired'; client: string; waitedMs: number; byInterest: boolean }
   | { event: 'chat_ended'; client: string; durationMs: number; reason: PartnerLeftReason }
+  // A new connection took a chat over after a dropped one (resume token presented and taken).
+  | { event: 'resumed'; client: string }
   | { event: 'protocol_error'; client: string; code: ErrorCode }
   // Who reported or blocked (a pseudonym) and why; never whom: the other side may be on another node.
   | { event: 'reported'; client: string; reason: ReportReason }

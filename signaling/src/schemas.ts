@@ -12,6 +12,7 @@ import {
   normalizeNickname,
   REPORT_REASONS,
   type ReportRequest,
+  type ResumeRequest,
   SDP_MAX_LENGTH,
   type CandidateSignal,
   type Signal,
@@ -148,4 +149,14 @@ export function parseSignalBySchema(payload: unknown): Parsed<Signal> {
 export function parseSignal(payload: unknown): Parsed<Signal> {
   const common = acceptCommonSignal(payload);
   return common === undefined ? parseSignalBySchema(payload) : { ok: true, value: common };
+}
+
+const resumeRequestSchema = z.strictObject({
+  resumeToken: z.string().regex(/^[0-9a-f]{32}\.[0-9a-f]{32}$/u),
+});
+
+/** A resume request: a well-formed token (whether it is valid, matching decides). */
+export function parseResumeRequest(payload: unknown): Parsed<ResumeRequest> {
+  const result = resumeRequestSchema.safeParse(payload);
+  return result.success ? { ok: true, value: result.data } : failure(result.error);
 }

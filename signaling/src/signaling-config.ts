@@ -11,6 +11,8 @@ export interface MatchingConfig {
   readonly interestWaitMs: number;
   /** How long a skipped stranger is not offered again to the one who skipped, in ms. */
   readonly skipMemoryMs: number;
+  /** How long a chat outlives a dropped connection, for a resume from a new one, in ms. */
+  readonly resumeGraceMs: number;
 }
 
 export interface LimitsConfig {

@@ -212,6 +212,7 @@ export function attachSignaling(
       iceServers: deps.iceServersFor(socket.request),
       relayByDefault: config.relayByDefault,
       safeStartByDefault: config.safeStartByDefault,
+      resumeGraceMs: config.matching.resumeGraceMs,
     });
     // Nothing reads the request after this point: free it for the connection's lifetime.
     releaseRequest(socket.conn);

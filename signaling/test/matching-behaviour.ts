@@ -9,6 +9,7 @@ import type { Decision, MatchingBackend, MatchmakerOptions } from '../src/matchi
 
 export const INTEREST_WAIT = 5000;
 export const SKIP_MEMORY = 600_000;
+export const RESUME_GRACE = 20_000;
 const NO_PROFILE = { interests: [], nickname: undefined };
 
 export type BackendFactory = (
@@ -29,7 +30,7 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
   async function setup() {
     const clock = new ManualClock();
     const { backend: matchmaker, cleanup } = await create(
-      { interestWaitMs: INTEREST_WAIT, skipMemoryMs: SKIP_MEMORY },
+      { interestWaitMs: INTEREST_WAIT, skipMemoryMs: SKIP_MEMORY, resumeGraceMs: RESUME_GRACE },
       clock,
     );
     cleanups.push(cleanup);
@@ -331,6 +332,171 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       expect(await matchmaker.stateOf('a')).toBe('waiting');
       const decisions = await matchmaker.ban(['new-epoch'], clock.now() + 60_000);
       expect(decisions).toMatchObject([{ kind: 'banned', stranger: 'a' }]);
+    });
+
+    /** a and b, paired, with their resume tokens. */
+    async function chat(setupResult: Awaited<ReturnType<typeof setup>>) {
+      const { start } = setupResult;
+      await start('a', [], 'Ada');
+      const [paired] = await start('b');
+      if (paired?.kind !== 'paired') throw new Error('not paired');
+      const tokenA = paired.resumeTokens.a ?? '';
+      const tokenB = paired.resumeTokens.b ?? '';
+      return { tokenA, tokenB };
+    }
+
+    it('hands each side of a chat its own resume token, with the chat’s secret in common', async () => {
+      const { tokenA, tokenB } = await chat(await setup());
+      expect(tokenA).toMatch(/^[0-9a-f]{32}\.[0-9a-f]{32}$/u);
+      expect(tokenB.split('.')[0]).toBe(tokenA.split('.')[0]);
+      expect(tokenB).not.toBe(tokenA);
+    });
+
+    it('holds a stranger whose connection closed: the partner hears it is away, then, after the grace, that it left', async () => {
+      const context = await setup();
+      const { clock, matchmaker } = context;
+      await chat(context);
+      clock.advance(1000);
+      expect(await matchmaker.hold('a')).toEqual([
+        { kind: 'partnerAway', stranger: 'b', away: 'a', graceMs: RESUME_GRACE },
+      ]);
+      expect(await matchmaker.hold('a')).toEqual([]);
+      expect(await matchmaker.partnerOf('b')).toBe('a');
+      expect(await matchmaker.nextDeadline()).toBe(clock.now() + RESUME_GRACE);
+      clock.advance(RESUME_GRACE - 1);
+      expect(await matchmaker.pairWaiting()).toEqual([]);
+      clock.advance(1);
+      expect(await matchmaker.pairWaiting()).toEqual([
+        {
+          kind: 'partnerLeft',
+          stranger: 'b',
+          leaver: 'a',
+          reason: 'disconnect',
+          pairedForMs: 1000 + RESUME_GRACE,
+        },
+      ]);
+      expect(await matchmaker.stateOf('a')).toBeUndefined();
+      expect(await matchmaker.stateOf('b')).toBe('idle');
+    });
+
+    it('removes a stranger who was not chatting as soon as its connection closes', async () => {
+      const { matchmaker, start } = await setup();
+      await start('a');
+      expect(await matchmaker.hold('a')).toEqual([]);
+      expect(await matchmaker.stateOf('a')).toBeUndefined();
+    });
+
+    it('lets a new connection resume the chat with the token: the partner hears it is back, the old token is spent', async () => {
+      const context = await setup();
+      const { matchmaker } = context;
+      const { tokenA } = await chat(context);
+      await matchmaker.hold('a');
+      await matchmaker.register('a2', ['tag-a']);
+      const result = await matchmaker.resume('a2', tokenA);
+      expect(result).toMatchObject({
+        ok: true,
+        partnerPresent: true,
+        decisions: [
+          { kind: 'resumed', stranger: 'a2', partner: 'b' },
+          { kind: 'partnerReturned', stranger: 'b', partner: 'a2' },
+        ],
+      });
+      expect(result.ok && result.resumeToken.split('.')[0]).toBe(tokenA.split('.')[0]);
+      expect(result.ok && result.resumeToken).not.toBe(tokenA);
+      expect(await matchmaker.partnerOf('b')).toBe('a2');
+      expect(await matchmaker.partnerOf('a2')).toBe('b');
+      expect(await matchmaker.stateOf('a')).toBeUndefined();
+      expect(await matchmaker.nextDeadline()).toBeUndefined();
+      // Replayed by anyone, the old token is refused; the new one works once a2 drops in turn.
+      await matchmaker.register('thief');
+      expect(await matchmaker.resume('thief', tokenA)).toEqual({
+        ok: false,
+        code: 'resume_invalid',
+      });
+      // The chat goes on as before: Next by b tells a2.
+      const next = await matchmaker.next('b');
+      expect(next.ok && next.decisions[0]).toMatchObject({
+        kind: 'partnerLeft',
+        stranger: 'a2',
+        leaver: 'b',
+      });
+    });
+
+    it('closes the old connection quietly when the chat is resumed before the server noticed the drop', async () => {
+      const context = await setup();
+      const { tokenB } = await chat(context);
+      await context.matchmaker.register('b2');
+      const result = await context.matchmaker.resume('b2', tokenB);
+      expect(result.ok && result.decisions).toContainEqual({ kind: 'replaced', stranger: 'b' });
+      expect(await context.matchmaker.partnerOf('a')).toBe('b2');
+    });
+
+    it('refuses a token for a chat that ended as expired, and a forged or malformed one as invalid', async () => {
+      const context = await setup();
+      const { matchmaker } = context;
+      const { tokenA, tokenB } = await chat(context);
+      await matchmaker.register('x');
+      const forged = `${tokenA.split('.')[0] ?? ''}.${'0'.repeat(32)}`;
+      expect(await matchmaker.resume('x', forged)).toEqual({ ok: false, code: 'resume_invalid' });
+      expect(await matchmaker.resume('x', 'not a token')).toEqual({
+        ok: false,
+        code: 'resume_invalid',
+      });
+      await matchmaker.stop('b');
+      expect(await matchmaker.resume('x', tokenA)).toEqual({ ok: false, code: 'resume_expired' });
+      expect(await matchmaker.resume('x', tokenB)).toEqual({ ok: false, code: 'resume_expired' });
+      expect(await matchmaker.stateOf('x')).toBe('idle');
+    });
+
+    it('rejoins a chat the state lost when both sides come back with their tokens', async () => {
+      const { tokenA, tokenB } = await chat(await setup());
+      // A fresh state (the server restarted, or Redis came back empty).
+      const { clock, matchmaker } = await setup();
+      await matchmaker.register('a2');
+      await matchmaker.register('b2');
+      expect(await matchmaker.resume('a2', tokenA)).toEqual({
+        ok: true,
+        decisions: [],
+        resumeToken: tokenA,
+        partnerPresent: false,
+      });
+      expect(await matchmaker.stateOf('a2')).toBe('rejoining');
+      expect(await matchmaker.nextDeadline()).toBe(clock.now() + RESUME_GRACE);
+      const result = await matchmaker.resume('b2', tokenB);
+      expect(result).toMatchObject({
+        ok: true,
+        partnerPresent: true,
+        decisions: [
+          { kind: 'resumed', stranger: 'b2', partner: 'a2' },
+          { kind: 'partnerReturned', stranger: 'a2', partner: 'b2' },
+        ],
+      });
+      // a2 gets a new token too: the one it rejoined with is spent.
+      const returned = result.ok ? result.decisions[1] : undefined;
+      const newTokenA = returned?.kind === 'partnerReturned' ? returned.resumeToken : undefined;
+      expect(newTokenA).toMatch(/^[0-9a-f]{32}\.[0-9a-f]{32}$/u);
+      expect(newTokenA).not.toBe(tokenA);
+      expect(await matchmaker.partnerOf('a2')).toBe('b2');
+      expect(await matchmaker.counts()).toMatchObject({ paired: 2 });
+      // Neither old token can take the chat over now.
+      await matchmaker.register('c');
+      expect(await matchmaker.resume('c', tokenA)).toEqual({ ok: false, code: 'resume_invalid' });
+      expect(await matchmaker.resume('c', tokenB)).toEqual({ ok: false, code: 'resume_invalid' });
+      // The chat goes on as any other: Next leaves it and looks again.
+      const next = await matchmaker.next('a2');
+      expect(next.ok && next.decisions[0]).toMatchObject({ kind: 'partnerLeft', stranger: 'b2' });
+      expect(await matchmaker.stateOf('a2')).toBe('waiting');
+    });
+
+    it('gives up a rejoin when the partner does not come back within the grace', async () => {
+      const { tokenA } = await chat(await setup());
+      const { clock, matchmaker } = await setup();
+      await matchmaker.register('a2');
+      await matchmaker.resume('a2', tokenA);
+      clock.advance(RESUME_GRACE);
+      expect(await matchmaker.pairWaiting()).toEqual([{ kind: 'rejoinFailed', stranger: 'a2' }]);
+      expect(await matchmaker.stateOf('a2')).toBe('idle');
+      expect(await matchmaker.nextDeadline()).toBeUndefined();
     });
 
     it("hands each side the other's nickname", async () => {

@@ -1,10 +1,9 @@
 /**
  * The live allocations of one server, looked up by client 5-tuple and by
- * relay port, with the per-user quota and node-turn's own view of them. One
- * class owns all of these so that they cannot drift apart: an allocation is
- * in every index, and counted in its user's quota, or in none.
+ * relay port, with the per-user quota. One class owns all of these so that
+ * they cannot drift apart: an allocation is in every index, and counted in
+ * its user's quota, or in none.
  */
-import type { NodeTurnAllocationView } from './node-turn-internals.js';
 import type { RelayAllocation } from './relay-allocation.js';
 
 /** A quota slot taken while an allocation is being made (its relay port bound). */
@@ -25,11 +24,7 @@ export class AllocationTable {
   /** 5-tuples whose Allocate waits for a relay port, and those waits. */
   private readonly pending = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly maxPerUser: number,
-    /** node-turn's `server.allocations`, read by its request dispatch. */
-    private readonly nodeTurnView: Record<string, NodeTurnAllocationView | undefined>,
-  ) {}
+  constructor(private readonly maxPerUser: number) {}
 
   get size(): number {
     return this.byFiveTuple.size;
@@ -83,7 +78,6 @@ export class AllocationTable {
         if (!finish()) return;
         this.byFiveTuple.set(fiveTuple, allocation);
         this.byRelayPort.set(allocation.relayed.port, allocation);
-        this.nodeTurnView[fiveTuple] = allocation satisfies NodeTurnAllocationView;
       },
       cancel: () => {
         if (!finish()) return false;
@@ -98,7 +92,6 @@ export class AllocationTable {
     if (this.byFiveTuple.get(allocation.fiveTuple) !== allocation) return false;
     this.byFiveTuple.delete(allocation.fiveTuple);
     this.byRelayPort.delete(allocation.relayed.port);
-    Reflect.deleteProperty(this.nodeTurnView, allocation.fiveTuple);
     this.count(allocation.quotaKey, -1);
     return true;
   }

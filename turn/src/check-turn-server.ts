@@ -25,6 +25,8 @@ export interface CheckTurnServerOptions {
   readonly deniedPeer?: string;
   /** Budget for each request. */
   readonly timeoutMs: number;
+  /** TURN over UDP, or over TCP to the same port. @default 'udp' */
+  readonly transport?: 'udp' | 'tcp';
 }
 
 export type TurnCheckFailure =
@@ -60,6 +62,7 @@ export async function checkTurnServer(options: CheckTurnServerOptions): Promise<
     credential: options.credential,
     timeoutMs: options.timeoutMs,
     rtoMs: Math.min(500, Math.max(50, Math.floor(options.timeoutMs / 8))),
+    transport: options.transport ?? 'udp',
   });
   try {
     let allocation;

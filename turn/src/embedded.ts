@@ -1,22 +1,25 @@
 /**
- * The embedded TURN server: node-turn with our fixes, configured once from
- * validated options. For small deployments and development; production
- * traffic belongs on coturn (see coturn-config.ts).
- *
- * UDP only (node-turn has no TCP or TLS listener): clients behind firewalls
- * that allow only TCP/443 need coturn with `turns:` on 443.
+ * The embedded TURN server (turn-server.ts), configured once from validated
+ * options, listening on UDP and TCP. For small deployments and development;
+ * production traffic belongs on coturn (see coturn-config.ts and
+ * docs/self-hosting.md): the embedded server has no TLS (`turns:`), no TCP
+ * relays (RFC 6062), one relay address family, and one process's CPU.
  */
 import { networkInterfaces } from 'node:os';
 import { TurnOptionError, TurnStartError, TurnStartErrorCode } from './errors.js';
 import { assertTurnSecret } from './credentials.js';
 import { canonicalIp, ipFamilyOf } from './ip-address.js';
 import type { IpFamily } from './ip-address.js';
-import { FixedTurnServer } from './node-turn-fixes.js';
-import type { FixedTurnServerConfig } from './node-turn-fixes.js';
 import { PeerAccess } from './peer-access.js';
 import type { HostAddress } from './peer-access.js';
 import { compilePeerPolicy } from './peer-policy.js';
+import { TcpListener } from './tcp-listener.js';
+import type { TcpLimits } from './tcp-listener.js';
+import { errorCode } from './turn-log.js';
 import type { TurnLog } from './turn-log.js';
+import { TurnServer } from './turn-server.js';
+import type { TurnServerConfig } from './turn-server.js';
+import { UdpListener } from './udp-listener.js';
 import { integerOption, ipOption } from './options.js';
 
 export interface PortRange {
@@ -25,9 +28,18 @@ export interface PortRange {
 }
 
 export interface EmbeddedTurnOptions {
-  /** UDP port to listen on; 0 lets the OS pick one (read it from `EmbeddedTurn.port`). @default 3478 */
+  /**
+   * UDP port to listen on, and TCP port unless `tcp` is false; 0 lets the OS
+   * pick one free for both (read it from `EmbeddedTurn.port`). @default 3478
+   */
   readonly port?: number;
-  /** @default '0.0.0.0' */
+  /**
+   * The address to serve. The unspecified address (`0.0.0.0`, `::`) serves
+   * every address of this machine of its family: UDP binds each one, read
+   * from `hostAddresses` at start (an address added later is not served),
+   * so that answers leave from the address the client wrote to.
+   * @default '0.0.0.0'
+   */
   readonly listenAddress?: string;
   /** Shared with whoever mints credentials (mintTurnCredential); at least 16 characters. */
   readonly secret: string;
@@ -82,11 +94,21 @@ export interface EmbeddedTurnOptions {
   readonly log?: TurnLog;
   /** Clock in milliseconds, for credentials, nonces, permissions and lifetimes. @default Date.now */
   readonly now?: () => number;
+  /** TURN over TCP on the same port number (RFC 8656 section 7.2), for networks that block UDP. @default true */
+  readonly tcp?: boolean;
+  /** TCP connections at once; more are closed as they arrive. @default 1024 */
+  readonly maxTcpConnections?: number;
+  /** TCP connections at once from one IP address (one NAT may hide many users). @default 64 */
+  readonly maxTcpConnectionsPerAddress?: number;
+  /** A TCP connection without an allocation is closed after this many seconds. @default 30 */
+  readonly tcpAllocateTimeoutSeconds?: number;
 }
 
 export interface EmbeddedTurn {
-  /** The UDP port actually bound. */
+  /** The port actually bound, for UDP and (when `tcp`) TCP. */
   readonly port: number;
+  /** Whether TURN over TCP listens on `port` too. */
+  readonly tcp: boolean;
   /** The address announced as relayed address (what peers see). */
   readonly relayAddress: string;
   allocationCount(): number;
@@ -116,7 +138,34 @@ function firstExternalAddress(family: IpFamily, hosts: readonly HostAddress[]): 
   return undefined;
 }
 
-function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
+/** Largest TCP frame: a STUN message or ChannelData with a media packet fits many times over. */
+const MAX_TCP_FRAME_BYTES = 8192;
+/** Bytes queued toward one TCP client before relayed data to it is dropped. */
+const TCP_SEND_BUFFER_BYTES = 256 * 1024;
+
+interface ResolvedConfig extends TurnServerConfig {
+  readonly listenAddress: string;
+  readonly port: number;
+  /** What UDP binds: each address of this machine when listenAddress is unspecified. */
+  readonly udpAddresses: readonly string[];
+  readonly tcp: TcpLimits | undefined;
+}
+
+/** The addresses a UDP listener on `listenAddress` binds, one socket each. */
+function udpAddressesFor(listenAddress: string, hosts: readonly HostAddress[]): string[] {
+  if (!isUnspecified(listenAddress)) return [listenAddress];
+  const family = ipFamilyOf(listenAddress);
+  const addresses = new Set<string>();
+  for (const entry of hosts) {
+    const address = canonicalIp(entry.address);
+    // A link-local IPv6 address needs its interface named to be bound.
+    if (address === undefined || address.startsWith('fe80:')) continue;
+    if (ipFamilyOf(address) === family) addresses.add(address);
+  }
+  return addresses.size > 0 ? [...addresses] : [listenAddress];
+}
+
+function resolveConfig(options: EmbeddedTurnOptions): ResolvedConfig {
   assertTurnSecret(options.secret);
   if (!/^[\x21-\x7e]{1,127}$/u.test(options.realm)) {
     throw new TurnOptionError('realm', 'must be 1-127 printable ASCII characters without spaces');
@@ -173,9 +222,40 @@ function resolveConfig(options: EmbeddedTurnOptions): FixedTurnServerConfig {
   const ownRelayAddresses = [announcedRelayAddress, relayBindAddress].filter(
     (ip) => !isUnspecified(ip),
   );
+  const tcp =
+    options.tcp === false
+      ? undefined
+      : {
+          maxConnections: integerOption(
+            'maxTcpConnections',
+            options.maxTcpConnections,
+            1024,
+            1,
+            100_000,
+          ),
+          maxConnectionsPerAddress: integerOption(
+            'maxTcpConnectionsPerAddress',
+            options.maxTcpConnectionsPerAddress,
+            64,
+            1,
+            100_000,
+          ),
+          allocateTimeoutMs:
+            integerOption(
+              'tcpAllocateTimeoutSeconds',
+              options.tcpAllocateTimeoutSeconds,
+              30,
+              1,
+              3600,
+            ) * 1000,
+          maxFrameBytes: MAX_TCP_FRAME_BYTES,
+          sendBufferBytes: TCP_SEND_BUFFER_BYTES,
+        };
   return {
     listenAddress,
     port,
+    udpAddresses: udpAddressesFor(listenAddress, hostAddresses()),
+    tcp,
     relayBindAddress,
     announcedRelayAddress,
     realm: options.realm,
@@ -219,9 +299,8 @@ interface PortClaim {
 }
 
 /**
- * Starts node-turn with every known defect fixed (see node-turn-fixes.ts).
- * Throws TurnOptionError for a bad option and TurnStartError when the port
- * cannot be bound.
+ * Starts the embedded TURN server on UDP and TCP. Throws TurnOptionError for
+ * a bad option and TurnStartError when the port cannot be bound.
  */
 export async function startEmbeddedTurn(options: EmbeddedTurnOptions): Promise<EmbeddedTurn> {
   const config = resolveConfig(options);
@@ -237,30 +316,64 @@ export async function startEmbeddedTurn(options: EmbeddedTurnOptions): Promise<E
     portsInUse.set(config.port, claimed);
     await previous?.closing;
   }
-  const server = new FixedTurnServer(config);
-  let port: number;
+  let listeners: { udp: UdpListener; tcp: TcpListener | undefined };
   try {
-    port = await server.listen();
+    listeners = await bindListeners(config);
   } catch (error) {
     if (claimed !== undefined && portsInUse.get(config.port) === claimed)
       portsInUse.delete(config.port);
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     throw new TurnStartError(
       inUse ? TurnStartErrorCode.AddressInUse : TurnStartErrorCode.BindFailed,
-      `cannot listen on ${config.listenAddress}:${config.port}: ${inUse ? 'address in use' : String((error as Error).message)}`,
+      `cannot listen on ${config.listenAddress}:${config.port}: ${inUse ? 'address in use' : errorCode(error)}`,
       { cause: error },
     );
   }
+  const server = new TurnServer(config);
+  const { udp, tcp } = listeners;
+  udp.serve(server, config.log);
+  if (tcp !== undefined && config.tcp !== undefined) tcp.serve(server, config.tcp, config.log);
+  const port = udp.port;
+  config.log({ type: 'listening', port });
   const entry: PortClaim = claimed ?? { closing: undefined };
   return {
     port,
+    tcp: tcp !== undefined,
     relayAddress: config.announcedRelayAddress,
     allocationCount: () => server.allocationCount(),
     close: () => {
-      entry.closing ??= server.close().finally(() => {
+      entry.closing ??= (async () => {
+        await Promise.all([udp.close(), tcp?.close()]);
+        await server.close();
+        config.log({ type: 'closed' });
+      })().finally(() => {
         if (portsInUse.get(port) === entry) portsInUse.delete(port);
       });
       return entry.closing;
     },
   };
+}
+
+/** Attempts at a port the system picks that is free for UDP and TCP alike. */
+const SHARED_PORT_ATTEMPTS = 10;
+
+/**
+ * The UDP listener and, unless TCP is off, the TCP listener on the same port
+ * number. With port 0 the system picks the UDP port; when TCP cannot have
+ * the same, another is tried.
+ */
+async function bindListeners(
+  config: ResolvedConfig,
+): Promise<{ udp: UdpListener; tcp: TcpListener | undefined }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const udp = await UdpListener.open(config.udpAddresses, config.port);
+    if (config.tcp === undefined) return { udp, tcp: undefined };
+    try {
+      return { udp, tcp: await TcpListener.open(config.listenAddress, udp.port) };
+    } catch (error) {
+      await udp.close();
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (config.port !== 0 || !inUse || attempt >= SHARED_PORT_ATTEMPTS) throw error;
+    }
+  }
 }

@@ -2,8 +2,8 @@
  * @mayfly/turn: TURN for Mayfly.
  *
  * - Credentials: coturn's TURN REST API scheme, minted by signaling.
- * - An embedded TURN server (node-turn 0.0.6 with its defects fixed) for
- *   small deployments and development.
+ * - An embedded TURN server (RFC 8489/8656, UDP and TCP) for small
+ *   deployments and development.
  * - A coturn config generator for production, with the same peer policy.
  * - A TURN client-side health check.
  */
@@ -38,5 +38,13 @@ export type {
 } from './check-turn-server.js';
 export { OptionError, TurnOptionError, TurnStartError, TurnStartErrorCode } from './errors.js';
 export { canonicalIp, formatIp, isIpv4Mapped, isLoopbackIp, parseIp } from './ip-address.js';
-export type { AllocationCloseReason, AuthRejection, TurnLog, TurnLogEvent } from './turn-log.js';
+export type {
+  AllocationCloseReason,
+  AuthRejection,
+  TcpCloseReason,
+  TcpRefusal,
+  TurnLog,
+  TurnLogEvent,
+  TurnMethodName,
+} from './turn-log.js';
 export type { TransportAddress } from './stun.js';

@@ -20,10 +20,21 @@
 import { isLocalCredentialId } from './credentials.js';
 import { canonicalIp } from './ip-address.js';
 import type { PeerCheck } from './peer-policy.js';
-import type { TransportAddress } from './stun.js';
 
 /** What granted a permission: the peer policy, or the local scope. */
 export type PeerReach = 'policy' | 'local-scope';
+
+/**
+ * A permission for one peer IP: what it rests on, and what it lets data
+ * reach, decided once when it is granted rather than for every datagram.
+ */
+export interface PeerGrant {
+  readonly reach: PeerReach;
+  /** Inside the operator's `allowedPeers`: every port. */
+  readonly anyPort: boolean;
+  /** This server's own relay address: reached only on ports of live allocations. */
+  readonly ownRelayAddress: boolean;
+}
 
 /** An address of this machine, as `os.networkInterfaces()` lists it. */
 export interface HostAddress {
@@ -57,24 +68,27 @@ export class PeerAccess {
     return isLocalCredentialId(credentialId) && this.isHostAddress(clientIp, true);
   }
 
-  /** What a permission for `ip` would rest on; undefined when it must be refused (403). */
-  permissionFor(ip: string, localScope: boolean): PeerReach | undefined {
-    if (localScope && this.isHostAddress(ip, false)) return 'local-scope';
-    return this.config.isPeerAllowed(ip) ? 'policy' : undefined;
-  }
-
-  isOwnRelayAddress(ip: string): boolean {
-    return this.config.ownRelayAddresses.includes(ip);
+  /** The permission a canonical `ip` would get; undefined when it must be refused (403). */
+  permissionFor(ip: string, localScope: boolean): PeerGrant | undefined {
+    let reach: PeerReach;
+    if (localScope && this.isHostAddress(ip, false)) reach = 'local-scope';
+    else if (this.config.isPeerAllowed(ip)) reach = 'policy';
+    else return undefined;
+    return {
+      reach,
+      anyPort: this.config.isExplicitlyAllowed(ip),
+      ownRelayAddress: this.config.ownRelayAddresses.includes(ip),
+    };
   }
 
   /**
-   * Whether data may go out to `peer` under a permission resting on `reach`.
-   * Data toward a live allocation of this server never gets here.
+   * Whether data may go out to `port` of a peer under `grant`. Data toward a
+   * live allocation of this server never gets here.
    */
-  maySend(reach: PeerReach, peer: TransportAddress): boolean {
-    if (this.config.isExplicitlyAllowed(peer.address)) return true;
-    if (reach === 'local-scope') return peer.port >= LOCAL_SCOPE_MIN_PORT;
-    return !this.isOwnRelayAddress(peer.address);
+  maySend(grant: PeerGrant, port: number): boolean {
+    if (grant.anyPort) return true;
+    if (grant.reach === 'local-scope') return port >= LOCAL_SCOPE_MIN_PORT;
+    return !grant.ownRelayAddress;
   }
 
   /** Loopback counts as this machine for a client's address, never for a peer's. */

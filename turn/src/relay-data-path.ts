@@ -1,10 +1,9 @@
 /**
  * The relay's data plane: client to peer (Send indications and ChannelData)
  * and peer to client (Data indications and ChannelData), with the checks
- * every datagram needs. node-turn-fixes.ts handles the requests that set up
- * what this consults: allocations, permissions and channels.
+ * every datagram needs. turn-server.ts handles the requests that set up what
+ * this consults: allocations, permissions and channels.
  */
-import type { Socket } from 'node:dgram';
 import type { AllocationTable } from './allocation-table.js';
 import { canonicalIp } from './ip-address.js';
 import type { PeerAccess } from './peer-access.js';
@@ -22,8 +21,6 @@ import type { TurnLog } from './turn-log.js';
 export interface RelayDataPathDeps {
   readonly allocations: AllocationTable;
   readonly peerAccess: PeerAccess;
-  /** The server's listening socket, which talks to clients; undefined before listen and after close. */
-  readonly listener: () => Socket | undefined;
   readonly log: TurnLog;
 }
 
@@ -32,66 +29,69 @@ export class RelayDataPath {
 
   /** Peer to client: everything the allocation's relay socket receives. */
   listenOnRelay(allocation: RelayAllocation): void {
+    // A udp4 socket reports dotted quads, which are canonical already.
+    const canonical =
+      allocation.family === 4
+        ? (address: string) => address
+        : (address: string) => canonicalIp(address);
     allocation.relaySocket.on('message', (data, sender) => {
-      const address = canonicalIp(sender.address);
-      if (address !== undefined)
+      const address = canonical(sender.address);
+      if (address !== undefined) {
         this.deliverFromPeer(allocation, { address, port: sender.port }, data);
+      }
     });
     allocation.relaySocket.on('error', (error) => {
       this.deps.log({ type: 'error', where: 'relay', code: errorCode(error) });
     });
   }
 
-  /** Defect 2: ChannelData from a client goes to the peer bound to its channel. */
-  relayChannelData(allocation: RelayAllocation, datagram: Buffer): void {
-    const frame = decodeChannelData(datagram);
-    if (frame === undefined) return;
-    const peer = allocation.peerOnChannel(frame.channel);
-    if (peer !== undefined) this.relayToPeer(allocation, peer, frame.data);
+  /** ChannelData from a client goes to the peer bound to its channel; unbound channels are dropped. */
+  relayChannelData(allocation: RelayAllocation, frame: Buffer): void {
+    const channelData = decodeChannelData(frame);
+    if (channelData === undefined) return;
+    const peer = allocation.peerOnChannel(channelData.channel);
+    if (peer !== undefined) this.relayToPeer(allocation, peer, channelData.data);
   }
 
   /**
-   * Client to peer. Defect 5, relay-to-relay: this server's own relay address
-   * is an allowed peer so that two strangers who both hide behind the relay
-   * can talk. Data toward it is handed straight to the allocation on that
-   * port; any other port of it, and of this machine, only as peer-access.ts
+   * Client to peer. Relay-to-relay: this server's own relay address is an
+   * allowed peer so that two strangers who both hide behind the relay can
+   * talk. Data toward it is handed straight to the allocation on that port;
+   * any other port of it, and of this machine, only as peer-access.ts
    * allows: the relay must not become a way into other UDP services of this
    * host.
    */
   relayToPeer(allocation: RelayAllocation, peer: TransportAddress, data: Buffer): void {
-    const reach = allocation.permissionOf(peer.address);
-    if (allocation.isClosed || reach === undefined) return;
-    const { allocations, peerAccess, log } = this.deps;
-    if (peerAccess.isOwnRelayAddress(peer.address)) {
-      const target = allocations.onRelayPort(peer.port);
+    const grant = allocation.permissionOf(peer.address);
+    if (allocation.isClosed || grant === undefined) return;
+    if (grant.ownRelayAddress) {
+      const target = this.deps.allocations.onRelayPort(peer.port);
       if (target !== undefined) {
         this.deliverFromPeer(target, allocation.relayed, data);
         return;
       }
     }
-    if (!peerAccess.maySend(reach, peer)) {
-      log({ type: reach === 'local-scope' ? 'local-scope-port-dropped' : 'relay-to-self-dropped' });
+    if (!this.deps.peerAccess.maySend(grant, peer.port)) {
+      this.deps.log({
+        type: grant.reach === 'local-scope' ? 'local-scope-port-dropped' : 'relay-to-self-dropped',
+      });
       return;
     }
-    allocation.relaySocket.send(data, peer.port, peer.address, (error) => {
-      if (error !== null) log({ type: 'error', where: 'relay-send', code: errorCode(error) });
-    });
+    // No callback: a failed send is reported by the socket's 'error' event (listenOnRelay).
+    allocation.relaySocket.send(data, peer.port, peer.address);
   }
 
   /** Peer to client: ChannelData when a channel is bound to the peer, else a Data indication. */
   private deliverFromPeer(allocation: RelayAllocation, peer: TransportAddress, data: Buffer): void {
-    const listener = this.deps.listener();
-    if (listener === undefined || allocation.isClosed || allocation.isExpired()) return;
+    const { link } = allocation;
+    if (!link.isOpen || allocation.isClosed || allocation.isExpired()) return;
     if (!allocation.hasPermission(peer.address)) return;
     const channel = allocation.channelForPeer(peer);
-    const datagram =
+    link.send(
       channel !== undefined
-        ? encodeChannelData(channel, data)
-        : encodePeerDataIndication(StunMethod.Data, peer, data);
-    listener.send(datagram, allocation.client.port, allocation.client.address, (error) => {
-      if (error !== null) {
-        this.deps.log({ type: 'error', where: 'client-send', code: errorCode(error) });
-      }
-    });
+        ? encodeChannelData(channel, data, link.padsChannelData)
+        : encodePeerDataIndication(StunMethod.Data, peer, data),
+      'data',
+    );
   }
 }

@@ -1,78 +1,97 @@
 /**
- * node-turn's long-term authentication, fed with TURN REST API credentials
- * (see credentials.ts) and stateless nonces, and reporting why it refused a
- * request as metadata.
+ * The long-term credential mechanism (RFC 8489 section 9.2) with TURN REST
+ * API credentials (see credentials.ts) and stateless nonces: decides whether
+ * a request is authentic and, if not, how to answer and why, as metadata.
+ *
+ * node-turn, which this server replaced, looked passwords up as
+ * `credentials[username]` in a plain object, so username `constructor`
+ * authenticated with password `String(Object)`. Here a username gets a
+ * password only when it parses as `<expiry>:<id>` and has not expired; no
+ * object is ever indexed by it.
  */
 import { parseTurnUsername, turnPasswordFor } from './credentials.js';
-import type { NodeTurnAuthentication, NodeTurnMessage } from './node-turn-internals.js';
 import { StatelessNonces } from './stateless-nonce.js';
-import type { AuthRejection, TurnLog } from './turn-log.js';
-
-/**
- * Defect 4: node-turn looks passwords up as `credentials[username]`. With a
- * plain object, username `constructor` finds Object's constructor and
- * password `String(Object)` authenticates; `__proto__` finds a prototype.
- * This Proxy over a null-prototype object answers only well-formed,
- * unexpired REST API usernames, with the password derived from the secret.
- */
-export function restCredentials(
-  secret: string,
-  now: () => number,
-): Record<string, string | undefined> {
-  return new Proxy(Object.create(null) as Record<string, string | undefined>, {
-    get: (_target, username) =>
-      typeof username === 'string' && parseTurnUsername(username, now()).ok
-        ? turnPasswordFor(secret, username)
-        : undefined,
-    // node-turn's addUser() would write here; there are no static users.
-    set: () => false,
-  });
-}
+import { StunAttribute, checkMessageIntegrity, findAttribute, longTermKey } from './stun.js';
+import type { DecodedStunMessage } from './stun.js';
+import type { AuthRejection } from './turn-log.js';
 
 export interface RestAuthenticationOptions {
+  readonly secret: string;
+  readonly realm: string;
   readonly nonceLifetimeSeconds: number;
   readonly now: () => number;
-  readonly log: TurnLog;
 }
 
-/** Replaces node-turn's nonces (defect 6) and logs each refusal but the first 401 challenge. */
-export function installRestAuthentication(
-  authentication: NodeTurnAuthentication,
-  options: RestAuthenticationOptions,
-): void {
-  const nonces = new StatelessNonces(options.nonceLifetimeSeconds * 1000, options.now);
-  authentication.generateNonce = () => nonces.issue();
-  authentication.checkNonce = (nonce) => nonces.isValid(nonce);
-  const longTerm = authentication.longTerm.bind(authentication);
-  authentication.longTerm = (message, callback) => {
-    longTerm(message, (error, reply) => {
-      if (error !== null) {
-        const reason = authRejection(message, error, options.now());
-        if (reason !== undefined) options.log({ type: 'auth-rejected', reason });
-      }
-      callback(error, reply);
-    });
-  };
+export interface Authenticated {
+  readonly ok: true;
+  readonly username: string;
+  /** The credential id, `<id>` of `<expiry>:<id>`. */
+  readonly credentialId: string;
+  /** MESSAGE-INTEGRITY key for the response. */
+  readonly key: Buffer;
 }
 
-/** Why node-turn refused a request; undefined for the normal first 401 challenge. */
-function authRejection(
-  message: NodeTurnMessage,
-  error: Error,
-  now: number,
-): AuthRejection | undefined {
-  switch (error.message) {
-    case 'Stale Nonce':
-      return 'stale-nonce';
-    case 'Bad Request':
-      return 'bad-request';
-    case 'Wrong Credentials':
-      return 'wrong-credentials';
-    default: {
-      if (message.getAttribute('message-integrity') === undefined) return undefined;
-      const username = parseTurnUsername(message.getAttribute('username') ?? '', now);
-      if (username.ok) return 'forged';
-      return username.reason === 'expired' ? 'expired' : 'malformed-username';
+/**
+ * A refusal: the error code to answer with, whether the answer carries a
+ * REALM and a fresh NONCE (the challenge), and why, unless it is the normal
+ * first 401 of a client that has not authenticated yet.
+ */
+export interface Refused {
+  readonly ok: false;
+  readonly code: 400 | 401 | 438;
+  readonly challenge: boolean;
+  readonly rejection: AuthRejection | undefined;
+}
+
+export type AuthenticationResult = Authenticated | Refused;
+
+/** Longest USERNAME, REALM and NONCE values RFC 8489 allows (in bytes, 763 for the quoted strings). */
+const MAX_USERNAME_BYTES = 513;
+const MAX_QUOTED_BYTES = 763;
+
+export class RestAuthentication {
+  private readonly nonces: StatelessNonces;
+
+  constructor(private readonly options: RestAuthenticationOptions) {
+    this.nonces = new StatelessNonces(options.nonceLifetimeSeconds * 1000, options.now);
+  }
+
+  /** A fresh nonce for a challenge (401, 438). */
+  issueNonce(): string {
+    return this.nonces.issue();
+  }
+
+  authenticate(message: DecodedStunMessage): AuthenticationResult {
+    if (message.integrityOffset === undefined) {
+      return { ok: false, code: 401, challenge: true, rejection: undefined };
     }
+    const username = findAttribute(message, StunAttribute.Username);
+    const realm = findAttribute(message, StunAttribute.Realm);
+    const nonce = findAttribute(message, StunAttribute.Nonce);
+    if (
+      username === undefined ||
+      realm === undefined ||
+      nonce === undefined ||
+      username.length > MAX_USERNAME_BYTES ||
+      realm.length > MAX_QUOTED_BYTES ||
+      nonce.length > MAX_QUOTED_BYTES
+    ) {
+      return { ok: false, code: 400, challenge: false, rejection: 'bad-request' };
+    }
+    if (!this.nonces.isValid(nonce.toString('latin1'))) {
+      return { ok: false, code: 438, challenge: true, rejection: 'stale-nonce' };
+    }
+    const name = username.toString('utf8');
+    const parsed = parseTurnUsername(name, this.options.now());
+    if (!parsed.ok) {
+      const rejection = parsed.reason === 'expired' ? 'expired' : 'malformed-username';
+      return { ok: false, code: 401, challenge: true, rejection };
+    }
+    // The client computed its key with the realm it was given, which is ours.
+    const key = longTermKey(name, this.options.realm, turnPasswordFor(this.options.secret, name));
+    if (checkMessageIntegrity(message, key) !== 'valid') {
+      return { ok: false, code: 401, challenge: true, rejection: 'forged' };
+    }
+    return { ok: true, username: name, credentialId: parsed.id, key };
   }
 }

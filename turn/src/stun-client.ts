@@ -1,5 +1,5 @@
 /**
- * A minimal TURN client over UDP: Allocate with long-term credentials
+ * A minimal TURN client over UDP or TCP: Allocate with long-term credentials
  * (401 -> REALM/NONCE -> MESSAGE-INTEGRITY), Refresh, CreatePermission,
  * ChannelBind, Send indications and ChannelData. Used by checkTurnServer and
  * as the test client for the embedded server.
@@ -8,10 +8,12 @@
  * unless that response carries a valid MESSAGE-INTEGRITY.
  */
 import { createSocket } from 'node:dgram';
-import type { Socket } from 'node:dgram';
+import type { Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
+import { connect, isIP } from 'node:net';
+import type { Socket as TcpSocket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { StreamDeframer } from './stun-stream.js';
 import {
   StunAttribute,
   StunClass,
@@ -46,6 +48,8 @@ export interface TurnClientOptions {
   readonly timeoutMs?: number;
   /** Adds FINGERPRINT to requests. @default true */
   readonly fingerprint?: boolean;
+  /** TURN over UDP, or over one TCP connection (RFC 8656 section 7.2; no retransmissions). @default 'udp' */
+  readonly transport?: 'udp' | 'tcp';
 }
 
 /** The server answered with an error response. */
@@ -53,6 +57,8 @@ export class TurnErrorResponse extends Error {
   constructor(
     readonly code: number,
     readonly reason: string,
+    /** The whole error response, for its other attributes (UNKNOWN-ATTRIBUTES...). */
+    readonly response?: DecodedStunMessage,
   ) {
     super(`TURN error ${code} ${reason}`);
     this.name = 'TurnErrorResponse';
@@ -116,6 +122,8 @@ const METHOD_NAMES = new Map<number, string>(
 export interface RequestOptions {
   /** Reuse a transaction id, e.g. to imitate a retransmission by the application. */
   readonly transactionId?: Buffer;
+  /** Authenticate this request with another credential (a server must refuse it on an allocation: 441). */
+  readonly as?: { readonly username: string; readonly credential: string };
 }
 
 export class TurnClient {
@@ -128,34 +136,24 @@ export class TurnClient {
   private closed = false;
 
   private constructor(
-    private readonly socket: Socket,
+    private readonly channel: ClientChannel,
     private readonly options: TurnClientOptions,
   ) {
-    socket.on('message', (datagram) => this.onDatagram(datagram));
+    channel.onFrame = (frame) => this.onDatagram(frame);
     // A failed send surfaces here (e.g. no route to the server): fail what waits.
-    socket.on('error', (error) => {
+    channel.onError = (error) => {
       for (const key of [...this.pending.keys()]) this.settle(key)?.reject(error);
-    });
+    };
   }
 
   static async open(options: TurnClientOptions): Promise<TurnClient> {
-    const ipv6 = isIP(options.server.address) === 6;
-    const socket = createSocket(ipv6 ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', (error) => {
-        socket.close();
-        reject(error);
-      });
-      socket.bind({ address: options.localAddress ?? (ipv6 ? '::' : '0.0.0.0'), port: 0 }, () => {
-        socket.removeAllListeners('error');
-        resolve();
-      });
-    });
-    return new TurnClient(socket, options);
+    const channel =
+      options.transport === 'tcp' ? await TcpChannel.open(options) : await UdpChannel.open(options);
+    return new TurnClient(channel, options);
   }
 
   get localPort(): number {
-    return this.socket.address().port;
+    return this.channel.localPort;
   }
 
   /** Allocates a UDP relay; `requestedTransport` other than 17 exists to test refusals. */
@@ -232,8 +230,14 @@ export class TurnClient {
     );
   }
 
+  /** ChannelData, padded to four bytes over TCP as RFC 8656 requires. */
   sendChannelData(channel: number, data: Buffer): void {
-    this.transmit(encodeChannelData(channel, data));
+    this.transmit(encodeChannelData(channel, data, this.channel.reliable));
+  }
+
+  /** Raw bytes to the server: for tests that need what no well-behaved client sends. */
+  sendRaw(bytes: Buffer): void {
+    this.transmit(bytes);
   }
 
   /** Resolves with the next relayed datagram that `accept` takes (received ones first). */
@@ -278,15 +282,16 @@ export class TurnClient {
     options: RequestOptions = {},
   ): Promise<TurnResponse> {
     const methodName = METHOD_NAMES.get(method) ?? `method ${method}`;
+    const { username, credential } = options.as ?? this.options;
     for (let attempt = 0; ; attempt += 1) {
-      const key = this.integrityKey();
+      const key = this.integrityKey(username, credential);
       const transactionId =
         attempt === 0 ? (options.transactionId ?? randomBytes(12)) : randomBytes(12);
       const authAttributes: StunAttributeValue[] =
         key === undefined
           ? []
           : [
-              { type: StunAttribute.Username, value: Buffer.from(this.options.username ?? '') },
+              { type: StunAttribute.Username, value: Buffer.from(username ?? '') },
               { type: StunAttribute.Realm, value: Buffer.from(this.realm ?? '') },
               { type: StunAttribute.Nonce, value: Buffer.from(this.nonce ?? '') },
             ];
@@ -316,7 +321,7 @@ export class TurnClient {
         errorValue === undefined
           ? { code: 0, reason: 'no ERROR-CODE' }
           : decodeErrorCode(errorValue);
-      const canRetry = attempt < 2 && this.options.username !== undefined;
+      const canRetry = attempt < 2 && username !== undefined;
       if ((error.code === 401 && key === undefined) || error.code === 438) {
         const realm = findAttribute(message, StunAttribute.Realm);
         const nonce = findAttribute(message, StunAttribute.Nonce);
@@ -326,7 +331,7 @@ export class TurnClient {
           continue;
         }
       }
-      throw new TurnErrorResponse(error.code, error.reason);
+      throw new TurnErrorResponse(error.code, error.reason, message);
     }
   }
 
@@ -337,11 +342,18 @@ export class TurnClient {
       this.settle(key)?.reject(new Error('client closed'));
     }
     for (const waiter of [...this.dataWaiters]) waiter.reject(new Error('client closed'));
-    return new Promise((resolve) => this.socket.close(() => resolve()));
+    return this.channel.close();
   }
 
-  private integrityKey(): Buffer | undefined {
-    const { username, credential } = this.options;
+  /** Resolves when the server closes a TCP connection (never for UDP). */
+  closedByServer(): Promise<void> {
+    return this.channel.closed;
+  }
+
+  private integrityKey(
+    username: string | undefined,
+    credential: string | undefined,
+  ): Buffer | undefined {
     if (username === undefined || credential === undefined || this.realm === undefined) {
       return undefined;
     }
@@ -350,7 +362,7 @@ export class TurnClient {
 
   private transmit(datagram: Buffer): void {
     if (this.closed) throw new Error('client closed');
-    this.socket.send(datagram, this.options.server.port, this.options.server.address);
+    this.channel.send(datagram);
   }
 
   private transact(method: string, transactionId: Buffer, datagram: Buffer): Promise<TurnResponse> {
@@ -359,7 +371,9 @@ export class TurnClient {
     let rto = this.options.rtoMs ?? 250;
     let retransmitted = false;
     return new Promise((resolve, reject) => {
+      // Over TCP the transport retransmits; RFC 8489 section 6.2.2.
       const retransmit = (): void => {
+        if (this.channel.reliable) return;
         retransmitted = true;
         this.transmit(datagram);
         rto *= 2;
@@ -426,5 +440,114 @@ export class TurnClient {
       }
     }
     this.received.push(data);
+  }
+}
+
+/** How the client reaches the server: datagrams, or frames on a TCP stream. */
+interface ClientChannel {
+  readonly reliable: boolean;
+  readonly localPort: number;
+  /** Resolves when the server closes the connection (TCP only). */
+  readonly closed: Promise<void>;
+  onFrame: (frame: Buffer) => void;
+  onError: (error: Error) => void;
+  send(bytes: Buffer): void;
+  close(): Promise<void>;
+}
+
+class UdpChannel implements ClientChannel {
+  readonly reliable = false;
+  readonly closed = new Promise<void>(() => undefined);
+  onFrame: (frame: Buffer) => void = () => undefined;
+  onError: (error: Error) => void = () => undefined;
+
+  private constructor(
+    private readonly socket: UdpSocket,
+    private readonly server: TransportAddress,
+  ) {
+    socket.on('message', (datagram) => this.onFrame(datagram));
+    socket.on('error', (error) => this.onError(error));
+  }
+
+  static async open(options: TurnClientOptions): Promise<UdpChannel> {
+    const ipv6 = isIP(options.server.address) === 6;
+    const socket = createSocket(ipv6 ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', (error) => {
+        socket.close();
+        reject(error);
+      });
+      socket.bind({ address: options.localAddress ?? (ipv6 ? '::' : '0.0.0.0'), port: 0 }, () => {
+        socket.removeAllListeners('error');
+        resolve();
+      });
+    });
+    return new UdpChannel(socket, options.server);
+  }
+
+  get localPort(): number {
+    return this.socket.address().port;
+  }
+
+  send(bytes: Buffer): void {
+    this.socket.send(bytes, this.server.port, this.server.address);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+/** The frames a TCP client accepts: the server's largest, with room to spare. */
+const MAX_CLIENT_FRAME_BYTES = 65_536 + 24;
+
+class TcpChannel implements ClientChannel {
+  readonly reliable = true;
+  readonly closed: Promise<void>;
+  onFrame: (frame: Buffer) => void = () => undefined;
+  onError: (error: Error) => void = () => undefined;
+
+  private constructor(private readonly socket: TcpSocket) {
+    const deframer = new StreamDeframer(MAX_CLIENT_FRAME_BYTES);
+    socket.on('data', (chunk: Buffer) => {
+      const problem = deframer.push(chunk, (frame) => this.onFrame(Buffer.from(frame)));
+      if (problem !== undefined) socket.destroy(new Error(`server sent ${problem} bytes`));
+    });
+    socket.on('error', (error) => this.onError(error));
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  static async open(options: TurnClientOptions): Promise<TcpChannel> {
+    const socket = connect({
+      host: options.server.address,
+      port: options.server.port,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+      noDelay: true,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    return new TcpChannel(socket);
+  }
+
+  get localPort(): number {
+    return this.socket.localPort ?? 0;
+  }
+
+  send(bytes: Buffer): void {
+    if (this.socket.destroyed) throw new Error('connection closed');
+    this.socket.write(bytes);
+  }
+
+  close(): Promise<void> {
+    if (this.socket.destroyed) return Promise.resolve();
+    const closed = this.closed;
+    this.socket.end();
+    this.socket.destroySoon();
+    return closed;
   }
 }

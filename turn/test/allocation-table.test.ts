@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationTable } from '../src/allocation-table.js';
-import type { NodeTurnAllocationView } from '../src/node-turn-internals.js';
 import type { RelayAllocation } from '../src/relay-allocation.js';
 
 /** The fields the table reads; no socket is needed to index an allocation. */
@@ -13,22 +12,18 @@ function allocation(fiveTuple: string, quotaKey: string, relayPort: number): Rel
 }
 
 function table(maxPerUser = 2) {
-  const nodeTurnView: Record<string, NodeTurnAllocationView | undefined> = Object.create(
-    null,
-  ) as Record<string, NodeTurnAllocationView | undefined>;
-  return { allocations: new AllocationTable(maxPerUser, nodeTurnView), nodeTurnView };
+  return { allocations: new AllocationTable(maxPerUser) };
 }
 
 describe('AllocationTable', () => {
-  it('finds a committed allocation by 5-tuple and relay port, and shows it to node-turn', () => {
-    const { allocations, nodeTurnView } = table();
+  it('finds a committed allocation by 5-tuple and relay port', () => {
+    const { allocations } = table();
     const made = allocation('UDP://a', 'alice', 50_000);
 
     allocations.reserve('UDP://a', 'alice')?.commit(made);
 
     expect(allocations.get('UDP://a')).toBe(made);
     expect(allocations.onRelayPort(50_000)).toBe(made);
-    expect(nodeTurnView['UDP://a']).toBe(made);
     expect(allocations.size).toBe(1);
   });
 
@@ -61,7 +56,7 @@ describe('AllocationTable', () => {
   });
 
   it('forgets a removed allocation everywhere and frees its slot, once', () => {
-    const { allocations, nodeTurnView } = table(1);
+    const { allocations } = table(1);
     const made = allocation('UDP://a', 'alice', 50_000);
     allocations.reserve('UDP://a', 'alice')?.commit(made);
 
@@ -70,7 +65,6 @@ describe('AllocationTable', () => {
 
     expect(allocations.get('UDP://a')).toBeUndefined();
     expect(allocations.onRelayPort(50_000)).toBeUndefined();
-    expect('UDP://a' in nodeTurnView).toBe(false);
     expect(allocations.all()).toEqual([]);
     // The one slot is free again, and a second remove did not make room for two.
     expect(allocations.reserve('UDP://b', 'alice')).toBeDefined();

@@ -99,6 +99,10 @@ describe('authentication of the embedded server (defect 4)', () => {
     const alice = await client(minted);
     await alice.allocate();
     await alice.createPermission(LOOPBACK);
+    const overTcp = await client(minted, { transport: 'tcp' });
+    await overTcp.allocate();
+    await overTcp.allocate().catch(() => undefined);
+    await overTcp.close();
     await (
       await client({ credential: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' })
     )

@@ -5,6 +5,7 @@
  */
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo } from 'node:dgram';
+import { createServer } from 'node:net';
 import { afterEach } from 'vitest';
 import { mintTurnCredential, startEmbeddedTurn } from '../src/index.js';
 import type {
@@ -45,10 +46,13 @@ export interface TestTurn {
   readonly clock: TestClock;
   readonly events: TurnLogEvent[];
   credential(id?: string): TurnCredential;
-  /** A TURN client on `localAddress` (default 127.0.0.1) with a fresh credential, or `given`. */
+  /**
+   * A TURN client on `localAddress` (default 127.0.0.1) with a fresh
+   * credential, or `given`; over UDP unless `transport` says TCP.
+   */
   client(
     credential?: Partial<TurnCredential> | null,
-    options?: { localAddress?: string },
+    options?: { localAddress?: string; transport?: 'udp' | 'tcp' },
   ): Promise<TurnClient>;
   /** Resolves when the server logs an event of this type. */
   nextEvent<T extends TurnLogEvent['type']>(type: T): Promise<Extract<TurnLogEvent, { type: T }>>;
@@ -84,11 +88,12 @@ export async function startTestTurn(options: Partial<EmbeddedTurnOptions> = {}):
     clock,
     events,
     credential,
-    async client(given, { localAddress = LOOPBACK } = {}) {
+    async client(given, { localAddress = LOOPBACK, transport = 'udp' } = {}) {
       const resolved = given === null ? {} : { ...credential(), ...given };
       const client = await TurnClient.open({
         server,
         localAddress,
+        transport,
         rtoMs: 200,
         timeoutMs: 2000,
         ...resolved,
@@ -136,4 +141,52 @@ export async function startEchoPeer(address = LOOPBACK): Promise<EchoPeer> {
   await new Promise<void>((resolve) => socket.bind(0, address, resolve));
   onCleanup(() => new Promise<void>((resolve) => socket.close(() => resolve())));
   return { address: { address, port: socket.address().port }, received };
+}
+
+/** A UDP socket on loopback that sends raw bytes and collects what comes back, in order. */
+export interface RawSocket {
+  send(bytes: Buffer, to: TransportAddress): void;
+  /** The next datagram received (those already received first). */
+  next(): Promise<Buffer>;
+}
+
+export async function openRawSocket(): Promise<RawSocket> {
+  const socket = createSocket('udp4');
+  const inbox: Buffer[] = [];
+  const waiting: ((datagram: Buffer) => void)[] = [];
+  socket.on('message', (datagram) => {
+    const waiter = waiting.shift();
+    if (waiter === undefined) inbox.push(datagram);
+    else waiter(datagram);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, LOOPBACK, resolve));
+  onCleanup(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+  return {
+    send: (bytes, to) => socket.send(bytes, to.port, to.address),
+    next: () => {
+      const datagram = inbox.shift();
+      return datagram === undefined
+        ? new Promise((resolve) => waiting.push(resolve))
+        : Promise.resolve(datagram);
+    },
+  };
+}
+
+/**
+ * A port on loopback that was free for UDP and TCP a moment ago (the
+ * embedded server listens on both).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, LOOPBACK, resolve));
+    const { port } = socket.address();
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    const tcp = createServer();
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen({ host: LOOPBACK, port, exclusive: true }, () => tcp.close(() => resolve(true)));
+    });
+    if (tcpFree) return port;
+  }
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHAT_HISTORY, ChatLog, type ChatEntry } from '../src/lib/chat/chat-log';
-import { encodeMessage, type DataMessage } from '../src/lib/chat/data-protocol';
-import { splitImage } from '../src/lib/chat/image-transfer';
+import { ImageAssembler, splitImage } from '../src/lib/chat/image-transfer';
 import { ManualClock, fakeObjectUrls } from './fakes';
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
@@ -11,12 +10,15 @@ function setup() {
   const urls = fakeObjectUrls();
   let changes = 0;
   const log = new ChatLog({ clock, objectUrls: urls, onChange: () => changes++ });
-  /** A message as it comes off the stranger's data channel. */
-  const receive = (message: DataMessage | string): void => {
-    const text = typeof message === 'string' ? message : encodeMessage(message);
-    log.receive(new TextEncoder().encode(text), 'Bo');
+  /** A picture from Bo, as their connection reports it while it arrives. */
+  const receiveImage = (bytes: Uint8Array): void => {
+    const assembler = new ImageAssembler();
+    for (const message of splitImage('pic1', bytes, 'image/jpeg')) {
+      const event = assembler.accept(message);
+      if (event !== undefined) log.strangerImage(event, 'Bo');
+    }
   };
-  return { log, clock, urls, receive, changes: () => changes };
+  return { log, clock, urls, receiveImage, changes: () => changes };
 }
 
 const texts = (entries: readonly ChatEntry[]): string[] =>
@@ -26,7 +28,7 @@ describe('ChatLog', () => {
   it('shows our lines and the stranger’s under their names, and tells the page', () => {
     const t = setup();
     t.log.addOwnText('Ann', 'hello');
-    t.receive({ type: 'text', text: 'hey Ann' });
+    t.log.strangerText('Bo', 'hey Ann');
     t.log.system('Stranger left.');
     expect(t.log.entries).toMatchObject([
       { from: 'me', name: 'Ann', text: 'hello' },
@@ -37,44 +39,41 @@ describe('ChatLog', () => {
     expect(t.changes()).toBe(3);
   });
 
-  it('ignores malformed messages from the stranger and says so once', () => {
+  it('says once that something from the stranger was refused', () => {
     const t = setup();
-    t.receive('not json');
-    t.receive(JSON.stringify({ type: 'text', text: 'x', extra: true }));
-    t.receive({ type: 'image-chunk', id: 'nope', index: 0, data: 'AAAA' });
+    t.log.refused('not-json');
+    t.log.refused('malformed');
+    t.log.strangerImage({ kind: 'rejected', id: 'nope', reason: 'unexpected-chunk' }, 'Bo');
     const system = t.log.entries.filter((e) => e.from === 'system');
     expect(system).toHaveLength(1);
+    expect(texts(system)[0]).toContain('was not understood');
   });
 
   it('drops a flood of stranger messages, saying so once, and lets them through a second later', async () => {
     const t = setup();
-    for (let i = 0; i < 50; i++) t.receive({ type: 'text', text: `m${i}` });
+    for (let i = 0; i < 50; i++) t.log.strangerText('Bo', `m${i}`);
     expect(t.log.entries.filter((e) => e.from === 'stranger')).toHaveLength(5);
     expect(t.log.entries.filter((e) => e.from === 'system')).toHaveLength(1);
     await t.clock.advance(1000);
-    t.receive({ type: 'text', text: 'later' });
+    t.log.strangerText('Bo', 'later');
     expect(t.log.entries.at(-1)).toMatchObject({ text: 'later' });
   });
 
   it('reassembles the stranger’s picture, showing progress until it is complete', () => {
     const t = setup();
-    const [start, chunk, end] = splitImage('pic1', JPEG, 'image/jpeg');
-    if (start === undefined || chunk === undefined || end === undefined) throw new Error('split');
-    t.receive(start);
+    t.log.strangerImage({ kind: 'started', id: 'pic1', size: 8 }, 'Bo');
     expect(t.log.entries).toMatchObject([
       { kind: 'image', from: 'stranger', name: 'Bo', url: undefined, progress: 0 },
     ]);
-    t.receive(chunk);
+    t.log.strangerImage({ kind: 'progress', id: 'pic1', received: 8, size: 8 }, 'Bo');
     expect(t.log.entries[0]).toMatchObject({ progress: 1, url: undefined });
-    t.receive(end);
+    t.log.strangerImage({ kind: 'complete', id: 'pic1', bytes: JPEG, mime: 'image/jpeg' }, 'Bo');
     expect(t.log.entries).toMatchObject([{ url: 'blob:test/1', progress: 1, failed: false }]);
   });
 
   it('marks a picture that turns out not to be one as refused, and says why', () => {
     const t = setup();
-    for (const message of splitImage('pic1', new Uint8Array([1, 2, 3]), 'image/jpeg')) {
-      t.receive(message);
-    }
+    t.receiveImage(new Uint8Array([1, 2, 3]));
     expect(t.log.entries[0]).toMatchObject({ kind: 'image', failed: true, url: undefined });
     expect(texts(t.log.entries).at(-1)).toContain('was not understood');
     expect(t.urls.created).toEqual([]);
@@ -108,16 +107,16 @@ describe('ChatLog', () => {
 
   it('clears for the next stranger: frees every picture and forgets the warnings given', () => {
     const t = setup();
-    for (const message of splitImage('pic1', JPEG, 'image/jpeg')) t.receive(message);
-    t.receive('not json');
-    for (let i = 0; i < 10; i++) t.receive({ type: 'text', text: `m${i}` });
+    t.receiveImage(JPEG);
+    t.log.refused('not-json');
+    for (let i = 0; i < 10; i++) t.log.strangerText('Bo', `m${i}`);
     t.log.clear();
     expect(t.log.entries).toEqual([]);
     expect(t.urls.revoked).toEqual(['blob:test/1']);
 
     // A new stranger starts with a fresh allowance and fresh warnings.
-    t.receive('not json');
-    for (let i = 0; i < 10; i++) t.receive({ type: 'text', text: `n${i}` });
+    t.log.refused('not-json');
+    for (let i = 0; i < 10; i++) t.log.strangerText('Bo', `n${i}`);
     expect(t.log.entries.filter((e) => e.from === 'system')).toHaveLength(2);
     expect(t.log.entries.filter((e) => e.from === 'stranger')).toHaveLength(5);
   });

@@ -3,9 +3,10 @@ import type { PeerEvents, PeerOptions, RouteType } from '../src/lib/peer/peer-co
 import type { ObjectUrls } from '../src/lib/chat/chat-log';
 import type { Clock } from '../src/lib/clock';
 import type { MediaPort } from '../src/lib/session/local-media';
-import type { PeerLike } from '../src/lib/session/session-controller';
+import type { PeerLike } from '../src/lib/chat/chat-connection';
 import type {
   RequestResult,
+  ResumeResult,
   ServerStatus,
   SignalingEvents,
   SignalingPort,
@@ -77,6 +78,17 @@ export class FakeSignaling implements SignalingPort {
 
   signal(signal: Signal): void {
     this.signals.push(signal);
+  }
+
+  /** Resume tokens sent; answered with `resumeAcks` in order (ok, partner present, by default). */
+  readonly resumed: string[] = [];
+  resumeAcks: ResumeResult[] = [];
+  resume(resumeToken: string): Promise<ResumeResult> {
+    this.resumed.push(resumeToken);
+    const token = `${'a'.repeat(32)}.${'c'.repeat(32)}`;
+    return Promise.resolve(
+      this.resumeAcks.shift() ?? { ok: true, resumeToken: token, partnerPresent: true },
+    );
   }
 }
 
@@ -162,6 +174,8 @@ export function mediaError(name: string): Error {
 }
 
 /** A peer connection the test drives by hand. */
+const HEARTBEAT = '{"type":"hb"}';
+
 export class FakePeer implements PeerLike {
   readonly events = new TypedEmitter<PeerEvents>();
   readonly received: Signal[] = [];
@@ -181,9 +195,21 @@ export class FakePeer implements PeerLike {
   signal(signal: Signal): void {
     this.received.push(signal);
   }
+  /** Heartbeats sent, counted apart from `sent` (one every HEARTBEAT_MS while open). */
+  heartbeats = 0;
+  /**
+   * Whether the stranger's heartbeats come through: each of ours crosses one of theirs. False:
+   * the line is silent, as in a network break.
+   */
+  strangerAlive = true;
   send(text: string): boolean {
     if (!this.connected) return false;
-    this.sent.push(text);
+    if (text !== HEARTBEAT) {
+      this.sent.push(text);
+      return true;
+    }
+    this.heartbeats++;
+    if (this.strangerAlive) this.events.emit('data', new TextEncoder().encode(HEARTBEAT));
     return true;
   }
   /** Tracks swapped by `replaceTrack`, old and new. */
@@ -191,8 +217,15 @@ export class FakePeer implements PeerLike {
   replaceTrack(old: unknown, fresh: unknown): void {
     this.replaced.push([old, fresh]);
   }
+  /** Like PeerConnection's: no event follows. */
   destroy(): void {
     this.destroyed = true;
+    this.events.removeAllListeners();
+  }
+  /** ICE restarts asked for, with the ICE servers given. */
+  readonly restarts: (readonly unknown[])[] = [];
+  restartIce(iceServers: readonly unknown[]): void {
+    this.restarts.push(iceServers);
   }
   routeType(): Promise<RouteType | undefined> {
     this.routeReads++;

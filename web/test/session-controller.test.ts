@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerOptions } from '../src/lib/peer/peer-connection';
-import {
-  CONNECT_TIMEOUT_MS,
-  ROUTE_CHECKS_MS,
-  SessionController,
-} from '../src/lib/session/session-controller';
+import { ChatCodec } from '../src/lib/chat/chat-codec';
+import { CONNECT_TIMEOUT_MS, ROUTE_CHECKS_MS } from '../src/lib/chat/chat-connection';
+import { SessionController } from '../src/lib/session/session-controller';
 import type { SessionView } from '../src/lib/session/session-view';
 import { routeMeaning, statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
@@ -24,7 +22,13 @@ import {
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 
-function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () => void } = {}) {
+function setup(
+  options: {
+    media?: () => Promise<FakeStream>;
+    preparePeer?: () => void;
+    reencodeImage?: () => Promise<{ bytes: Uint8Array<ArrayBuffer>; mime: 'image/jpeg' }>;
+  } = {},
+) {
   const signaling = new FakeSignaling();
   const clock = new ManualClock();
   const stream = new FakeStream(
@@ -34,6 +38,7 @@ function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () =>
   const media = fakeMedia(options.media ?? (() => Promise.resolve(stream)));
   const peers: FakePeer[] = [];
   const urls = fakeObjectUrls();
+  const online: (() => void)[] = [];
   const controller = new SessionController({
     signaling,
     media,
@@ -41,15 +46,23 @@ function setup(options: { media?: () => Promise<FakeStream>; preparePeer?: () =>
     createPeer: (peerOptions: PeerOptions) => {
       const peer = new FakePeer(peerOptions);
       peers.push(peer);
-      return Promise.resolve(peer);
+      return Promise.resolve({ peer, codec: new ChatCodec() });
     },
     ...(options.preparePeer === undefined ? {} : { preparePeer: options.preparePeer }),
-    reencodeImage: () => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),
+    reencodeImage:
+      options.reencodeImage ?? (() => Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' })),
     objectUrls: urls,
     randomId: () => 'img1',
+    onBrowserOnline: (listener) => {
+      online.push(listener);
+      return () => online.splice(online.indexOf(listener), 1);
+    },
   });
   const status = (): string => statusText(controller.view);
-  return { controller, signaling, clock, stream, media, peers, urls, status };
+  const comeOnline = (): void => {
+    for (const listener of online) listener();
+  };
+  return { controller, signaling, clock, stream, media, peers, urls, status, comeOnline };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -62,6 +75,7 @@ async function startAndMatch(t: Setup, initiator = true): Promise<FakePeer> {
     initiator,
     sharedInterests: ['chess'],
     partnerNickname: 'Bo',
+    resumeToken: TOKEN,
   });
   await flush();
   const peer = t.peers.at(-1);
@@ -70,6 +84,80 @@ async function startAndMatch(t: Setup, initiator = true): Promise<FakePeer> {
 }
 
 const phase = (view: SessionView): string => view.phase;
+const TOKEN = `${'a'.repeat(32)}.${'b'.repeat(32)}`;
+const NEXT_TOKEN = `${'a'.repeat(32)}.${'c'.repeat(32)}`;
+const FRESH_TURN = [{ urls: 'turn:192.0.2.9:3478', username: 'fresh', credential: 'p' }];
+
+describe('a chat that survives a network change', () => {
+  async function connected(t: Setup): Promise<FakePeer> {
+    const peer = await startAndMatch(t);
+    peer.open();
+    await flush();
+    return peer;
+  }
+
+  it('says "Reconnecting" within seconds of a silent line, with until when, and drops it when the line is back', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    peer.strangerAlive = false;
+    await t.clock.advance(3000);
+    expect(t.controller.view.reconnectingUntil).toBe(t.clock.now() + 25_000);
+    expect(t.status()).toBe('The connection to the stranger broke. Reconnecting…');
+    peer.strangerAlive = true;
+    await t.clock.advance(1000);
+    expect(t.controller.view.reconnectingUntil).toBeUndefined();
+    expect(t.status()).toContain('Connected to Bo');
+  });
+
+  it('takes the chat back on the server when its own connection comes back, and restarts ICE with fresh servers if the line broke too', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    peer.strangerAlive = false;
+    await t.clock.advance(3000);
+    t.signaling.goOffline();
+    t.signaling.welcome({ ...WELCOME, iceServers: FRESH_TURN });
+    await flush();
+    expect(t.signaling.resumed).toEqual([TOKEN]);
+    expect(peer.restarts).toEqual([FRESH_TURN]);
+    expect(phase(t.controller.view)).toBe('connected');
+    // The next resume uses the new token: the old one is spent.
+    t.signaling.welcome();
+    await flush();
+    expect(t.signaling.resumed).toEqual([TOKEN, NEXT_TOKEN]);
+  });
+
+  it('ends the chat as "Stranger left" when the server says the chat is over', async () => {
+    const t = setup();
+    await connected(t);
+    t.signaling.resumeAcks.push({ ok: false, code: 'resume_expired' });
+    t.signaling.welcome();
+    await flush();
+    expect(phase(t.controller.view)).toBe('partner-left');
+    expect(t.status()).toContain('Stranger left');
+  });
+
+  it('counts down from the server’s grace when it says the stranger is away, and restarts when they return', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    peer.strangerAlive = false;
+    await t.clock.advance(3000);
+    t.signaling.events.emit('partnerAway', { graceMs: 20_000 });
+    expect(t.controller.view.reconnectingUntil).toBe(t.clock.now() + 20_000);
+    t.signaling.events.emit('partnerReturned', {});
+    expect(peer.restarts).toHaveLength(1);
+  });
+
+  it('restarts a broken line at once when the browser comes back online', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    t.comeOnline();
+    expect(peer.restarts).toEqual([]); // a healthy line is left alone
+    peer.strangerAlive = false;
+    await t.clock.advance(3000);
+    t.comeOnline();
+    expect(peer.restarts).toHaveLength(1);
+  });
+});
 
 describe('SessionController', () => {
   it('loads the WebRTC code on prepare() and again on Start, touching neither camera nor server', async () => {
@@ -395,6 +483,19 @@ describe('SessionController', () => {
     expect(phase(t.controller.view)).toBe('waiting');
   });
 
+  it('keeps looking and waits as long as the server says when asked too often', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    t.signaling.acks.push({ ok: false, code: 'rate_limited', retryAfterMs: 45_000 });
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    await t.clock.advance(44_999);
+    expect(t.signaling.sent.map((s) => s.event)).toEqual(['start']);
+    expect(t.status()).toContain('Looking for a stranger');
+    await t.clock.advance(1);
+    expect(t.signaling.sent.map((s) => s.event)).toEqual(['start', 'start']);
+  });
+
   it('reports the stranger: tells the server first, leaves the chat and says why', async () => {
     const t = setup();
     const peer = await startAndMatch(t);
@@ -537,6 +638,41 @@ describe('SessionController', () => {
     expect(messages.map((m) => m.type)).toEqual(['image-start', 'image-chunk', 'image-end']);
     expect(t.controller.view.chat.at(-1)).toMatchObject({ kind: 'image', from: 'me', progress: 1 });
     expect(t.controller.view.sendingImage).toBe(false);
+  });
+
+  it('says so when a file is not a picture, and takes the next one', async () => {
+    let calls = 0;
+    const t = setup({
+      reencodeImage: () =>
+        ++calls === 1
+          ? Promise.reject(new Error('not an image'))
+          : Promise.resolve({ bytes: JPEG.slice(), mime: 'image/jpeg' }),
+    });
+    const peer = await startAndMatch(t);
+    peer.open();
+    await t.controller.sendImage(new Blob(['a text file']));
+    expect(t.controller.view.chat.at(-1)).toMatchObject({
+      from: 'system',
+      text: 'That file could not be read as a picture.',
+    });
+    expect(t.controller.view.sendingImage).toBe(false);
+    await t.controller.sendImage(new Blob(['photo']));
+    expect(t.controller.view.chat.at(-1)).toMatchObject({ kind: 'image', progress: 1 });
+  });
+
+  it('lets go of a picture on its way when the stranger leaves, and keeps what was sent', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    peer.bufferedAmount = 10 * 1024 * 1024;
+    const sending = t.controller.sendImage(new Blob(['photo']));
+    await t.clock.advance(100);
+    expect(t.controller.view.sendingImage).toBe(true);
+    t.signaling.events.emit('partnerLeft', { reason: 'next' });
+    await sending;
+    expect(t.controller.view.sendingImage).toBe(false);
+    expect(t.controller.view.chat.map((e) => e.kind)).toEqual(['image', 'text']);
+    expect(peer.sent.map((text) => JSON.parse(text) as unknown)).toEqual([{ type: 'bye' }]);
   });
 
   it('sends a newly chosen camera to the stranger', async () => {

@@ -11,12 +11,14 @@ import type {
   BlockResult,
   Decision,
   MatchingCounts,
+  MatchmakerOptions,
   MatchResult,
+  ResumeResult,
   StrangerId,
   StrangerProfile,
   StrangerState,
-} from './matchmaker.js';
-import { Matchmaker, type MatchmakerOptions } from './matchmaker.js';
+} from './decisions.js';
+import { Matchmaker } from './matchmaker.js';
 import type { Clock } from '@mayfly/protocol';
 
 /** The backend cannot be reached (Redis is away); the event changed nothing. */
@@ -43,8 +45,15 @@ export interface MatchingBackend {
    * (`banned` decisions for them, `partnerLeft` for their partners) and cannot start again.
    */
   ban(tags: readonly string[], until: number): Promise<readonly Decision[]>;
-  /** The connection is gone: forget the stranger, tell their partner. */
+  /** Forget the stranger at once, tell their partner. */
   remove(id: StrangerId): Promise<readonly Decision[]>;
+  /**
+   * The connection is gone: a stranger in a chat is held for a resume (its partner told it is
+   * away) for `resumeGraceMs`, any other removed.
+   */
+  hold(id: StrangerId): Promise<readonly Decision[]>;
+  /** Connection `id` (idle) takes over the chat a resume token was handed for. */
+  resume(id: StrangerId, token: string): Promise<ResumeResult>;
   /** Pairs waiting strangers who have become acceptable to each other. */
   pairWaiting(): Promise<readonly Decision[]>;
   /** When to call {@link pairWaiting} next. */
@@ -71,6 +80,8 @@ export function inMemoryMatching(options: MatchmakerOptions, clock: Clock): Matc
     block: async (id, blockMs) => matchmaker.block(id, blockMs),
     ban: async (tags, until) => matchmaker.ban(tags, until),
     remove: async (id) => matchmaker.remove(id),
+    hold: async (id) => matchmaker.hold(id),
+    resume: async (id, token) => matchmaker.resume(id, token),
     pairWaiting: async () => matchmaker.pairWaiting(),
     nextDeadline: async () => matchmaker.nextDeadline(),
     stateOf: async (id) => matchmaker.stateOf(id),

@@ -5,15 +5,17 @@
  * several nodes; both pass the same behaviour suite.
  */
 export { inMemoryMatching, MatchingUnavailableError, type MatchingBackend } from './backend.js';
-export {
-  Matchmaker,
-  type BlockResult,
-  type Decision,
-  type MatchingCounts,
-  type MatchmakerOptions,
-  type MatchResult,
-  type StrangerId,
-  type StrangerProfile,
-  type StrangerState,
-} from './matchmaker.js';
+export { Matchmaker } from './matchmaker.js';
+export type {
+  BlockResult,
+  Decision,
+  MatchingCounts,
+  MatchmakerOptions,
+  MatchResult,
+  ResumeResult,
+  StrangerId,
+  StrangerProfile,
+  StrangerState,
+} from './decisions.js';
+export { isResumeToken } from './resume-token.js';
 export { RedisMatching, type RedisMatchingOptions } from './redis-matching.js';

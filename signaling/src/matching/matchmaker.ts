@@ -14,109 +14,48 @@
  * matching rule too: a banned stranger cannot start or look again, and the
  * ban takes the address's strangers out of the queue and out of their chats
  * the moment it starts, so no way into matching is left open.
+ *
+ * A chat outlives a dropped connection for `resumeGraceMs`: the stranger is
+ * held ("away") and may take the chat over from a new connection with the
+ * resume token it got when paired (chat-keys.ts); after the grace its
+ * partner is told it left.
  */
 import { type Clock, PartnerLeftReason } from '@mayfly/protocol';
-
-export interface MatchmakerOptions {
-  readonly interestWaitMs: number;
-  readonly skipMemoryMs: number;
-}
-
-export type StrangerId = string;
-
-export type StrangerState = 'idle' | 'waiting' | 'paired';
-
-/** What a stranger starts a search with, already validated and normalized. */
-export interface StrangerProfile {
-  readonly interests: readonly string[];
-  readonly nickname: string | undefined;
-}
-
-export interface MatchingCounts {
-  readonly connected: number;
-  readonly waiting: number;
-  readonly paired: number;
-  /** Bans in force, each counted once whatever the number of its address's tags. */
-  readonly bans: number;
-}
-
-export type Decision =
-  | {
-      readonly kind: 'paired';
-      /** Creates the WebRTC offer: the stranger who started waiting first. */
-      readonly initiator: StrangerId;
-      readonly responder: StrangerId;
-      readonly sharedInterests: readonly string[];
-      /** The nickname each chose, if any, to show to the other. */
-      readonly nicknames: Readonly<Record<StrangerId, string | undefined>>;
-      /** How long each had waited, for metadata logging. */
-      readonly waitedMs: Readonly<Record<StrangerId, number>>;
-    }
-  | {
-      /** A ban started: the stranger left the queue or their chat and is idle until `until`. */
-      readonly kind: 'banned';
-      readonly stranger: StrangerId;
-      readonly until: number;
-    }
-  | {
-      readonly kind: 'partnerLeft';
-      /** The stranger to tell. */
-      readonly stranger: StrangerId;
-      /** The one who left, so that a late decision cannot end a newer chat. */
-      readonly leaver: StrangerId;
-      readonly reason: PartnerLeftReason;
-      readonly pairedForMs: number;
-    };
-
-export type BlockResult =
-  | {
-      readonly ok: true;
-      readonly decisions: readonly Decision[];
-      /** The blocked partner's address tags, for counting a report against them. */
-      readonly partnerTags: readonly string[];
-    }
-  | { readonly ok: false; readonly code: 'invalid_state' | 'unknown_stranger' };
-
-export type MatchResult =
-  | { readonly ok: true; readonly decisions: readonly Decision[] }
-  | { readonly ok: false; readonly code: 'invalid_state' | 'unknown_stranger' }
-  /** The stranger's address is banned until `until`; nothing changed. */
-  | { readonly ok: false; readonly code: 'banned'; readonly until: number };
-
-interface Stranger {
-  readonly id: StrangerId;
-  state: StrangerState;
-  /** Interests of the current or last search; undefined until the first start. */
-  interests: readonly string[] | undefined;
-  /** Shown to partners; kept only while the connection lives. */
-  nickname: string | undefined;
-  /** Short-lived pseudonyms of the connection's address, which blocks and bans are recorded against. */
-  tags: readonly string[];
-  waitingSince: number;
-  /** Position in the queue: ties in waitingSince are broken by who came first. */
-  ticket: number;
-  partner: StrangerId | undefined;
-  pairedAt: number;
-  /** Strangers this one skipped, with the time the memory ends. */
-  readonly skipped: Map<StrangerId, number>;
-}
+import type {
+  BlockResult,
+  Decision,
+  MatchingCounts,
+  MatchmakerOptions,
+  MatchResult,
+  ResumeResult,
+  StrangerId,
+  StrangerProfile,
+  StrangerState,
+} from './decisions.js';
+import { AddressRules, forgetExpired } from './address-rules.js';
+import { ChatKeys } from './chat-keys.js';
+import {
+  clearChat,
+  isRemembered,
+  newStranger,
+  sharedInterests,
+  type Stranger,
+} from './stranger.js';
 
 export class Matchmaker {
   private readonly strangers = new Map<StrangerId, Stranger>();
   /** Waiting strangers in the order they started waiting. */
   private readonly waiting = new Set<StrangerId>();
-  /** Address tag -> tags it blocked -> until when. */
-  private readonly blocks = new Map<string, Map<string, number>>();
-  /** Banned address tag -> until when. */
-  private readonly bans = new Map<string, number>();
-  /** Each ban in force, by its first tag -> until when (for counting bans, not tags). */
-  private readonly banned = new Map<string, number>();
+  private readonly rules = new AddressRules();
   private tickets = 0;
+  private readonly keys: ChatKeys;
 
   constructor(
     private readonly options: MatchmakerOptions,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.keys = new ChatKeys(Math.max(options.resumeGraceMs ?? 0, 60_000));
+  }
 
   /**
    * A new connection; idle until it starts. `tags` are its address's
@@ -130,18 +69,7 @@ export class Matchmaker {
       known.tags = [...tags];
       return;
     }
-    this.strangers.set(id, {
-      id,
-      tags: [...tags],
-      state: 'idle',
-      interests: undefined,
-      nickname: undefined,
-      waitingSince: 0,
-      ticket: 0,
-      partner: undefined,
-      pairedAt: 0,
-      skipped: new Map(),
-    });
+    this.strangers.set(id, newStranger(id, tags));
   }
 
   /** Start looking, from idle, with normalized interests and nickname. */
@@ -168,6 +96,7 @@ export class Matchmaker {
     if (until !== undefined) return { ok: false, code: 'banned', until };
     if (stranger.interests === undefined) return { ok: false, code: 'invalid_state' };
     if (stranger.state === 'waiting') return { ok: true, decisions: [] };
+    this.stopRejoining(stranger);
     const decisions = this.leavePartner(stranger, PartnerLeftReason.Next);
     return { ok: true, decisions: [...decisions, ...this.enqueue(stranger)] };
   }
@@ -177,19 +106,59 @@ export class Matchmaker {
     const stranger = this.strangers.get(id);
     if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
     this.waiting.delete(id);
+    this.stopRejoining(stranger);
     const decisions = this.leavePartner(stranger, PartnerLeftReason.Stop);
     stranger.state = 'idle';
     return { ok: true, decisions };
   }
 
-  /** The connection is gone: forget the stranger and tell their partner. */
+  /** Forget the stranger at once and tell their partner. */
   remove(id: StrangerId): readonly Decision[] {
     const stranger = this.strangers.get(id);
     if (stranger === undefined) return [];
     this.waiting.delete(id);
+    this.stopRejoining(stranger);
     const decisions = this.leavePartner(stranger, PartnerLeftReason.Disconnect, false);
     this.strangers.delete(id);
     return decisions;
+  }
+
+  /**
+   * The connection is gone. A stranger in a chat is held for `resumeGraceMs` (its partner is
+   * told it is away); any other is removed.
+   */
+  hold(id: StrangerId): readonly Decision[] {
+    const stranger = this.strangers.get(id);
+    const grace = this.options.resumeGraceMs ?? 0;
+    if (stranger?.state !== 'paired' || stranger.partner === undefined || grace <= 0) {
+      return this.remove(id);
+    }
+    if (stranger.awayUntil !== undefined) return [];
+    stranger.awayUntil = this.clock.now() + grace;
+    return [{ kind: 'partnerAway', stranger: stranger.partner, away: id, graceMs: grace }];
+  }
+
+  /**
+   * Connection `id` (new, idle) takes over the chat `token` was handed for. Its partner is
+   * told it is back; the connection that held the chat, if still open, is to be closed. When
+   * this state does not know the chat (it was lost: a restart) and has not seen it end, the
+   * stranger waits `resumeGraceMs` for its partner to rejoin the same way.
+   */
+  resume(id: StrangerId, token: string): ResumeResult {
+    const self = this.strangers.get(id);
+    if (self === undefined) return { ok: false, code: 'unknown_stranger' };
+    if (self.state !== 'idle') return { ok: false, code: 'invalid_state' };
+    const presented = this.keys.read(token, this.clock.now());
+    if (presented === undefined) return { ok: false, code: 'resume_invalid' };
+    if (presented.ended) return { ok: false, code: 'resume_expired' };
+    const held = (presented.ids ?? []).map((other) => this.strangers.get(other));
+    if (presented.ids !== undefined) {
+      const old = held.find((other) => other?.sideKey === presented.sideKey);
+      const partner = held.find((other) => other !== old);
+      if (old === undefined || partner === undefined) return { ok: false, code: 'resume_invalid' };
+      return this.takeOver(self, old, partner, presented.pair);
+    }
+    return this.rejoin(self, presented.pair, presented.pairKey, presented.sideKey, token);
   }
 
   /**
@@ -206,17 +175,7 @@ export class Matchmaker {
       return { ok: false, code: 'invalid_state' };
     }
     const now = this.clock.now();
-    for (const [tag, blocked] of this.blocks) {
-      forgetExpired(blocked, now);
-      if (blocked.size === 0) this.blocks.delete(tag);
-    }
-    for (const tag of stranger.tags) {
-      const blocked = this.blocks.get(tag) ?? new Map<string, number>();
-      // Two on one address (a shared NAT): blocking the address would block it from itself.
-      // Those two are kept apart by the skip memory of this connection instead.
-      for (const other of partner.tags) if (other !== tag) blocked.set(other, now + blockMs);
-      if (blocked.size > 0) this.blocks.set(tag, blocked);
-    }
+    this.rules.block(stranger.tags, partner.tags, now + blockMs, now);
     const decisions = this.leavePartner(stranger, PartnerLeftReason.Next);
     return { ok: true, decisions, partnerTags: partner.tags };
   }
@@ -230,16 +189,14 @@ export class Matchmaker {
    */
   ban(tags: readonly string[], until: number): readonly Decision[] {
     const now = this.clock.now();
-    for (const [tag, end] of this.bans) if (end <= now) this.bans.delete(tag);
     if (until <= now) return [];
-    for (const tag of tags) this.bans.set(tag, Math.max(until, this.bans.get(tag) ?? 0));
-    const [first] = tags;
-    if (first !== undefined) this.banned.set(first, Math.max(until, this.banned.get(first) ?? 0));
+    this.rules.ban(tags, until, now);
     const decisions: Decision[] = [];
     for (const stranger of this.strangers.values()) {
       if (!stranger.tags.some((tag) => tags.includes(tag))) continue;
       if (stranger.state === 'idle') continue;
       this.waiting.delete(stranger.id);
+      this.stopRejoining(stranger);
       decisions.push(...this.leavePartner(stranger, PartnerLeftReason.Stop, false));
       stranger.state = 'idle';
       decisions.push({
@@ -257,7 +214,7 @@ export class Matchmaker {
    * at {@link nextDeadline}.
    */
   pairWaiting(): readonly Decision[] {
-    const decisions: Decision[] = [];
+    const decisions: Decision[] = [...this.endGraces()];
     for (const id of [...this.waiting]) {
       const stranger = this.strangers.get(id);
       if (stranger === undefined || stranger.state !== 'waiting') continue;
@@ -284,14 +241,14 @@ export class Matchmaker {
         if (this.waiting.has(other)) consider(until);
       }
     }
+    for (const stranger of this.strangers.values()) {
+      if (stranger.awayUntil !== undefined) consider(stranger.awayUntil);
+      if (stranger.rejoinUntil !== undefined) consider(stranger.rejoinUntil);
+    }
     const waitingTags = new Set(
       [...this.waiting].flatMap((id) => this.strangers.get(id)?.tags ?? []),
     );
-    for (const tag of waitingTags) {
-      for (const [other, until] of this.blocks.get(tag) ?? []) {
-        if (waitingTags.has(other)) consider(until);
-      }
-    }
+    for (const until of this.rules.blockEnds(waitingTags)) consider(until);
     return deadline;
   }
 
@@ -307,13 +264,11 @@ export class Matchmaker {
   counts(): MatchingCounts {
     let paired = 0;
     for (const stranger of this.strangers.values()) if (stranger.state === 'paired') paired++;
-    const now = this.clock.now();
-    for (const [tag, until] of this.banned) if (until <= now) this.banned.delete(tag);
     return {
       connected: this.strangers.size,
       waiting: this.waiting.size,
       paired,
-      bans: this.banned.size,
+      bans: this.rules.bansInForce(this.clock.now()),
     };
   }
 
@@ -342,9 +297,12 @@ export class Matchmaker {
       forgetExpired(stranger.skipped, now);
       stranger.skipped.set(partnerId, now + this.options.skipMemoryMs);
     }
+    this.keys.end(stranger.pairKey, now);
+    clearChat(stranger);
     if (partner === undefined) return [];
     partner.partner = undefined;
     partner.state = 'idle';
+    clearChat(partner);
     return [
       { kind: 'partnerLeft', stranger: partner.id, leaver: stranger.id, reason, pairedForMs },
     ];
@@ -358,7 +316,7 @@ export class Matchmaker {
       if (otherId === stranger.id) continue;
       const other = this.strangers.get(otherId);
       if (other === undefined || this.skippedEitherWay(stranger, other, now)) continue;
-      if (this.blockedEitherWay(stranger, other, now)) continue;
+      if (this.rules.blockedEitherWay(stranger.tags, other.tags, now)) continue;
       if (sharedInterests(stranger, other).length > 0) return this.pair(other, stranger, now);
       if (
         fallback === undefined &&
@@ -373,13 +331,7 @@ export class Matchmaker {
 
   /** When the ban on any of the stranger's tags ends, if one is in force. */
   private bannedUntil(stranger: Stranger): number | undefined {
-    const now = this.clock.now();
-    let until: number | undefined;
-    for (const tag of stranger.tags) {
-      const end = this.bans.get(tag);
-      if (end !== undefined && end > now && (until === undefined || end > until)) until = end;
-    }
-    return until;
+    return this.rules.bannedUntil(stranger.tags, this.clock.now());
   }
 
   private acceptsAnyone(stranger: Stranger, now: number): boolean {
@@ -387,14 +339,6 @@ export class Matchmaker {
       (stranger.interests?.length ?? 0) === 0 ||
       now - stranger.waitingSince >= this.options.interestWaitMs
     );
-  }
-
-  private blockedEitherWay(a: Stranger, b: Stranger, now: number): boolean {
-    const blocks = (from: Stranger, to: Stranger): boolean =>
-      from.tags.some((tag) =>
-        to.tags.some((other) => (this.blocks.get(tag)?.get(other) ?? 0) > now),
-      );
-    return blocks(a, b) || blocks(b, a);
   }
 
   private skippedEitherWay(a: Stranger, b: Stranger, now: number): boolean {
@@ -410,6 +354,14 @@ export class Matchmaker {
     }
     initiator.partner = responder.id;
     responder.partner = initiator.id;
+    const secrets = this.keys.open(initiator.id, responder.id);
+    for (const [stranger, side] of [
+      [initiator, secrets.initiator],
+      [responder, secrets.responder],
+    ] as const) {
+      stranger.pairKey = secrets.pairKey;
+      stranger.sideKey = side.sideKey;
+    }
     return {
       kind: 'paired',
       initiator: initiator.id,
@@ -420,24 +372,117 @@ export class Matchmaker {
         [initiator.id]: now - initiator.waitingSince,
         [responder.id]: now - responder.waitingSince,
       },
+      resumeTokens: {
+        [initiator.id]: secrets.initiator.token,
+        [responder.id]: secrets.responder.token,
+      },
     };
   }
-}
 
-function sharedInterests(a: Stranger, b: Stranger): string[] {
-  const theirs = new Set(b.interests ?? []);
-  return (a.interests ?? []).filter((tag) => theirs.has(tag));
-}
+  /** `self` takes over `old`'s side of the chat with `partner`; `old` is forgotten. */
+  private takeOver(self: Stranger, old: Stranger, partner: Stranger, pair: string): ResumeResult {
+    Object.assign(self, {
+      state: 'paired',
+      partner: partner.id,
+      pairedAt: old.pairedAt,
+      interests: old.interests,
+      nickname: old.nickname,
+      skipped: old.skipped,
+      pairKey: old.pairKey,
+    });
+    const side = this.keys.rekey(old.pairKey, old.id, self.id, pair);
+    self.sideKey = side.sideKey;
+    partner.partner = self.id;
+    this.strangers.delete(old.id);
+    const decisions: Decision[] = [
+      { kind: 'resumed', stranger: self.id, partner: partner.id },
+      { kind: 'partnerReturned', stranger: partner.id, partner: self.id },
+    ];
+    // Still open (the server had not noticed the drop): that connection is closed quietly.
+    if (old.awayUntil === undefined) decisions.push({ kind: 'replaced', stranger: old.id });
+    return { ok: true, decisions, resumeToken: side.token, partnerPresent: true };
+  }
 
-/** True while `id` is remembered in `memory`; forgets expired entries on the way. */
-function isRemembered(memory: Map<StrangerId, number>, id: StrangerId, now: number): boolean {
-  const until = memory.get(id);
-  if (until === undefined) return false;
-  if (until > now) return true;
-  memory.delete(id);
-  return false;
-}
+  /** The chat is unknown here: wait for the partner's rejoin, or complete it. */
+  private rejoin(
+    self: Stranger,
+    pair: string,
+    pairKey: string,
+    sideKey: string,
+    token: string,
+  ): ResumeResult {
+    const now = this.clock.now();
+    const waiting = this.strangers.get(this.keys.rejoining(pairKey) ?? '');
+    if (waiting?.state === 'rejoining' && waiting.id !== self.id) {
+      if (waiting.sideKey === sideKey) {
+        // The same side again, from yet another connection: it replaces the first.
+        this.remove(waiting.id);
+        const again = this.rejoin(self, pair, pairKey, sideKey, token);
+        if (!again.ok) return again;
+        const replaced: Decision = { kind: 'replaced', stranger: waiting.id };
+        return { ...again, decisions: [...again.decisions, replaced] };
+      }
+      this.keys.stopRejoining(pairKey);
+      for (const [a, b] of [
+        [self, waiting],
+        [waiting, self],
+      ] as const) {
+        // Interests are unknown here; none keeps Next working (it looks again with them).
+        Object.assign(a, {
+          state: 'paired',
+          partner: b.id,
+          pairedAt: now,
+          rejoinUntil: undefined,
+          interests: a.interests ?? [],
+        });
+      }
+      // Both rejoined with their tokens: both get new side secrets, so neither can be replayed.
+      const side = this.keys.reopen(pairKey, waiting.id, self.id, pair);
+      const theirs = this.keys.rekey(pairKey, waiting.id, waiting.id, pair);
+      self.pairKey = pairKey;
+      self.sideKey = side.sideKey;
+      waiting.sideKey = theirs.sideKey;
+      return {
+        ok: true,
+        decisions: [
+          { kind: 'resumed', stranger: self.id, partner: waiting.id },
+          {
+            kind: 'partnerReturned',
+            stranger: waiting.id,
+            partner: self.id,
+            resumeToken: theirs.token,
+          },
+        ],
+        resumeToken: side.token,
+        partnerPresent: true,
+      };
+    }
+    const grace = this.options.resumeGraceMs ?? 0;
+    if (grace <= 0) return { ok: false, code: 'resume_expired' };
+    Object.assign(self, { state: 'rejoining', pairKey, sideKey, rejoinUntil: now + grace });
+    this.keys.startRejoining(pairKey, self.id);
+    return { ok: true, decisions: [], resumeToken: token, partnerPresent: false };
+  }
 
-function forgetExpired(memory: Map<StrangerId, number>, now: number): void {
-  for (const [id, until] of memory) if (until <= now) memory.delete(id);
+  /** Held strangers whose grace is over leave; rejoining ones give up. */
+  private endGraces(): Decision[] {
+    const now = this.clock.now();
+    const decisions: Decision[] = [];
+    for (const stranger of [...this.strangers.values()]) {
+      if (stranger.awayUntil !== undefined && stranger.awayUntil <= now) {
+        decisions.push(...this.remove(stranger.id));
+      } else if (stranger.rejoinUntil !== undefined && stranger.rejoinUntil <= now) {
+        this.stopRejoining(stranger);
+        decisions.push({ kind: 'rejoinFailed', stranger: stranger.id });
+      }
+    }
+    return decisions;
+  }
+
+  private stopRejoining(stranger: Stranger): void {
+    if (stranger.state !== 'rejoining') return;
+    this.keys.stopRejoining(stranger.pairKey);
+    clearChat(stranger);
+    stranger.state = 'idle';
+  }
 }

@@ -6,7 +6,7 @@
  * (their partners are told). Redis being away makes calls fail fast with
  * MatchingUnavailableError; nothing waits for it to come back.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '@mayfly/protocol';
 import type { Redis } from 'ioredis';
 import { MatchingUnavailableError, type MatchingBackend } from './backend.js';
@@ -16,10 +16,11 @@ import type {
   MatchingCounts,
   MatchmakerOptions,
   MatchResult,
+  ResumeResult,
   StrangerId,
   StrangerProfile,
   StrangerState,
-} from './matchmaker.js';
+} from './decisions.js';
 import { MATCHING_SCRIPT } from './redis-script.js';
 
 export interface RedisMatchingOptions extends MatchmakerOptions {
@@ -43,6 +44,8 @@ type Operation =
   | 'next'
   | 'stop'
   | 'remove'
+  | 'hold'
+  | 'resume'
   | 'pairWaiting'
   | 'nextDeadline'
   | 'get'
@@ -65,6 +68,7 @@ function fromScript(raw: unknown): Decision[] {
           : [],
         nicknames: (item.nicknames ?? {}) as Record<StrangerId, string | undefined>,
         waitedMs: (item.waitedMs ?? {}) as Record<StrangerId, number>,
+        resumeTokens: (item.resumeTokens ?? {}) as Record<StrangerId, string>,
       };
     }
     return item as unknown as Decision;
@@ -143,6 +147,23 @@ export class RedisMatching implements MatchingBackend {
 
   async remove(id: StrangerId): Promise<readonly Decision[]> {
     return fromScript((await this.call('remove', id)).decisions);
+  }
+
+  async hold(id: StrangerId): Promise<readonly Decision[]> {
+    return fromScript((await this.call('hold', id)).decisions);
+  }
+
+  async resume(id: StrangerId, token: string): Promise<ResumeResult> {
+    const raw = await this.call('resume', id, token);
+    if (raw.ok !== true) {
+      return { ok: false, code: raw.code as Extract<ResumeResult, { ok: false }>['code'] };
+    }
+    return {
+      ok: true,
+      decisions: fromScript(raw.decisions),
+      resumeToken: String(raw.resumeToken),
+      partnerPresent: raw.partnerPresent === true,
+    };
   }
 
   async pairWaiting(): Promise<readonly Decision[]> {
@@ -237,6 +258,8 @@ export class RedisMatching implements MatchingBackend {
         skipMemoryMs,
         this.strangerTtlMs,
         this.nodeTtlMs,
+        randomBytes(32).toString('hex'),
+        this.options.resumeGraceMs ?? 0,
         ...args,
       );
     } catch (error) {

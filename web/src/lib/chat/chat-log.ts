@@ -1,12 +1,13 @@
 /**
- * The log of one chat: what each side said and showed, in order, at most CHAT_HISTORY entries.
- * It turns the stranger's data channel messages into entries (reassembling pictures, dropping a
- * flood, refusing what it cannot read) and owns the object URL of every picture, freeing it when
- * its entry goes.
+ * The messages of one chat, both ways: ours sent on the stranger's connection and theirs taken
+ * from it, shown in order, at most CHAT_HISTORY entries. It drops a flood from the stranger,
+ * says once that something of theirs was refused, sends one picture of ours at a time, and owns
+ * the object URL of every picture, freeing it when its entry goes.
  */
 import type { Clock } from '../clock';
-import { decodeMessage, type ImageType } from './data-protocol';
-import { ImageAssembler, type AssemblyEvent } from './image-transfer';
+import type { ChatConnection, OutgoingImage } from './chat-connection';
+import type { ImageType } from './data-protocol';
+import type { AssemblyEvent } from './image-transfer';
 
 interface EntryBase {
   id: number;
@@ -30,10 +31,19 @@ export interface ObjectUrls {
   revoke(url: string): void;
 }
 
+/** What the page shows of the log. */
+export interface ChatState {
+  readonly chat: readonly ChatEntry[];
+  /** One of our pictures is being re-encoded or sent; the next waits for it. */
+  readonly sendingImage: boolean;
+}
+
+export const NO_CHAT: ChatState = { chat: [], sendingImage: false };
+
 export interface ChatLogDeps {
   objectUrls: ObjectUrls;
   clock: Pick<Clock, 'now'>;
-  onChange(entries: readonly ChatEntry[]): void;
+  onChange(state: ChatState): void;
 }
 
 /** Entries kept in the chat log; older ones (and their images) are dropped. */
@@ -46,8 +56,8 @@ type ImagePatch = Partial<{ url: string; progress: number; failed: boolean }>;
 export class ChatLog {
   readonly #deps: ChatLogDeps;
   #entries: readonly ChatEntry[] = [];
+  #sendingImage = false;
   #nextEntryId = 1;
-  #assembler = new ImageAssembler();
   /** The stranger's pictures still arriving: transfer id to entry id. */
   readonly #incomingImages = new Map<string, number>();
   #strangerWindow = { start: 0, count: 0, warned: false };
@@ -59,6 +69,48 @@ export class ChatLog {
 
   get entries(): readonly ChatEntry[] {
     return this.#entries;
+  }
+
+  get sendingImage(): boolean {
+    return this.#sendingImage;
+  }
+
+  /** Shows what a new stranger's connection delivers, under their name. */
+  follow(connection: ChatConnection, strangerName: string): void {
+    connection.on('text', (text) => this.strangerText(strangerName, text));
+    connection.on('image', (event) => this.strangerImage(event, strangerName));
+    connection.on('refused', (reason) => this.refused(reason));
+  }
+
+  /** Sends our text message and shows it under `name`; false when it could not be sent. */
+  sendText(connection: ChatConnection, name: string, raw: string): boolean {
+    const text = raw.trim();
+    if (!connection.sendText(text)) return false;
+    this.addOwnText(name, text);
+    return true;
+  }
+
+  /**
+   * Sends our picture once re-encoded, showing it with its progress, or why it was not sent.
+   * One at a time: the caller checks `sendingImage` before it starts re-encoding another.
+   */
+  async sendImage(
+    connection: ChatConnection,
+    name: string,
+    picture: Promise<OutgoingImage>,
+  ): Promise<void> {
+    this.#setSending(true);
+    let entryId = 0;
+    const result = await connection.sendImage(picture, {
+      started: ({ bytes, mime }) => (entryId = this.addOwnImage(name, bytes, mime)),
+      progress: (fraction) => this.setProgress(entryId, fraction),
+    });
+    if (result === 'failed') this.markFailed(entryId);
+    if (result === 'unreadable') this.system('That file could not be read as a picture.');
+    if (result === 'too-large') {
+      this.system('That picture is too large to send, even after shrinking it.');
+    }
+    this.#setSending(false);
   }
 
   addOwnText(name: string, text: string): void {
@@ -84,45 +136,19 @@ export class ChatLog {
     this.#append({ kind: 'text', from: 'system', name: 'Mayfly', text });
   }
 
-  /**
-   * One message from the stranger's data channel, shown under `strangerName`; 'left' when the
-   * stranger said they are leaving (for the session to end the chat).
-   */
-  receive(bytes: Uint8Array, strangerName: string): 'left' | undefined {
-    const decoded = decodeMessage(bytes);
-    if (!decoded.ok) {
-      this.#rejected(decoded.reason);
-      return undefined;
-    }
-    const { message } = decoded;
-    if (message.type === 'bye') return 'left';
-    if (message.type === 'text') {
-      if (this.#admitStrangerMessage())
-        this.#append({ kind: 'text', from: 'stranger', name: strangerName, text: message.text });
-      return undefined;
-    }
-    const event = this.#assembler.accept(message);
-    if (event !== undefined) this.#onAssembly(event, strangerName);
-    return undefined;
+  /** A text message from the stranger, shown under `name` unless they send too many. */
+  strangerText(name: string, text: string): void {
+    if (this.#admitStrangerMessage()) this.#append({ kind: 'text', from: 'stranger', name, text });
   }
 
-  /** Empties the log for the next stranger and frees every picture held in memory. */
-  clear(): void {
-    for (const entry of this.#entries) this.#revoke(entry);
-    this.#assembler = new ImageAssembler();
-    this.#incomingImages.clear();
-    this.#strangerWindow = { start: 0, count: 0, warned: false };
-    this.#rejectedWarned = false;
-    this.#set([]);
-  }
-
-  #onAssembly(event: AssemblyEvent, strangerName: string): void {
+  /** A picture from the stranger on its way in, shown under `name`. */
+  strangerImage(event: AssemblyEvent, name: string): void {
     switch (event.kind) {
       case 'started': {
         const entryId = this.#append({
           kind: 'image',
           from: 'stranger',
-          name: strangerName,
+          name,
           url: undefined,
           progress: 0,
           failed: false,
@@ -149,10 +175,31 @@ export class ChatLog {
           this.#incomingImages.delete(event.id ?? '');
           this.markFailed(entryId);
         }
-        this.#rejected(event.reason);
+        this.refused(event.reason);
         break;
       }
     }
+  }
+
+  /** Something the stranger sent was dropped: the log says so once per chat. */
+  refused(reason: string): void {
+    console.warn('mayfly: ignored a data channel message from the stranger:', reason);
+    if (this.#rejectedWarned) return;
+    this.#rejectedWarned = true;
+    this.system(
+      reason === 'image-too-large' || reason === 'too-many-images'
+        ? 'The stranger tried to send a picture that is too large or one too many; it was refused.'
+        : 'Something the stranger’s browser sent was not understood and was ignored.',
+    );
+  }
+
+  /** Empties the log for the next stranger and frees every picture held in memory. */
+  clear(): void {
+    for (const entry of this.#entries) this.#revoke(entry);
+    this.#incomingImages.clear();
+    this.#strangerWindow = { start: 0, count: 0, warned: false };
+    this.#rejectedWarned = false;
+    this.#set([]);
   }
 
   /** Drops a flood of messages instead of letting it take over the log and screen readers. */
@@ -170,17 +217,6 @@ export class ChatLog {
       this.system('The stranger is sending messages too fast; some were not shown.');
     }
     return false;
-  }
-
-  #rejected(reason: string): void {
-    console.warn('mayfly: ignored a data channel message from the stranger:', reason);
-    if (this.#rejectedWarned) return;
-    this.#rejectedWarned = true;
-    this.system(
-      reason === 'image-too-large' || reason === 'too-many-images'
-        ? 'The stranger tried to send a picture that is too large or one too many; it was refused.'
-        : 'Something the stranger’s browser sent was not understood and was ignored.',
-    );
   }
 
   #append(entry: DistributiveOmit<ChatEntry, 'id'>): number {
@@ -206,7 +242,12 @@ export class ChatLog {
 
   #set(entries: readonly ChatEntry[]): void {
     this.#entries = entries;
-    this.#deps.onChange(entries);
+    this.#deps.onChange({ chat: entries, sendingImage: this.#sendingImage });
+  }
+
+  #setSending(sendingImage: boolean): void {
+    this.#sendingImage = sendingImage;
+    this.#set(this.#entries);
   }
 }
 

@@ -26,7 +26,9 @@ export type DataMessage =
   | { type: 'image-chunk'; id: string; index: number; data: string }
   | { type: 'image-end'; id: string }
   /** The sender is leaving this chat (Next, Stop, Report...): sent just before it closes. */
-  | { type: 'bye' };
+  | { type: 'bye' }
+  /** "Still here": every second while the chat is open, so that a silent break shows at once. */
+  | { type: 'hb' };
 
 export type DecodeResult = { ok: true; message: DataMessage } | { ok: false; reason: string };
 
@@ -91,8 +93,9 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
       return { ok: true, message: { type: 'image-chunk', id, index, data } };
     }
     case 'bye':
+    case 'hb':
       if (!hasExactKeys(value, ['type'])) break;
-      return { ok: true, message: { type: 'bye' } };
+      return { ok: true, message: { type: value.type } };
     case 'image-end': {
       if (!hasExactKeys(value, ['type', 'id'])) break;
       if (typeof value.id !== 'string' || !ID_PATTERN.test(value.id)) break;

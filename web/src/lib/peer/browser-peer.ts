@@ -1,11 +1,17 @@
 /**
- * The WebRTC code as one lazily loaded piece: our wrapper with simple-peer behind it. Only this
- * module imports simple-peer, and only browser-session.ts imports it, with import(), so none of
- * it is part of the first page load.
+ * The WebRTC code as one lazily loaded piece: our wrapper with simple-peer behind it, and the
+ * codec of the chat's data channel, which nothing needs before a peer exists. Only this module
+ * (through restartable-peer.ts) imports simple-peer, and only browser-session.ts imports it, with import(), so none of it is
+ * part of the first page load.
  */
-import SimplePeer from '@thaunknown/simple-peer';
+import { ChatCodec } from '../chat/chat-codec';
+import type { ChatPeer } from '../chat/chat-connection';
 import { PeerConnection, type PeerOptions, type SimplePeerConstructor } from './peer-connection';
+import { RestartablePeer } from './restartable-peer';
 
-export function createPeerConnection(options: PeerOptions): PeerConnection {
-  return new PeerConnection(SimplePeer as SimplePeerConstructor, options);
+export function createChatPeer(options: PeerOptions): ChatPeer {
+  return {
+    peer: new PeerConnection(RestartablePeer as unknown as SimplePeerConstructor, options),
+    codec: new ChatCodec(),
+  };
 }

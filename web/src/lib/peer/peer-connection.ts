@@ -31,6 +31,8 @@ export interface SimplePeerInstance {
   /** The connection's stats as a list of flattened reports (simple-peer's callback style). */
   getStats(callback: (error: Error | null, reports: unknown[]) => void): void;
   readonly bufferedAmount: number;
+  /** Restarts ICE with these servers (restartable-peer.ts); absent from plain simple-peer. */
+  restartIce?(iceServers: readonly IceServer[]): void;
 }
 
 export type SimplePeerConstructor = new (options: SimplePeerOptions) => SimplePeerInstance;
@@ -68,6 +70,11 @@ export interface PeerEvents {
    * now take another route, so read `routeType()` again.
    */
   iceReconnected: () => void;
+  /**
+   * ICE lost its connection (`disconnected`, which may heal by itself, or `failed`, which needs
+   * a restart) after having had one.
+   */
+  iceInterrupted: (state: 'disconnected' | 'failed') => void;
   /** The connection ended (either side). Emitted once, after `error` if there was one. */
   closed: () => void;
   error: (error: PeerError) => void;
@@ -211,8 +218,15 @@ export class PeerConnection {
       if (this.#ended) return;
       const up = iceConnectionState === 'connected' || iceConnectionState === 'completed';
       const cameBack = up && !this.#iceUp && this.#connected;
+      const wasUp = this.#iceUp;
       this.#iceUp = up;
       if (cameBack) this.#events.emit('iceReconnected');
+      if (
+        this.#connected &&
+        (iceConnectionState === 'failed' || (wasUp && iceConnectionState === 'disconnected'))
+      ) {
+        this.#events.emit('iceInterrupted', iceConnectionState);
+      }
     });
     this.#peer.on('stream', (stream) => {
       if (!this.#ended) this.#events.emit('stream', stream);
@@ -271,6 +285,14 @@ export class PeerConnection {
 
   replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void {
     if (!this.#ended) this.#peer.replaceTrack(oldTrack, newTrack, stream);
+  }
+
+  /**
+   * Restarts ICE after a network change (the initiator makes a new offer; the other side asks
+   * it to), with fresh ICE servers when given. Same connection, same DTLS: same safety code.
+   */
+  restartIce(iceServers: readonly IceServer[]): void {
+    if (!this.#ended) this.#peer.restartIce?.(iceServers);
   }
 
   /**

@@ -1,5 +1,16 @@
-// @thaunknown/simple-peer ships no types; peer-connection.ts describes the surface it uses.
+// @thaunknown/simple-peer ships no types. peer-connection.ts describes the surface the chat uses;
+// this declares what restartable-peer.ts, our one subclass, touches of its internals.
 declare module '@thaunknown/simple-peer' {
-  const SimplePeer: unknown;
-  export default SimplePeer;
+  export default class SimplePeer {
+    constructor(options: unknown);
+    readonly initiator: boolean;
+    readonly destroyed: boolean;
+    /** The RTCPeerConnection (simple-peer's own field). */
+    _pc: RTCPeerConnection;
+    _onIceStateChange(): void;
+    _onConnectionStateChange(): void;
+    negotiate(): void;
+    signal(data: unknown): void;
+    emit(event: string, ...args: unknown[]): boolean;
+  }
 }

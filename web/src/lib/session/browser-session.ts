@@ -1,15 +1,15 @@
 /** Wires the session controller to the real browser: Socket.IO, getUserMedia, simple-peer. */
 import { systemClock } from '../clock';
-import type { createPeerConnection } from '../peer/browser-peer';
+import type { createChatPeer } from '../peer/browser-peer';
 import { SignalingClient } from '../signaling/signaling-client';
 import { SessionController } from './session-controller';
 
 export function createBrowserSession(): { controller: SessionController; close(): void } {
   const signaling = new SignalingClient();
   // The WebRTC code is not part of the first page load; it is fetched once Start is pressed.
-  let peerFactory: Promise<typeof createPeerConnection> | undefined;
-  const loadPeerFactory = (): Promise<typeof createPeerConnection> => {
-    peerFactory ??= import('../peer/browser-peer').then((module) => module.createPeerConnection);
+  let peerFactory: Promise<typeof createChatPeer> | undefined;
+  const loadPeerFactory = (): Promise<typeof createChatPeer> => {
+    peerFactory ??= import('../peer/browser-peer').then((module) => module.createChatPeer);
     return peerFactory;
   };
   const mediaDevices = navigator.mediaDevices as MediaDevices | undefined;
@@ -38,11 +38,20 @@ export function createBrowserSession(): { controller: SessionController; close()
     },
     clock: systemClock,
     randomId: () => crypto.randomUUID().replaceAll('-', '').slice(0, 16),
+    onBrowserOnline: (listener) => {
+      window.addEventListener('online', listener);
+      return () => window.removeEventListener('online', listener);
+    },
   });
+  // A closed tab leaves for good: the stranger hears it at once (a goodbye on the data channel,
+  // Stop on the server) instead of waiting out the reconnection window.
+  const leave = (): void => controller.stop();
+  window.addEventListener('pagehide', leave);
   signaling.connect();
   return {
     controller,
     close: () => {
+      window.removeEventListener('pagehide', leave);
       controller.dispose();
       signaling.close();
     },

@@ -2,7 +2,7 @@
  * What the page sees of a chat session: its phase and everything shown beside it, as one
  * immutable snapshot the controller publishes after every change.
  */
-import type { ChatEntry } from '../chat/chat-log';
+import { NO_CHAT, type ChatState } from '../chat/chat-log';
 import type { PeerError, RouteType } from '../peer/peer-connection';
 import type { RequestResult, ServerStatus } from '../signaling/signaling-client';
 import { NO_MEDIA, type MediaState } from './local-media';
@@ -10,17 +10,18 @@ import { NO_MEDIA, type MediaState } from './local-media';
 export type Phase =
   'idle' | 'requesting-media' | 'waiting' | 'connecting' | 'connected' | 'partner-left' | 'failed';
 
-export type Problem =
-  | {
-      kind: 'start-refused';
-      code: Extract<RequestResult, { ok: false }>['code'];
-      /** With `banned`: how long until this connection may start again. */
-      retryAfterMs?: number;
-    }
-  | { kind: 'peer-failed'; reason: PeerError['kind'] | 'timeout' };
+/** The server would not queue us. */
+export interface StartRefused {
+  kind: 'start-refused';
+  code: Extract<RequestResult, { ok: false }>['code'];
+  /** With `banned`: how long until this connection may start again. */
+  retryAfterMs?: number;
+}
 
-/** Everything the page shows: the session's own state, the local media's and the chat log. */
-export interface SessionView extends MediaState {
+export type Problem = StartRefused | { kind: 'peer-failed'; reason: PeerError['kind'] | 'timeout' };
+
+/** Everything the page shows: the session's own state, the local media's and the chat log's. */
+export interface SessionView extends MediaState, ChatState {
   readonly phase: Phase;
   readonly server: ServerStatus;
   /** The operator's default for "Hide my IP address", known after the server's welcome. */
@@ -39,8 +40,6 @@ export interface SessionView extends MediaState {
    * changed since; it applies from the next stranger.
    */
   readonly chatRelayOnly: boolean;
-  readonly chat: readonly ChatEntry[];
-  readonly sendingImage: boolean;
   readonly relayOnly: boolean;
   /** In `partner-left`: whether it was this person who reported or blocked the stranger. */
   readonly endedBy: 'report' | 'block' | undefined;
@@ -48,10 +47,16 @@ export interface SessionView extends MediaState {
   readonly safeStart: boolean;
   /** The current stranger's video is blurred (safe start, or the person blurred it again). */
   readonly strangerBlurred: boolean;
+  /**
+   * While the connection to the stranger is broken and may come back: until when (the page's
+   * clock) before the chat is given up.
+   */
+  readonly reconnectingUntil: number | undefined;
 }
 
 const INITIAL_VIEW: SessionView = {
   ...NO_MEDIA,
+  ...NO_CHAT,
   phase: 'idle',
   server: 'connecting',
   relayByDefault: undefined,
@@ -63,13 +68,12 @@ const INITIAL_VIEW: SessionView = {
   safetyCode: undefined,
   route: undefined,
   chatRelayOnly: false,
-  chat: [],
-  sendingImage: false,
   relayOnly: false,
   endedBy: undefined,
   // Blurred until the server's welcome says otherwise: the safe side while it is unknown.
   safeStart: true,
   strangerBlurred: false,
+  reconnectingUntil: undefined,
 };
 
 export function initialView(): SessionView {

@@ -53,6 +53,9 @@ export function statusText(view: SessionView): string {
     case 'connecting':
       return 'Stranger found. Connecting…';
     case 'connected': {
+      if (view.reconnectingUntil !== undefined) {
+        return 'The connection to the stranger broke. Reconnecting…';
+      }
       const who = view.partnerNickname ?? 'a stranger';
       const shared =
         view.sharedInterests.length > 0 ? ` You both like ${view.sharedInterests.join(', ')}.` : '';

@@ -11,6 +11,7 @@ import {
   type HandshakeAuth,
   type ServerToClientEvents,
   type ReportReason,
+  type ResumeAck,
   type Signal,
   type StartRequest,
 } from '@mayfly/protocol';
@@ -34,7 +35,7 @@ export type RequestResult = Ack | { ok: false; code: 'unreachable' };
  */
 export type SignalingEvents = Pick<
   ServerToClientEvents,
-  'welcome' | 'matched' | 'signal' | 'partnerLeft' | 'banned'
+  'welcome' | 'matched' | 'signal' | 'partnerLeft' | 'banned' | 'partnerAway' | 'partnerReturned'
 > & {
   /** Connection state changes; `offline` means a retry is scheduled. */
   status: (status: ServerStatus) => void;
@@ -52,7 +53,12 @@ export interface SignalingPort {
   /** Ends the chat and blocks the current stranger. */
   block(): Promise<RequestResult>;
   signal(signal: Signal): void;
+  /** Takes a chat back after this connection dropped (see the protocol's `resume`). */
+  resume(resumeToken: string): Promise<ResumeResult>;
 }
+
+/** `resume`'s answer, or `unreachable`. */
+export type ResumeResult = ResumeAck | { ok: false; code: 'unreachable' };
 
 export interface SignalingClientOptions {
   /** The server; this page's own origin by default. */
@@ -115,6 +121,8 @@ export class SignalingClient implements SignalingPort {
     socket.on('signal', (signal) => this.#events.emit('signal', signal));
     socket.on('partnerLeft', (left) => this.#events.emit('partnerLeft', left));
     socket.on('banned', (banned) => this.#events.emit('banned', banned));
+    socket.on('partnerAway', (away) => this.#events.emit('partnerAway', away));
+    socket.on('partnerReturned', (back) => this.#events.emit('partnerReturned', back));
     socket.on('protocolError', (error) => {
       console.warn('mayfly: protocol error from server', error.code, error.event);
     });
@@ -185,8 +193,14 @@ export class SignalingClient implements SignalingPort {
     if (this.#socket.connected) this.#socket.emit('signal', signal);
   }
 
+  resume(resumeToken: string): Promise<ResumeResult> {
+    return this.#request<ResumeAck>((ack) => this.#socket.emit('resume', { resumeToken }, ack));
+  }
+
   /** Sends an event with an acknowledgement; a lost connection or silence counts as a failure. */
-  #request(send: (ack: (response: Ack) => void) => void): Promise<RequestResult> {
+  #request<A extends Ack | ResumeAck = Ack>(
+    send: (ack: (response: A) => void) => void,
+  ): Promise<A | { ok: false; code: 'unreachable' }> {
     if (!this.#socket.connected) return Promise.resolve({ ok: false, code: 'unreachable' });
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
