@@ -61,6 +61,14 @@ bootstrap() {
   touch "$dir/.stand-in-bootstrapped"
 }
 
+# Runs a command inside folder $1. The host's TMPDIR (a CI runner may set one) does not exist
+# in there, and update-ca-certificates makes its temporary files in it.
+in_root() {
+  local dir=$1
+  shift
+  TMPDIR=/tmp chroot "$dir" "$@"
+}
+
 # Imports folder $1 as image $2 with Dockerfile-style changes $3...
 import() {
   local dir=$1 image=$2
@@ -72,6 +80,10 @@ import() {
 }
 
 mkdir -p "$WORK"
+# One builder at a time: runs side by side share $WORK and the image names; the second finds
+# the images the first made.
+exec 9>"$WORK.lock"
+flock 9
 
 if needs_build "$node_image"; then
   dir=$WORK/node
@@ -92,11 +104,11 @@ if needs_build "$node_image"; then
   # build runs npm ci.
   if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
     cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
-    chroot "$dir" update-ca-certificates >/dev/null
+    in_root "$dir" update-ca-certificates >/dev/null
   fi
-  chroot "$dir" groupadd --gid 1000 node
-  chroot "$dir" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-  version=$(chroot "$dir" /usr/local/bin/node --version)
+  in_root "$dir" groupadd --gid 1000 node
+  in_root "$dir" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+  version=$(in_root "$dir" /usr/local/bin/node --version)
   import "$dir" "$node_image" "ENV NODE_VERSION=${version#v}" 'CMD ["node"]' \
     'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
@@ -107,8 +119,8 @@ if needs_build "$redis_image" || needs_build "$coturn_image" || needs_build "$ca
   dir=$WORK/services
   bootstrap "$dir" redis-server,coturn,caddy,libcap2-bin
   # The official coturn image runs as nobody; its turnserver may bind port 443 all the same.
-  chroot "$dir" setcap cap_net_bind_service=+ep /usr/bin/turnserver
-  chroot "$dir" setcap cap_net_bind_service=+ep /usr/bin/caddy
+  in_root "$dir" setcap cap_net_bind_service=+ep /usr/bin/turnserver
+  in_root "$dir" setcap cap_net_bind_service=+ep /usr/bin/caddy
   # Caddy's folders, root's as in its image (compose gives Redis a tmpfs on /data).
   install -d "$dir/data" "$dir/config" "$dir/srv" "$dir/etc/caddy"
   # The official images' entrypoints, as far as compose.yaml relies on them: an argument list

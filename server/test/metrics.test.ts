@@ -13,6 +13,7 @@ import { parseConfig } from '../src/config.js';
 import { startMayfly, type Mayfly } from '../src/server.js';
 import { freePort, testPrefix, TEST_REDIS_URL } from './cluster-helpers.js';
 import { type Client, connectClient, nextEvent, startSearch } from './helpers.js';
+import { expositionProblems } from './metrics-exposition.js';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const running: { mayfly: Mayfly; cleanup: () => Promise<void> }[] = [];
@@ -130,23 +131,6 @@ const BACKENDS: [string, () => Record<string, string>][] = [
   ['Redis', () => ({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: testPrefix() })],
 ];
 
-/** Metric names and label values a scrape may hold: every label value is from a closed set. */
-const ALLOWED_NAME = /^(mayfly|process|nodejs)_[a-z0-9_]+$/u;
-const ALLOWED_LABELS: Record<string, RegExp> = {
-  reason: /^[a-z_-]+$/u,
-  code: /^[a-z_]+$/u,
-  state: /^(waiting|chatting)$/u,
-  le: /^(\+Inf|\d+(\.\d+)?(e[+-]?\d+)?)$/u,
-  // prom-client's default metrics.
-  kind: /^(minor|major|incremental|weakcb)$/u,
-  type: /^[A-Za-z]+$/u,
-  space: /^[a-z_]+$/u,
-  version: /^v\d+\.\d+\.\d+$/u,
-  major: /^\d+$/u,
-  minor: /^\d+$/u,
-  patch: /^\d+$/u,
-};
-
 describe.each(BACKENDS)('what a scrape holds (%s)', (_name, backendEnv) => {
   it('counts a call, a Next, a report and a ban, and carries no address, pseudonym, nickname or interest', async () => {
     const port = await freePort();
@@ -196,19 +180,6 @@ describe.each(BACKENDS)('what a scrape holds (%s)', (_name, backendEnv) => {
     expect(after).toMatch(/^nodejs_eventloop_lag_seconds \d/mu);
     if (backendEnv().REDIS_URL !== undefined) expect(after).toMatch(/^mayfly_redis_up 1$/mu);
 
-    for (const text of [during, after]) {
-      for (const secret of secrets) expect(text).not.toContain(secret);
-      for (const line of text.split('\n')) {
-        if (line === '' || line.startsWith('#')) continue;
-        const sample = /^([a-z_:][a-z0-9_:]*)(?:\{(.*)\})? \S+$/u.exec(line);
-        expect(sample, line).not.toBeNull();
-        const [, name = '', labels = ''] = sample ?? [];
-        expect(name, line).toMatch(ALLOWED_NAME);
-        for (const [, key = '', value = ''] of labels.matchAll(/(\w+)="([^"]*)"/gu)) {
-          expect(ALLOWED_LABELS[key], `label ${key} in ${line}`).toBeDefined();
-          expect(value, line).toMatch(ALLOWED_LABELS[key] ?? /^$/u);
-        }
-      }
-    }
+    for (const text of [during, after]) expect(expositionProblems(text, secrets)).toEqual([]);
   });
 });
