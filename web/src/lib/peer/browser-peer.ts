@@ -5,7 +5,10 @@
  */
 import SimplePeer from '@thaunknown/simple-peer';
 import { PeerConnection, type PeerOptions, type SimplePeerConstructor } from './peer-connection';
+import { installUint8ArrayToHex } from './uint8array-to-hex';
 
 export function createPeerConnection(options: PeerOptions): PeerConnection {
+  // simple-peer names each connection with Uint8Array.prototype.toHex (see the module).
+  installUint8ArrayToHex();
   return new PeerConnection(SimplePeer as SimplePeerConstructor, options);
 }
