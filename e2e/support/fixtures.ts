@@ -184,7 +184,8 @@ class BrowserPool {
   }
 }
 
-const AUTO_COLOURS: readonly CameraColour[] = ['red', 'blue', 'green', 'yellow'];
+/** The cameras strangers of a test get, in turn, unless the test names a colour. */
+export const AUTO_COLOURS: readonly CameraColour[] = ['red', 'blue', 'green', 'yellow'];
 
 interface WorkerFixtures {
   /** Extra configuration for the local server, e.g. `{ INTEREST_WAIT_SECONDS: '2' }`. */
@@ -284,11 +285,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 });
 
+/** What `meet` needs of a stranger: a `Stranger`, or one in any engine (cross-engine.ts). */
+export type Meeting = Pick<Stranger, 'start' | 'waitForState'>;
+
 /**
  * Pairs two strangers the way people would: the first starts and is looking
  * before the second starts; resolves once both are connected.
  */
-export async function meet(first: Stranger, second: Stranger): Promise<void> {
+export async function meet(first: Meeting, second: Meeting): Promise<void> {
   await first.start();
   await first.waitForState('Looking for a stranger');
   await second.start();

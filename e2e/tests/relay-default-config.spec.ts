@@ -6,7 +6,14 @@
  * when only one stranger hides, the relay must reach the other browser's host candidate, an
  * address of this same machine that the deny list refuses to everyone else.
  */
-import { expect, test, meet, type Stranger, type StrangerOptions } from '../support/fixtures';
+import {
+  expectOneSidedRelayCall,
+  expectRelayToRelayCall,
+  forEachEnginePair,
+  test,
+} from '../support/cross-engine';
+import type { Engine } from '../support/engines';
+import { expect, meet, type Stranger, type StrangerOptions } from '../support/fixtures';
 import {
   candidateReport,
   expectRelayOnlyCall,
@@ -73,3 +80,43 @@ for (const host of ['127.0.0.1', 'localhost']) {
     });
   });
 }
+
+/**
+ * Issue #20 part 1: in this configuration the embedded TURN server gives Firefox no relay
+ * candidate (Firefox gathers no candidate at all with "Hide my IP address"), so a Firefox
+ * stranger who hides their IP address never connects. Those tests are expected to fail until
+ * that is fixed; Playwright then reports "Expected to fail, but passed", and this goes.
+ * (With the TURN server on an address of its own, as relay.spec.ts configures it, Firefox
+ * relays: cross-engine-relay.spec.ts.)
+ */
+function expectFailureWhenFirefoxHides(hiders: readonly Engine[]): void {
+  test.fail(
+    hiders.includes('firefox'),
+    'issue #20 part 1: the embedded TURN server in its default configuration gives Firefox no relay candidate',
+  );
+}
+
+// The same at 127.0.0.1 with the strangers in different engines (E2E_BROWSERS).
+forEachEnginePair(
+  test,
+  (pair) => {
+    test('when both hide their IP address the call goes relay to relay', async ({
+      openStrangerIn,
+    }) => {
+      expectFailureWhenFirefoxHides([pair.first, pair.second]);
+      const a = await openStrangerIn(pair.first, { hideIp: true });
+      const b = await openStrangerIn(pair.second, { hideIp: true });
+      await expectRelayToRelayCall(a, b);
+    });
+
+    test('when only the first hides their IP address that side goes through the relay', async ({
+      openStrangerIn,
+    }) => {
+      expectFailureWhenFirefoxHides([pair.first]);
+      const a = await openStrangerIn(pair.first, { hideIp: true });
+      const b = await openStrangerIn(pair.second, { hideIp: false });
+      await expectOneSidedRelayCall(a, b);
+    });
+  },
+  ' with the page at 127.0.0.1',
+);
