@@ -262,7 +262,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     });
 
     const failed = testInfo.status !== testInfo.expectedStatus;
-    for (const { stranger, context } of opened) {
+    // Every page's report before any page closes: a closed page ends the other's call.
+    for (const { stranger } of opened) {
       if (failed && stranger.consoleLines.length > 0) {
         await testInfo.attach(`stranger ${stranger.label} console`, {
           body: stranger.consoleLines.join('\n'),
@@ -277,8 +278,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           contentType: 'application/json',
         });
       }
-      await context.close();
     }
+    for (const { context } of opened) await context.close();
     if (failed && target.log !== '') {
       await testInfo.attach('server output', { body: target.log, contentType: 'text/plain' });
     }
