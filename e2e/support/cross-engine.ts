@@ -323,10 +323,9 @@ export const test = base.extend<CrossEngineFixtures, CrossEngineWorkerFixtures>(
     });
 
     const failed = testInfo.status !== testInfo.expectedStatus;
-    for (const stranger of opened) {
-      if (failed) await attachDiagnostics(stranger, testInfo);
-      await stranger.page.close();
-    }
+    // Every page's diagnostics before any page closes: a closed page ends the other's call.
+    if (failed) for (const stranger of opened) await attachDiagnostics(stranger, testInfo);
+    for (const stranger of opened) await stranger.page.close();
     if (failed && target.log !== '') {
       await testInfo.attach('server output', { body: target.log, contentType: 'text/plain' });
     }
