@@ -177,10 +177,11 @@ export class LocalCoturn {
 
 /**
  * `test` with a coturn per worker, started before the worker's product server, which it
- * configures (TURN_MODE=external, TURN_URLS, TURN_SECRET), and stopped after it.
- * Skip the tests first where coturn is missing: `test.skip(!hasCoturn, ...)`.
+ * configures (TURN_MODE=external, TURN_URLS, TURN_SECRET), and stopped after it. A failing
+ * test keeps coturn's output. Skip the tests first where coturn is missing:
+ * `test.skip(!hasCoturn, ...)`.
  */
-export const testWithCoturn = test.extend<object, { coturn: LocalCoturn }>({
+export const testWithCoturn = test.extend<{ coturnOutput: undefined }, { coturn: LocalCoturn }>({
   coturn: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads dependencies from this pattern
     async ({}, use) => {
@@ -195,5 +196,14 @@ export const testWithCoturn = test.extend<object, { coturn: LocalCoturn }>({
       await use(coturn.serverEnv);
     },
     { scope: 'worker' },
+  ],
+  coturnOutput: [
+    async ({ coturn }, use, testInfo) => {
+      await use(undefined);
+      if (testInfo.status !== testInfo.expectedStatus && coturn.output !== '') {
+        await testInfo.attach('coturn output', { body: coturn.output, contentType: 'text/plain' });
+      }
+    },
+    { auto: true },
   ],
 });

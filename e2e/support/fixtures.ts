@@ -184,7 +184,8 @@ class BrowserPool {
   }
 }
 
-const AUTO_COLOURS: readonly CameraColour[] = ['red', 'blue', 'green', 'yellow'];
+/** The cameras strangers of a test get, in turn, unless the test names a colour. */
+export const AUTO_COLOURS: readonly CameraColour[] = ['red', 'blue', 'green', 'yellow'];
 
 interface WorkerFixtures {
   /** Extra configuration for the local server, e.g. `{ INTEREST_WAIT_SECONDS: '2' }`. */
@@ -261,7 +262,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     });
 
     const failed = testInfo.status !== testInfo.expectedStatus;
-    for (const { stranger, context } of opened) {
+    // Every page's report before any page closes: a closed page ends the other's call.
+    for (const { stranger } of opened) {
       if (failed && stranger.consoleLines.length > 0) {
         await testInfo.attach(`stranger ${stranger.label} console`, {
           body: stranger.consoleLines.join('\n'),
@@ -276,19 +278,22 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           contentType: 'application/json',
         });
       }
-      await context.close();
     }
+    for (const { context } of opened) await context.close();
     if (failed && target.log !== '') {
       await testInfo.attach('server output', { body: target.log, contentType: 'text/plain' });
     }
   },
 });
 
+/** What `meet` needs of a stranger: a `Stranger`, or one in any engine (cross-engine.ts). */
+export type Meeting = Pick<Stranger, 'start' | 'waitForState'>;
+
 /**
  * Pairs two strangers the way people would: the first starts and is looking
  * before the second starts; resolves once both are connected.
  */
-export async function meet(first: Stranger, second: Stranger): Promise<void> {
+export async function meet(first: Meeting, second: Meeting): Promise<void> {
   await first.start();
   await first.waitForState('Looking for a stranger');
   await second.start();

@@ -5,8 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator } from '@playwright/test';
 import type { Rgb } from './fake-camera';
+import { runInPage, type ScriptHost } from './media';
+import type { StrangerDriver } from './stranger-driver';
 
 /** Text planted in the metadata; none of it may reach the other side. */
 export const METADATA_MARKERS = ['Exif\0\0', 'MayflyTestCam', 'SecretModel', 'Secret Person'];
@@ -29,12 +31,13 @@ export interface TestPicture {
 
 /** Draws the quadrant picture in `page` and returns the encoded file. */
 async function drawQuadrants(
-  page: Page,
+  page: ScriptHost,
   mimeType: TestPicture['mimeType'],
   width: number,
   height: number,
 ): Promise<Buffer> {
-  const bytes = await page.evaluate(
+  const bytes = await runInPage(
+    page,
     async ({ mimeType, width, height, colours }) => {
       const canvas = new OffscreenCanvas(width, height);
       const context = canvas.getContext('2d');
@@ -97,7 +100,11 @@ function exifTiff(): Buffer {
 }
 
 /** A JPEG with an APP1 EXIF segment right after its start-of-image marker. */
-export async function jpegWithExif(page: Page, width = 96, height = 64): Promise<TestPicture> {
+export async function jpegWithExif(
+  page: ScriptHost,
+  width = 96,
+  height = 64,
+): Promise<TestPicture> {
   const jpeg = await drawQuadrants(page, 'image/jpeg', width, height);
   if (jpeg.readUInt16BE(0) !== 0xffd8) throw new Error('the browser did not make a JPEG');
   const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), exifTiff()]);
@@ -141,7 +148,11 @@ export function noisePng(name: string, width = 48, height = 48): TestPicture {
 }
 
 /** A PNG with eXIf (the same EXIF as the JPEG) and tEXt metadata after its IHDR chunk. */
-export async function pngWithMetadata(page: Page, width = 80, height = 60): Promise<TestPicture> {
+export async function pngWithMetadata(
+  page: ScriptHost,
+  width = 80,
+  height = 60,
+): Promise<TestPicture> {
   const png = await drawQuadrants(page, 'image/png', width, height);
   const afterHeader = 8 + 4 + 4 + 13 + 4; // signature, then IHDR's length, type, data, CRC
   if (png.subarray(12, 16).toString('latin1') !== 'IHDR') throw new Error('not a PNG');
@@ -164,6 +175,35 @@ export interface ReceivedPicture {
 }
 
 /**
+ * The size of a picture shown in the page and the average colour at the centre of each
+ * quadrant. Runs in the page (self-contained: only its source text gets there).
+ */
+export async function pictureShownBy(element: Element): Promise<Omit<ReceivedPicture, 'bytes'>> {
+  const img = element as HTMLImageElement;
+  await img.decode();
+  const [width, height] = [img.naturalWidth, img.naturalHeight];
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (context === null) throw new Error('no 2d canvas');
+  context.drawImage(img, 0, 0);
+  const quadrants = [0, 1, 2, 3].map((index) => {
+    // The middle half of each quadrant, away from edges that JPEG blurs.
+    const x = (index % 2) * (width / 2) + width / 8;
+    const y = Math.floor(index / 2) * (height / 2) + height / 8;
+    const { data } = context.getImageData(x, y, width / 4, height / 4);
+    const sum = [0, 0, 0];
+    for (let i = 0; i < data.length; i += 4) {
+      for (let c = 0; c < 3; c++) sum[c] = (sum[c] ?? 0) + (data[i + c] ?? 0);
+    }
+    const count = data.length / 4;
+    return sum.map((value) => Math.round(value / count)) as unknown as Rgb;
+  });
+  return { url: img.src, width, height, quadrants };
+}
+
+/**
  * The bytes and pixels of a picture shown in the page. The page's CSP forbids
  * fetching its blob: URL from script, so the bytes come from the browser's own
  * record of the image load (`bytesOf`, see Stranger.loadedBytes).
@@ -172,34 +212,27 @@ export async function readPicture(
   image: Locator,
   bytesOf: (url: string) => Promise<Buffer>,
 ): Promise<ReceivedPicture> {
-  const picture = await image.evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
-    const [width, height] = [img.naturalWidth, img.naturalHeight];
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext('2d', { willReadFrequently: true });
-    if (context === null) throw new Error('no 2d canvas');
-    context.drawImage(img, 0, 0);
-    const quadrants = [0, 1, 2, 3].map((index) => {
-      // The middle half of each quadrant, away from edges that JPEG blurs.
-      const x = (index % 2) * (width / 2) + width / 8;
-      const y = Math.floor(index / 2) * (height / 2) + height / 8;
-      const { data } = context.getImageData(x, y, width / 4, height / 4);
-      const sum = [0, 0, 0];
-      for (let i = 0; i < data.length; i += 4) {
-        for (let c = 0; c < 3; c++) sum[c] = (sum[c] ?? 0) + (data[i + c] ?? 0);
-      }
-      const count = data.length / 4;
-      return sum.map((value) => Math.round(value / count)) as unknown as readonly [
-        number,
-        number,
-        number,
-      ];
-    });
-    return { url: img.src, width, height, quadrants };
-  });
+  const picture = await image.evaluate(pictureShownBy);
   return { ...picture, bytes: await bytesOf(picture.url) };
+}
+
+/** `received` is `sent` as the stranger's page shows it: same size and colours, no metadata. */
+export function expectSamePictureWithoutMetadata(
+  received: ReceivedPicture,
+  sent: TestPicture,
+): void {
+  expect({ width: received.width, height: received.height }).toEqual({
+    width: sent.width,
+    height: sent.height,
+  });
+  received.quadrants.forEach((colour, index) => {
+    const expected = QUADRANT_COLOURS[index] ?? [0, 0, 0];
+    const error = Math.max(...colour.map((value, c) => Math.abs(value - (expected[c] ?? 0))));
+    expect(error, `quadrant ${index}: ${colour.join(',')} vs ${expected.join(',')}`).toBeLessThan(
+      40,
+    );
+  });
+  expect(metadataIn(received.bytes), 'metadata left in the received picture').toEqual([]);
 }
 
 /** The planted metadata markers found in `bytes`, and any PNG eXIf or text chunk. */
@@ -211,4 +244,32 @@ export function metadataIn(bytes: Buffer): string[] {
     }
   }
   return found;
+}
+
+/**
+ * Installed before any page script runs: keeps the Blob behind every object URL the page
+ * makes, so a test can read the bytes of a picture the page shows in any engine (the page's
+ * CSP forbids fetching a blob: URL from script, and only Playwright reports image loads).
+ * Self-contained: only its source text reaches the page.
+ */
+export function recordObjectUrls(): void {
+  const blobs = new Map<string, Blob>();
+  const createObjectURL = URL.createObjectURL.bind(URL);
+  URL.createObjectURL = (object: Blob | MediaSource): string => {
+    const url = createObjectURL(object);
+    if (object instanceof Blob) blobs.set(url, object);
+    return url;
+  };
+  Object.defineProperty(window, '__e2eObjectUrls', { value: blobs });
+}
+
+/** The bytes behind an object URL the page made (see recordObjectUrls). */
+export async function objectUrlBytes(page: StrangerDriver, url: string): Promise<Buffer> {
+  const bytes = await page.evaluate(async (wanted: string) => {
+    const blobs = (window as unknown as { __e2eObjectUrls?: Map<string, Blob> }).__e2eObjectUrls;
+    const blob = blobs?.get(wanted);
+    if (blob === undefined) throw new Error(`the page made no object URL ${wanted}`);
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  }, url);
+  return Buffer.from(bytes);
 }

@@ -5,6 +5,21 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { CAMERA_COLOURS, type CameraColour, type Rgb } from './fake-camera';
+import { evaluateInPlaywright, type StrangerDriver } from './stranger-driver';
+
+/** Where a script of a test runs: a Playwright page, or a stranger's page in any engine. */
+export type ScriptHost = Page | StrangerDriver;
+
+/** Runs the self-contained `script` in the page, with `arg` (serialisable). */
+export function runInPage<R, A = undefined>(
+  host: ScriptHost,
+  script: (arg: A) => R | Promise<R>,
+  arg?: A,
+): Promise<R> {
+  return 'engine' in host
+    ? host.evaluate(script, arg as A)
+    : evaluateInPlaywright(host, script, arg as A);
+}
 
 /** The video of the other side, as the QA contract labels it. */
 export const strangerVideo = (page: Page) => page.getByLabel("Stranger's video");
@@ -64,29 +79,35 @@ export async function expectStrangerBlurred(page: Page, colour: CameraColour): P
   expect(shown?.height, 'the copy covers the video').toBe(stage?.height);
 }
 
-/** The average colour of the stranger's video, drawn into a canvas in the page. */
-export async function remoteVideoColour(page: Page): Promise<Rgb> {
-  return strangerVideo(page).evaluate((video: HTMLVideoElement) => {
-    const [width, height] = [32, 24];
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const context = canvas.getContext('2d', { willReadFrequently: true });
-    if (context === null) throw new Error('no 2d canvas');
-    context.drawImage(video, 0, 0, width, height);
-    const { data } = context.getImageData(0, 0, width, height);
-    let [red, green, blue] = [0, 0, 0];
-    for (let i = 0; i < data.length; i += 4) {
-      red += data[i] ?? 0;
-      green += data[i + 1] ?? 0;
-      blue += data[i + 2] ?? 0;
-    }
-    const pixels = width * height;
-    return [red / pixels, green / pixels, blue / pixels] as const;
-  });
+/**
+ * The average colour of a video's current picture, drawn small into a canvas. Runs in the page
+ * (self-contained: only its source text gets there).
+ */
+export function averageVideoColour(video: Element): Rgb {
+  const [width, height] = [32, 24];
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (context === null) throw new Error('no 2d canvas');
+  context.drawImage(video as HTMLVideoElement, 0, 0, width, height);
+  const { data } = context.getImageData(0, 0, width, height);
+  let [red, green, blue] = [0, 0, 0];
+  for (let i = 0; i < data.length; i += 4) {
+    red += data[i] ?? 0;
+    green += data[i + 1] ?? 0;
+    blue += data[i + 2] ?? 0;
+  }
+  const pixels = width * height;
+  return [red / pixels, green / pixels, blue / pixels] as const;
 }
 
-function distance(a: Rgb, b: Rgb): number {
+/** The average colour of the stranger's video, drawn into a canvas in the page. */
+export async function remoteVideoColour(page: Page): Promise<Rgb> {
+  return strangerVideo(page).evaluate(averageVideoColour);
+}
+
+export function colourDistance(a: Rgb, b: Rgb): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }
 
@@ -98,7 +119,7 @@ export function nearestCameraColour(rgb: Rgb, tolerance = 60): CameraColour | 'n
   let best: CameraColour | 'none' = 'none';
   let bestDistance = tolerance;
   for (const [name, colour] of Object.entries(CAMERA_COLOURS)) {
-    const d = distance(rgb, colour);
+    const d = colourDistance(rgb, colour);
     if (d < bestDistance) [best, bestDistance] = [name as CameraColour, d];
   }
   return best;
@@ -130,6 +151,29 @@ export async function expectStrangerVideo(page: Page, colour: CameraColour): Pro
       message: `the stranger's video shows their ${colour} camera`,
     })
     .toBe(colour);
+}
+
+/**
+ * Frames the stranger's video element has presented since this was first asked, in any engine:
+ * each `requestVideoFrameCallback` is one new frame on screen. (Firefox counts no frames of a
+ * MediaStream in `getVideoPlaybackQuality()`.) The first call starts the count at 0.
+ */
+export async function presentedFrameCount(page: ScriptHost): Promise<number> {
+  return runInPage(page, () => {
+    const video = document.querySelector<HTMLVideoElement>('video[aria-label="Stranger\'s video"]');
+    if (video === null) throw new Error("no video labelled Stranger's video");
+    const store = window as unknown as { __e2eFrameCounts?: WeakMap<HTMLVideoElement, number> };
+    const counts = (store.__e2eFrameCounts ??= new WeakMap());
+    if (!counts.has(video)) {
+      counts.set(video, 0);
+      const onFrame = (): void => {
+        counts.set(video, (counts.get(video) ?? 0) + 1);
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+    }
+    return counts.get(video) ?? 0;
+  });
 }
 
 /** A page with a name for failure messages; a `Stranger` is one. */
@@ -200,14 +244,26 @@ export function recordPeerConnections(): void {
 }
 
 /**
- * The types (`typ host|srflx|prflx|relay`) of every candidate line the page
- * was given by the stranger, whether getStats lists them or not.
+ * Every candidate line the page was given by the stranger, whether getStats lists it or not:
+ * its type (`typ host|srflx|prflx|relay`) and `address:port`.
  */
-export async function receivedCandidateTypes(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+export async function receivedCandidates(
+  page: ScriptHost,
+): Promise<{ type: string; address: string }[]> {
+  return runInPage(page, () => {
     const lines = (window as unknown as { __e2eRemoteCandidates?: string[] }).__e2eRemoteCandidates;
-    return (lines ?? []).map((line) => / typ (\S+)/.exec(line)?.[1] ?? 'unparsable');
+    return (lines ?? []).map((line) => {
+      // candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type>
+      const [, address = '?', port = '?'] =
+        /^candidate:\S+ \d+ \S+ \d+ (\S+) (\d+) /u.exec(line) ?? [];
+      return { type: / typ (\S+)/u.exec(line)?.[1] ?? 'unparsable', address: `${address}:${port}` };
+    });
   });
+}
+
+/** The types of every candidate line the page was given by the stranger (receivedCandidates). */
+export async function receivedCandidateTypes(page: ScriptHost): Promise<string[]> {
+  return (await receivedCandidates(page)).map((candidate) => candidate.type);
 }
 
 /**
@@ -215,8 +271,8 @@ export async function receivedCandidateTypes(page: Page): Promise<string[]> {
  * description (SDP, with the candidates gathered so far) and every candidate line the stranger
  * gave, so a test can look for them where they must not be.
  */
-export async function signalledDescriptions(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+export async function signalledDescriptions(page: ScriptHost): Promise<string[]> {
+  return runInPage(page, () => {
     const recorded = window as unknown as {
       __e2ePeerConnections?: RTCPeerConnection[];
       __e2eRemoteCandidates?: string[];
@@ -236,37 +292,54 @@ export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 interface CandidateReport {
   /** Types of the candidates of the pair the connection uses, once it has chosen one. */
   selected: { local: CandidateType; remote: CandidateType } | undefined;
-  /** The STUN or TURN server URL that gave the selected local candidate, if any. */
+  /** `address:port` of the two candidates of that pair. */
+  selectedAddresses: { local: string; remote: string } | undefined;
+  /** The STUN or TURN server URL that gave the selected local candidate, if any (not Firefox). */
   selectedServerUrl: string | undefined;
   /** Types of every candidate the page learnt from the stranger. */
   remoteTypes: CandidateType[];
+  /** `address:port` of every candidate the page learnt from the stranger. */
+  remoteAddresses: string[];
 }
 
 /** What the `getStats()` of the page's newest RTCPeerConnection says about ICE candidates. */
-export async function candidateReport(page: Page): Promise<CandidateReport> {
-  return page.evaluate(async () => {
+export async function candidateReport(page: ScriptHost): Promise<CandidateReport> {
+  return runInPage(page, async () => {
     const peers = (window as unknown as { __e2ePeerConnections?: RTCPeerConnection[] })
       .__e2ePeerConnections;
     const peer = peers?.at(-1);
     if (peer === undefined) {
-      return { selected: undefined, selectedServerUrl: undefined, remoteTypes: [] };
+      return {
+        selected: undefined,
+        selectedAddresses: undefined,
+        selectedServerUrl: undefined,
+        remoteTypes: [],
+        remoteAddresses: [],
+      };
     }
     const reports = [...(await peer.getStats()).values()] as Record<string, unknown>[];
     const byId = new Map(reports.map((report) => [report.id, report]));
-    const remoteTypes = reports
-      .filter((report) => report.type === 'remote-candidate')
-      .map((report) => report.candidateType as CandidateType);
+    const addressOf = (candidate: Record<string, unknown>) =>
+      `${String(candidate.address)}:${String(candidate.port)}`;
+    const remoteCandidates = reports.filter((report) => report.type === 'remote-candidate');
     const transport = reports.find(
       (report) => report.type === 'transport' && typeof report.selectedCandidatePairId === 'string',
     );
     const pair = byId.get(transport?.selectedCandidatePairId);
     const localCandidate = byId.get(pair?.localCandidateId);
+    const remoteCandidate = byId.get(pair?.remoteCandidateId);
     const local = localCandidate?.candidateType as CandidateType | undefined;
-    const remote = byId.get(pair?.remoteCandidateId)?.candidateType as CandidateType | undefined;
+    const remote = remoteCandidate?.candidateType as CandidateType | undefined;
+    const chosen = local !== undefined && remote !== undefined;
     return {
-      selected: local === undefined || remote === undefined ? undefined : { local, remote },
+      selected: chosen ? { local, remote } : undefined,
+      selectedAddresses:
+        localCandidate !== undefined && remoteCandidate !== undefined
+          ? { local: addressOf(localCandidate), remote: addressOf(remoteCandidate) }
+          : undefined,
       selectedServerUrl: localCandidate?.url as string | undefined,
-      remoteTypes,
+      remoteTypes: remoteCandidates.map((report) => report.candidateType as CandidateType),
+      remoteAddresses: remoteCandidates.map(addressOf),
     };
   });
 }
@@ -275,7 +348,7 @@ export async function candidateReport(page: Page): Promise<CandidateReport> {
  * The type of the local ICE candidate the connection actually uses ('relay'
  * means the media goes through TURN), or undefined before one is chosen.
  */
-export async function selectedCandidateType(page: Page): Promise<CandidateType | undefined> {
+export async function selectedCandidateType(page: ScriptHost): Promise<CandidateType | undefined> {
   return (await candidateReport(page)).selected?.local;
 }
 
@@ -283,7 +356,9 @@ export async function selectedCandidateType(page: Page): Promise<CandidateType |
  * Both ends of the call use relay candidates only, and neither was ever given a candidate of
  * the other that is not a relay one (so no host or srflx address was revealed).
  */
-export async function expectRelayOnlyCall(pages: readonly LabelledPage[]): Promise<void> {
+export async function expectRelayOnlyCall(
+  pages: readonly { readonly label: string; readonly page: ScriptHost }[],
+): Promise<void> {
   for (const { label, page } of pages) {
     const report = await candidateReport(page);
     expect(report.selected, `${label}: the selected candidate pair`).toEqual({
@@ -303,9 +378,9 @@ export async function expectRelayOnlyCall(pages: readonly LabelledPage[]): Promi
  * candidate pairs, candidates, inbound and outbound RTP), like chrome://webrtc-internals,
  * for a failing test's report. Empty when the page made no connection or was closed.
  */
-export async function webrtcStats(page: Page): Promise<Record<string, unknown>[]> {
-  if (page.isClosed()) return [];
-  return page.evaluate(async () => {
+export async function webrtcStats(page: ScriptHost): Promise<Record<string, unknown>[]> {
+  if ('isClosed' in page && page.isClosed()) return [];
+  return runInPage(page, async () => {
     const peers = (window as unknown as { __e2ePeerConnections?: RTCPeerConnection[] })
       .__e2ePeerConnections;
     const peer = peers?.at(-1);

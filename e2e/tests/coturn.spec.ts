@@ -18,12 +18,6 @@ test.skip(
   'BASE_URL: the deployment uses its own TURN server, not one this run starts',
 );
 
-test.afterEach(async ({ coturn }, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus && coturn.output !== '') {
-    await testInfo.attach('coturn output', { body: coturn.output, contentType: 'text/plain' });
-  }
-});
-
 test('two who hide their IP address talk relay to relay through coturn with the generated config', async ({
   openStranger,
   coturn,

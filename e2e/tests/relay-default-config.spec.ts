@@ -6,7 +6,13 @@
  * when only one stranger hides, the relay must reach the other browser's host candidate, an
  * address of this same machine that the deny list refuses to everyone else.
  */
-import { expect, test, meet, type Stranger, type StrangerOptions } from '../support/fixtures';
+import {
+  expectOneSidedRelayCall,
+  expectRelayToRelayCall,
+  forEachEnginePair,
+  test,
+} from '../support/cross-engine';
+import { expect, meet, type Stranger, type StrangerOptions } from '../support/fixtures';
 import {
   candidateReport,
   expectRelayOnlyCall,
@@ -73,3 +79,26 @@ for (const host of ['127.0.0.1', 'localhost']) {
     });
   });
 }
+
+// The same at 127.0.0.1 with the strangers in different engines (E2E_BROWSERS).
+forEachEnginePair(
+  test,
+  (pair) => {
+    test('when both hide their IP address the call goes relay to relay', async ({
+      openStrangerIn,
+    }) => {
+      const a = await openStrangerIn(pair.first, { hideIp: true });
+      const b = await openStrangerIn(pair.second, { hideIp: true });
+      await expectRelayToRelayCall(a, b);
+    });
+
+    test('when only the first hides their IP address that side goes through the relay', async ({
+      openStrangerIn,
+    }) => {
+      const a = await openStrangerIn(pair.first, { hideIp: true });
+      const b = await openStrangerIn(pair.second, { hideIp: false });
+      await expectOneSidedRelayCall(a, b);
+    });
+  },
+  ' with the page at 127.0.0.1',
+);

@@ -8,11 +8,29 @@ import { DATA_LIMITS, type ImageType } from './data-protocol';
 const INPUT_MAX_BYTES = 40 * 1024 * 1024;
 const MAX_SIDE = 1600;
 
+/**
+ * Decodes the picture the right way up (EXIF orientation applied, then dropped with the rest).
+ * Browsers from before `from-image` (older Safari, whose values were `none` and `flipY`) refuse
+ * the option with a TypeError; their default already applies the orientation.
+ */
+export async function decodeUpright(
+  file: Blob,
+  decode: (file: Blob, options?: ImageBitmapOptions) => Promise<ImageBitmap> = (...args) =>
+    createImageBitmap(...args),
+): Promise<ImageBitmap> {
+  try {
+    return await decode(file, { imageOrientation: 'from-image' });
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return decode(file);
+  }
+}
+
 export async function reencodeImage(
   file: Blob,
 ): Promise<{ bytes: Uint8Array<ArrayBuffer>; mime: ImageType }> {
   if (file.size > INPUT_MAX_BYTES) throw new RangeError('file too large to decode');
-  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  const bitmap = await decodeUpright(file);
   try {
     let scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
     // PNG keeps transparency and sharp text; JPEG for photos and as the fallback when too big.
