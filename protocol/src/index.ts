@@ -22,6 +22,8 @@ export const ErrorCode = {
   InvalidNickname: 'invalid_nickname',
   /** Too many interests, or an interest that is empty or too long after normalization. */
   InvalidInterests: 'invalid_interests',
+  /** More than three languages, or one that is not a language tag (`es`, `pt-BR`). */
+  InvalidLanguages: 'invalid_languages',
   /** The payload is larger than the event allows. */
   PayloadTooLarge: 'payload_too_large',
   /** The event name is not part of the protocol. */
@@ -83,6 +85,7 @@ export type ResumeAckCallback = (response: ResumeAck) => void;
 export const NICKNAME_MAX_LENGTH = 24;
 export const INTEREST_MAX_LENGTH = 24;
 export const INTERESTS_MAX_COUNT = 5;
+export const LANGUAGES_MAX_COUNT = 3;
 /** Largest SDP the server relays. Real offers with audio, video and data are 3-12 KB. */
 export const SDP_MAX_LENGTH = 32 * 1024;
 /** Largest ICE candidate line the server relays. Real ones are under 300 characters. */
@@ -141,6 +144,21 @@ export function normalizeInterests(raw: readonly string[]): string[] | undefined
   return tags.length <= INTERESTS_MAX_COUNT ? tags : undefined;
 }
 
+/**
+ * Normalizes the languages a stranger speaks to primary language subtags (`pt-BR` → `pt`,
+ * `EN` → `en`), duplicates removed, order kept. Returns `undefined` when one is not a language
+ * tag or there are more than {@link LANGUAGES_MAX_COUNT}.
+ */
+export function normalizeLanguages(raw: readonly string[]): string[] | undefined {
+  const languages: string[] = [];
+  for (const entry of raw) {
+    const primary = entry.trim().toLowerCase().split(/[-_]/u)[0] ?? '';
+    if (!/^[a-z]{2,3}$/u.test(primary)) return undefined;
+    if (!languages.includes(primary)) languages.push(primary);
+  }
+  return languages.length <= LANGUAGES_MAX_COUNT ? languages : undefined;
+}
+
 /** Splits free text the way the web client's "Interests" box does: on commas. */
 export function parseInterestList(text: string): string[] {
   return text
@@ -174,6 +192,16 @@ export interface StartRequest {
   nickname?: string;
   /** Up to {@link INTERESTS_MAX_COUNT} tags; never logged. */
   interests?: string[];
+  /**
+   * Languages the stranger speaks, up to {@link LANGUAGES_MAX_COUNT} (BCP 47 tags; only the
+   * primary subtag counts); strangers who share one are paired first. Never logged.
+   */
+  languages?: string[];
+  /**
+   * Meet only strangers who speak one of `languages`. A search that finds none within the
+   * server's wait ends with `searchEnded`.
+   */
+  languagesOnly?: boolean;
   /**
    * The client hides its IP address: it gathers relay candidates only, and
    * the server drops any non-relay candidate it might still send.
@@ -241,6 +269,8 @@ export interface Matched {
   sharedInterests: string[];
   /** The partner's nickname, if they chose one. */
   partnerNickname?: string;
+  /** Languages both speak (primary subtags); empty when they were paired regardless. */
+  sharedLanguages?: string[];
 }
 
 export const PartnerLeftReason = {
@@ -266,6 +296,12 @@ export interface PartnerAway {
 export interface PartnerReturned {
   /** After a rejoin of a chat the server had lost: this side's new token (the old is spent). */
   resumeToken?: string;
+}
+
+/** The search ended without a match: the client is idle. */
+export interface SearchEnded {
+  /** `no_language_match`: nobody speaking the asked languages came within the wait. */
+  reason: 'no_language_match';
 }
 
 export interface ResumeRequest {
@@ -392,6 +428,7 @@ export interface ServerToClientEvents {
   partnerAway: (partnerAway: PartnerAway) => void;
   partnerReturned: (partnerReturned: PartnerReturned) => void;
   banned: (banned: Banned) => void;
+  searchEnded: (ended: SearchEnded) => void;
   protocolError: (error: ProtocolError) => void;
   shutdown: (shutdown: Shutdown) => void;
 }

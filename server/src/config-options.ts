@@ -196,6 +196,18 @@ export const OPTIONS = {
     'how long strangers with interests wait for a shared one before anyone will do',
   ),
   SKIP_MEMORY_MINUTES: integer(10, 0, 24 * 60, 'how long a skipped stranger is not offered again'),
+  LANGUAGE_WAIT_SECONDS: integer(
+    10,
+    0,
+    3600,
+    'how long strangers who gave languages wait for one who speaks one of them before anyone will do',
+  ),
+  LANGUAGE_ONLY_WAIT_SECONDS: integer(
+    120,
+    10,
+    3600,
+    'how long a stranger who asked for speakers of their languages only waits before the search ends',
+  ),
   RESUME_GRACE_SECONDS: integer(
     20,
     0,

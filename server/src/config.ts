@@ -217,6 +217,8 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       interestWaitMs: option.INTEREST_WAIT_SECONDS * 1000,
       skipMemoryMs: option.SKIP_MEMORY_MINUTES * 60_000,
       resumeGraceMs: option.RESUME_GRACE_SECONDS * 1000,
+      languageWaitMs: option.LANGUAGE_WAIT_SECONDS * 1000,
+      languageOnlyWaitMs: option.LANGUAGE_ONLY_WAIT_SECONDS * 1000,
     },
     addressLimits: {
       connectionsPerMinute: option.CONNECTIONS_PER_MINUTE,

@@ -64,6 +64,7 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
         'IP addresses',
         'nicknames',
         'interests',
+        'languages',
         'chat messages',
         'images',
         'video or audio',
@@ -135,6 +136,7 @@ function matchingState(config: Config): PrivacyStatement['matchingState'] {
   const held = [
     'a random connection id (not derived from you), whether you are idle, waiting or chatting, and since when',
     'your nickname and interests, to match you and show your nickname to your partner',
+    'the languages you gave: in the queue while you wait (dropped from it when you are paired), and with your connection for Next',
     'your partner’s connection id while you chat',
     `the connection ids of strangers you skipped, for ${duration(config.matching.skipMemoryMs)}`,
     ...(config.matching.resumeGraceMs > 0

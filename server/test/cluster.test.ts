@@ -76,12 +76,14 @@ describe('several nodes on one Redis', () => {
     expect(await matchedA).toEqual({
       initiator: true,
       sharedInterests: [],
+      sharedLanguages: [],
       partnerNickname: 'Bo',
       resumeToken: expect.any(String),
     });
     expect(await matchedB).toEqual({
       initiator: false,
       sharedInterests: [],
+      sharedLanguages: [],
       partnerNickname: 'Ada',
       resumeToken: expect.any(String),
     });

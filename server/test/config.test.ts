@@ -10,6 +10,8 @@ describe('config', () => {
       interestWaitMs: 5000,
       skipMemoryMs: 600_000,
       resumeGraceMs: 20_000,
+      languageWaitMs: 10_000,
+      languageOnlyWaitMs: 120_000,
     });
     expect(config.limits.maxMessageBytes).toBe(65_536);
     expect(config.limits.rateLimitDisconnectAfter).toBe(100);

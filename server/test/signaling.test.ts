@@ -97,11 +97,13 @@ describe('signaling: pairing and relay', () => {
     expect(await matchedA).toEqual({
       initiator: true,
       sharedInterests: [],
+      sharedLanguages: [],
       resumeToken: expect.any(String),
     });
     expect(await matchedB).toEqual({
       initiator: false,
       sharedInterests: [],
+      sharedLanguages: [],
       resumeToken: expect.any(String),
     });
 
@@ -130,11 +132,13 @@ describe('signaling: pairing and relay', () => {
     expect(await matchedA).toEqual({
       initiator: true,
       sharedInterests: ['jazz'],
+      sharedLanguages: [],
       resumeToken: expect.any(String),
     });
     expect(await matchedB).toEqual({
       initiator: false,
       sharedInterests: ['jazz'],
+      sharedLanguages: [],
       partnerNickname: 'Ada',
       resumeToken: expect.any(String),
     });

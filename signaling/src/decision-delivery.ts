@@ -171,6 +171,7 @@ export class DecisionDelivery {
           sharedInterests: [...decision.sharedInterests],
           ...(partnerNickname === undefined ? {} : { partnerNickname }),
           ...(resumeToken === undefined ? {} : { resumeToken }),
+          sharedLanguages: [...decision.sharedLanguages],
         });
         metadataLog.write({
           event: 'paired',
@@ -202,6 +203,9 @@ export class DecisionDelivery {
         // A new connection took this one's chat over: it has nothing left to do here.
         this.#pairings.delete(self);
         socket.disconnect(true);
+        return;
+      case 'searchEnded':
+        socket.emit('searchEnded', { reason: decision.reason });
         return;
       case 'rejoinFailed':
         socket.emit('partnerLeft', { reason: PartnerLeftReason.Disconnect });

@@ -128,22 +128,26 @@ export function eventHandlers(deps: EventHandlerDeps): Readonly<Record<ClientEve
       if (!parsed.ok) return parsed;
       const overLimit = await admitSearch(socket);
       if (overLimit !== undefined) return overLimit;
-      const { interests, nickname, relayOnly } = parsed.value;
-      const profile = { interests, nickname };
+      const { interests, nickname, relayOnly, languages, languagesOnly } = parsed.value;
+      const profile = { interests, nickname, languages, languagesOnly };
       let result = await matching.start(socket.id, profile);
       if (!result.ok && result.code === 'unknown_stranger') {
         // The shared state lost this connection (Redis restarted empty): register again.
         await matching.register(socket.id, socket.data.tags);
         result = await matching.start(socket.id, profile);
       }
-      return outcome(result, () => (socket.data.relayOnly = relayOnly));
+      return outcome(result, () => {
+        socket.data.relayOnly = relayOnly;
+        socket.data.languages = { languages, languagesOnly };
+      });
     },
 
     async next(socket) {
       const overLimit = await admitSearch(socket);
       if (overLimit !== undefined) return overLimit;
       // The one who leaves is not told by a decision: their pairing ends here.
-      return outcome(await matching.next(socket.id), () => delivery.leftChat(socket.id));
+      const result = await matching.next(socket.id, socket.data.languages);
+      return outcome(result, () => delivery.leftChat(socket.id));
     },
 
     async stop(socket) {

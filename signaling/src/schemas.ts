@@ -10,6 +10,8 @@ import {
   isValidNickname,
   normalizeInterests,
   normalizeNickname,
+  normalizeLanguages,
+  LANGUAGES_MAX_COUNT,
   REPORT_REASONS,
   type ReportRequest,
   type ResumeRequest,
@@ -28,6 +30,11 @@ const startRequestSchema = z.strictObject({
     .max(INTERESTS_MAX_COUNT * 4)
     .optional(),
   relayOnly: z.boolean().optional(),
+  languages: z
+    .array(z.string().max(35))
+    .max(LANGUAGES_MAX_COUNT * 4)
+    .optional(),
+  languagesOnly: z.boolean().optional(),
 });
 
 const SDP_MID_MAX_LENGTH = 64;
@@ -58,6 +65,9 @@ export interface StartPreferences {
   nickname: string | undefined;
   interests: string[];
   relayOnly: boolean;
+  languages: string[];
+  /** Only with languages: without any, there is nothing to insist on. */
+  languagesOnly: boolean;
 }
 
 function failure(error: z.ZodError): { ok: false; code: ErrorCode } {
@@ -69,7 +79,13 @@ export function parseStartRequest(payload: unknown): Parsed<StartPreferences> {
   // `start` with no payload at all means "no preferences".
   const result = startRequestSchema.safeParse(payload ?? {});
   if (!result.success) return failure(result.error);
-  const { nickname: rawNickname, interests: rawInterests = [], relayOnly = false } = result.data;
+  const {
+    nickname: rawNickname,
+    interests: rawInterests = [],
+    relayOnly = false,
+    languages: rawLanguages = [],
+    languagesOnly = false,
+  } = result.data;
 
   const nickname = rawNickname === undefined ? undefined : normalizeNickname(rawNickname);
   if (nickname !== undefined && !isValidNickname(nickname)) {
@@ -77,7 +93,16 @@ export function parseStartRequest(payload: unknown): Parsed<StartPreferences> {
   }
   const interests = normalizeInterests(rawInterests);
   if (interests === undefined) return { ok: false, code: ErrorCode.InvalidInterests };
-  return { ok: true, value: { nickname, interests, relayOnly } };
+  const languages = normalizeLanguages(rawLanguages);
+  if (languages === undefined) return { ok: false, code: ErrorCode.InvalidLanguages };
+  const value = {
+    nickname,
+    interests,
+    relayOnly,
+    languages,
+    languagesOnly: languagesOnly && languages.length > 0,
+  };
+  return { ok: true, value };
 }
 
 const reportSchema = z.strictObject({ reason: z.enum(REPORT_REASONS as [string, ...string[]]) });

@@ -13,6 +13,10 @@ export interface MatchingConfig {
   readonly skipMemoryMs: number;
   /** How long a chat outlives a dropped connection, for a resume from a new one, in ms. */
   readonly resumeGraceMs: number;
+  /** How long strangers who gave languages wait for a shared one before anyone will do, in ms. */
+  readonly languageWaitMs: number;
+  /** How long a speakers-of-my-languages-only search waits before it ends, in ms. */
+  readonly languageOnlyWaitMs: number;
 }
 
 export interface LimitsConfig {

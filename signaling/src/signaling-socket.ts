@@ -5,7 +5,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@mayfly/protocol';
 import type { FloodGuard } from './flood-guard.js';
-import type { Decision } from './matching/index.js';
+import type { Decision, SearchLanguages } from './matching/index.js';
 
 export interface SocketData {
   /** The connection's daily pseudonym in the metadata log. */
@@ -20,6 +20,11 @@ export interface SocketData {
   tags: string[];
   /** The client hides its IP address: its signals are filtered (relay-only.ts). */
   relayOnly: boolean;
+  /**
+   * The languages of its last Start, in this node's memory for the connection's life: Next
+   * looks again with them (matching keeps them only while the stranger waits).
+   */
+  languages: SearchLanguages;
   guard: FloodGuard;
   /** Failed events so far; only the first is logged on its own, the disconnect line counts all. */
   protocolErrors: number;

@@ -197,6 +197,7 @@ export function attachSignaling(
       connectedAt: clock.now(),
       tags: [],
       relayOnly: false,
+      languages: {},
       protocolErrors: 0,
       guard: guard.budgetOf(socket.conn),
     };

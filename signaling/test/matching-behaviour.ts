@@ -10,6 +10,8 @@ import type { Decision, MatchingBackend, MatchmakerOptions } from '../src/matchi
 export const INTEREST_WAIT = 5000;
 export const SKIP_MEMORY = 600_000;
 export const RESUME_GRACE = 20_000;
+export const LANGUAGE_WAIT = 10_000;
+export const LANGUAGE_ONLY_WAIT = 60_000;
 const NO_PROFILE = { interests: [], nickname: undefined };
 
 export type BackendFactory = (
@@ -30,7 +32,13 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
   async function setup() {
     const clock = new ManualClock();
     const { backend: matchmaker, cleanup } = await create(
-      { interestWaitMs: INTEREST_WAIT, skipMemoryMs: SKIP_MEMORY, resumeGraceMs: RESUME_GRACE },
+      {
+        interestWaitMs: INTEREST_WAIT,
+        skipMemoryMs: SKIP_MEMORY,
+        resumeGraceMs: RESUME_GRACE,
+        languageWaitMs: LANGUAGE_WAIT,
+        languageOnlyWaitMs: LANGUAGE_ONLY_WAIT,
+      },
       clock,
     );
     cleanups.push(cleanup);
@@ -497,6 +505,88 @@ export function describeMatchingBackend(name: string, create: BackendFactory): v
       expect(await matchmaker.pairWaiting()).toEqual([{ kind: 'rejoinFailed', stranger: 'a2' }]);
       expect(await matchmaker.stateOf('a2')).toBe('idle');
       expect(await matchmaker.nextDeadline()).toBeUndefined();
+    });
+
+    describe('languages', () => {
+      /** Registers and starts `id` speaking `languages`. */
+      const speaking = async (
+        context: Awaited<ReturnType<typeof setup>>,
+        id: string,
+        languages: string[],
+        languagesOnly = false,
+      ): Promise<readonly Decision[]> => {
+        await context.matchmaker.register(id, [`tag-${id}`]);
+        const result = await context.matchmaker.start(id, {
+          interests: [],
+          nickname: undefined,
+          languages,
+          languagesOnly,
+        });
+        if (!result.ok) throw new Error(`start ${id}: ${result.code}`);
+        return result.decisions;
+      };
+
+      it('pairs strangers who speak a language in common before an earlier one who speaks another', async () => {
+        const context = await setup();
+        expect(await speaking(context, 'es', ['es'])).toEqual([]);
+        expect(await speaking(context, 'ja', ['ja'])).toEqual([]);
+        const decisions = await speaking(context, 'ja-en', ['ja', 'en']);
+        expect(pairs(decisions)).toEqual([['ja', 'ja-en']]);
+        expect(decisions[0]).toMatchObject({ sharedLanguages: ['ja'] });
+      });
+
+      it('prefers a stranger who shares a language over one who merely accepts anyone', async () => {
+        const context = await setup();
+        await speaking(context, 'anyone', []);
+        context.clock.advance(1);
+        await speaking(context, 'pt', ['pt']);
+        // Neither speaks German: the first in the queue who accepts anyone is met.
+        expect(pairs(await speaking(context, 'de', []))).toEqual([['anyone', 'de']]);
+        expect(pairs(await speaking(context, 'pt-2', ['pt']))).toEqual([['pt', 'pt-2']]);
+      });
+
+      it('waits for a shared language until the language wait ends, then meets anyone', async () => {
+        const context = await setup();
+        const { clock, matchmaker } = context;
+        await speaking(context, 'es', ['es']);
+        expect(await speaking(context, 'none', [])).toEqual([]);
+        expect(await matchmaker.nextDeadline()).toBe(clock.now() + LANGUAGE_WAIT);
+        clock.advance(LANGUAGE_WAIT);
+        const decisions = await matchmaker.pairWaiting();
+        expect(pairs(decisions)).toEqual([['es', 'none']]);
+        expect(decisions[0]).toMatchObject({ sharedLanguages: [] });
+      });
+
+      it('never pairs one who asked for their languages only with another language, and ends their search after the wait', async () => {
+        const context = await setup();
+        const { clock, matchmaker } = context;
+        await speaking(context, 'es-only', ['es'], true);
+        await speaking(context, 'ja', ['ja']);
+        clock.advance(LANGUAGE_WAIT);
+        expect(await matchmaker.pairWaiting()).toEqual([]);
+        expect(await matchmaker.nextDeadline()).toBe(
+          clock.now() - LANGUAGE_WAIT + LANGUAGE_ONLY_WAIT,
+        );
+        clock.advance(LANGUAGE_ONLY_WAIT - LANGUAGE_WAIT);
+        expect(await matchmaker.pairWaiting()).toEqual([
+          { kind: 'searchEnded', stranger: 'es-only', reason: 'no_language_match' },
+        ]);
+        expect(await matchmaker.stateOf('es-only')).toBe('idle');
+        expect(await matchmaker.stateOf('ja')).toBe('waiting');
+        // A Spanish speaker still meets them when they look again.
+        await matchmaker.next('es-only', { languages: ['es'], languagesOnly: true });
+        expect(pairs(await speaking(context, 'es', ['es', 'ca']))).toEqual([['es-only', 'es']]);
+      });
+
+      it('Next looks again with the languages it is given', async () => {
+        const context = await setup();
+        const { matchmaker } = context;
+        await speaking(context, 'a', ['fr']);
+        await speaking(context, 'b', ['fr']);
+        const next = await matchmaker.next('a', { languages: ['tr'] });
+        expect(next.ok && pairs(next.decisions)).toEqual([]);
+        expect(pairs(await speaking(context, 'c', ['tr']))).toEqual([['a', 'c']]);
+      });
     });
 
     it("hands each side the other's nickname", async () => {

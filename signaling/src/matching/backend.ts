@@ -14,6 +14,7 @@ import type {
   MatchmakerOptions,
   MatchResult,
   ResumeResult,
+  SearchLanguages,
   StrangerId,
   StrangerProfile,
   StrangerState,
@@ -36,7 +37,8 @@ export interface MatchingBackend {
    */
   register(id: StrangerId, tags?: readonly string[]): Promise<void>;
   start(id: StrangerId, profile: StrangerProfile): Promise<MatchResult>;
-  next(id: StrangerId): Promise<MatchResult>;
+  /** Leave the partner, look again with the interests of Start and these languages. */
+  next(id: StrangerId, languages?: SearchLanguages): Promise<MatchResult>;
   stop(id: StrangerId): Promise<MatchResult>;
   /** End the chat and keep the two apart for `blockMs`, across reconnects. */
   block(id: StrangerId, blockMs: number): Promise<BlockResult>;
@@ -75,7 +77,7 @@ export function inMemoryMatching(options: MatchmakerOptions, clock: Clock): Matc
   return {
     register: async (id, tags) => matchmaker.register(id, tags),
     start: async (id, profile) => matchmaker.start(id, profile),
-    next: async (id) => matchmaker.next(id),
+    next: async (id, languages) => matchmaker.next(id, languages),
     stop: async (id) => matchmaker.stop(id),
     block: async (id, blockMs) => matchmaker.block(id, blockMs),
     ban: async (tags, until) => matchmaker.ban(tags, until),

@@ -13,6 +13,16 @@ export interface MatchmakerOptions {
    * resume the chat from a new connection meanwhile; 0 ends the chat at once. @default 0
    */
   readonly resumeGraceMs?: number;
+  /**
+   * How long strangers who gave languages wait for one who speaks one of them before anyone
+   * will do. @default 0
+   */
+  readonly languageWaitMs?: number;
+  /**
+   * How long a stranger who asked for speakers of their languages only waits for one; then
+   * the search ends (`searchEnded`). @default 120000
+   */
+  readonly languageOnlyWaitMs?: number;
 }
 
 export type StrangerId = string;
@@ -27,7 +37,14 @@ export type StrangerState = 'idle' | 'waiting' | 'paired' | 'rejoining';
 export interface StrangerProfile {
   readonly interests: readonly string[];
   readonly nickname: string | undefined;
+  /** Languages the stranger speaks (primary subtags, `es`, `ja`), at most three. */
+  readonly languages?: readonly string[];
+  /** Meet only strangers who speak one of them (the search ends after `languageOnlyWaitMs`). */
+  readonly languagesOnly?: boolean;
 }
+
+/** What Next looks again with besides the interests kept from Start. */
+export type SearchLanguages = Pick<StrangerProfile, 'languages' | 'languagesOnly'>;
 
 export interface MatchingCounts {
   readonly connected: number;
@@ -50,6 +67,14 @@ export type Decision =
       readonly waitedMs: Readonly<Record<StrangerId, number>>;
       /** Each side's secret for resuming this chat from another connection. */
       readonly resumeTokens: Readonly<Record<StrangerId, string>>;
+      /** Languages both speak; empty when paired regardless. */
+      readonly sharedLanguages: readonly string[];
+    }
+  | {
+      /** Nobody who speaks the stranger's languages came in time (languagesOnly): idle now. */
+      readonly kind: 'searchEnded';
+      readonly stranger: StrangerId;
+      readonly reason: 'no_language_match';
     }
   | {
       /** A ban started: the stranger left the queue or their chat and is idle until `until`. */

@@ -13,6 +13,7 @@ export type {
   MatchmakerOptions,
   MatchResult,
   ResumeResult,
+  SearchLanguages,
   StrangerId,
   StrangerProfile,
   StrangerState,

@@ -28,11 +28,19 @@ import type {
   MatchmakerOptions,
   MatchResult,
   ResumeResult,
+  SearchLanguages,
   StrangerId,
   StrangerProfile,
   StrangerState,
 } from './decisions.js';
 import { AddressRules, forgetExpired } from './address-rules.js';
+import {
+  languageDeadline,
+  languagesFit,
+  searchExpired,
+  sharedLanguages,
+  type LanguageTimes,
+} from './language-rules.js';
 import { ChatKeys } from './chat-keys.js';
 import {
   clearChat,
@@ -49,12 +57,17 @@ export class Matchmaker {
   private readonly rules = new AddressRules();
   private tickets = 0;
   private readonly keys: ChatKeys;
+  private readonly languageTimes: LanguageTimes;
 
   constructor(
     private readonly options: MatchmakerOptions,
     private readonly clock: Clock,
   ) {
     this.keys = new ChatKeys(Math.max(options.resumeGraceMs ?? 0, 60_000));
+    this.languageTimes = {
+      languageWaitMs: options.languageWaitMs ?? 0,
+      languageOnlyWaitMs: options.languageOnlyWaitMs ?? 120_000,
+    };
   }
 
   /**
@@ -81,6 +94,7 @@ export class Matchmaker {
     if (until !== undefined) return { ok: false, code: 'banned', until };
     stranger.interests = [...profile.interests];
     stranger.nickname = profile.nickname;
+    this.setLanguages(stranger, profile);
     return { ok: true, decisions: this.enqueue(stranger) };
   }
 
@@ -89,7 +103,7 @@ export class Matchmaker {
    * with the same interests. From idle after a previous search it simply
    * looks again; while waiting it changes nothing.
    */
-  next(id: StrangerId): MatchResult {
+  next(id: StrangerId, languages: SearchLanguages = {}): MatchResult {
     const stranger = this.strangers.get(id);
     if (stranger === undefined) return { ok: false, code: 'unknown_stranger' };
     const until = this.bannedUntil(stranger);
@@ -98,6 +112,7 @@ export class Matchmaker {
     if (stranger.state === 'waiting') return { ok: true, decisions: [] };
     this.stopRejoining(stranger);
     const decisions = this.leavePartner(stranger, PartnerLeftReason.Next);
+    this.setLanguages(stranger, languages);
     return { ok: true, decisions: [...decisions, ...this.enqueue(stranger)] };
   }
 
@@ -215,9 +230,17 @@ export class Matchmaker {
    */
   pairWaiting(): readonly Decision[] {
     const decisions: Decision[] = [...this.endGraces()];
+    const now = this.clock.now();
     for (const id of [...this.waiting]) {
       const stranger = this.strangers.get(id);
       if (stranger === undefined || stranger.state !== 'waiting') continue;
+      if (searchExpired(stranger, now, this.languageTimes)) {
+        this.waiting.delete(id);
+        stranger.state = 'idle';
+        this.setLanguages(stranger, {});
+        decisions.push({ kind: 'searchEnded', stranger: id, reason: 'no_language_match' });
+        continue;
+      }
       const decision = this.pairWithBest(stranger);
       if (decision !== undefined) decisions.push(decision);
     }
@@ -236,6 +259,11 @@ export class Matchmaker {
       if (stranger === undefined) continue;
       if ((stranger.interests?.length ?? 0) > 0) {
         consider(stranger.waitingSince + this.options.interestWaitMs);
+      }
+      const languageChange = languageDeadline(stranger, this.languageTimes);
+      // A speakers-only search past its end is ended by the next round, however late it runs.
+      if (languageChange !== undefined) {
+        consider(stranger.languagesOnly ? Math.max(languageChange, now + 1) : languageChange);
       }
       for (const [other, until] of stranger.skipped) {
         if (this.waiting.has(other)) consider(until);
@@ -308,25 +336,35 @@ export class Matchmaker {
     ];
   }
 
-  /** Pairs `stranger` with the longest-waiting acceptable stranger, preferring shared interests. */
+  /**
+   * Pairs `stranger` with the longest-waiting acceptable stranger: one sharing an interest
+   * (and a language, or past caring) first, then one sharing a language, then anyone.
+   */
   private pairWithBest(stranger: Stranger): Decision | undefined {
     const now = this.clock.now();
+    let sameLanguage: Stranger | undefined;
     let fallback: Stranger | undefined;
     for (const otherId of this.waiting) {
       if (otherId === stranger.id) continue;
       const other = this.strangers.get(otherId);
       if (other === undefined || this.skippedEitherWay(stranger, other, now)) continue;
       if (this.rules.blockedEitherWay(stranger.tags, other.tags, now)) continue;
+      if (!languagesFit(stranger, other, now, this.languageTimes)) continue;
       if (sharedInterests(stranger, other).length > 0) return this.pair(other, stranger, now);
-      if (
-        fallback === undefined &&
-        this.acceptsAnyone(stranger, now) &&
-        this.acceptsAnyone(other, now)
-      ) {
-        fallback = other;
+      if (!this.acceptsAnyone(stranger, now) || !this.acceptsAnyone(other, now)) continue;
+      fallback ??= other;
+      if (sameLanguage === undefined && sharedLanguages(stranger, other).length > 0) {
+        sameLanguage = other;
       }
     }
-    return fallback === undefined ? undefined : this.pair(fallback, stranger, now);
+    const best = sameLanguage ?? fallback;
+    return best === undefined ? undefined : this.pair(best, stranger, now);
+  }
+
+  /** The languages of a search; an empty list means any language is fine. */
+  private setLanguages(stranger: Stranger, search: SearchLanguages): void {
+    stranger.languages = [...(search.languages ?? [])];
+    stranger.languagesOnly = stranger.languages.length > 0 && search.languagesOnly === true;
   }
 
   /** When the ban on any of the stranger's tags ends, if one is in force. */
@@ -354,6 +392,9 @@ export class Matchmaker {
     }
     initiator.partner = responder.id;
     responder.partner = initiator.id;
+    const languages = sharedLanguages(initiator, responder);
+    // Languages served the wait only: not kept beyond it.
+    for (const stranger of [initiator, responder]) this.setLanguages(stranger, {});
     const secrets = this.keys.open(initiator.id, responder.id);
     for (const [stranger, side] of [
       [initiator, secrets.initiator],
@@ -376,6 +417,7 @@ export class Matchmaker {
         [initiator.id]: secrets.initiator.token,
         [responder.id]: secrets.responder.token,
       },
+      sharedLanguages: languages,
     };
   }
 

@@ -17,6 +17,7 @@ import type {
   MatchmakerOptions,
   MatchResult,
   ResumeResult,
+  SearchLanguages,
   StrangerId,
   StrangerProfile,
   StrangerState,
@@ -69,10 +70,18 @@ function fromScript(raw: unknown): Decision[] {
         nicknames: (item.nicknames ?? {}) as Record<StrangerId, string | undefined>,
         waitedMs: (item.waitedMs ?? {}) as Record<StrangerId, number>,
         resumeTokens: (item.resumeTokens ?? {}) as Record<StrangerId, string>,
+        sharedLanguages: Array.isArray(item.sharedLanguages)
+          ? item.sharedLanguages.map(String)
+          : [],
       };
     }
     return item as unknown as Decision;
   });
+}
+
+/** Languages as the script takes them: comma-joined, and '1' for speakers of them only. */
+function languageArgs(search: SearchLanguages): [string, string] {
+  return [(search.languages ?? []).join(','), search.languagesOnly === true ? '1' : '0'];
 }
 
 export class RedisMatching implements MatchingBackend {
@@ -134,11 +143,12 @@ export class RedisMatching implements MatchingBackend {
   }
 
   start(id: StrangerId, profile: StrangerProfile): Promise<MatchResult> {
-    return this.result('start', id, profile.interests.join(','), profile.nickname ?? '');
+    const { interests, nickname } = profile;
+    return this.result('start', id, interests.join(','), nickname ?? '', ...languageArgs(profile));
   }
 
-  next(id: StrangerId): Promise<MatchResult> {
-    return this.result('next', id);
+  next(id: StrangerId, languages: SearchLanguages = {}): Promise<MatchResult> {
+    return this.result('next', id, ...languageArgs(languages));
   }
 
   stop(id: StrangerId): Promise<MatchResult> {
@@ -260,6 +270,8 @@ export class RedisMatching implements MatchingBackend {
         this.nodeTtlMs,
         randomBytes(32).toString('hex'),
         this.options.resumeGraceMs ?? 0,
+        this.options.languageWaitMs ?? 0,
+        this.options.languageOnlyWaitMs ?? 120_000,
         ...args,
       );
     } catch (error) {

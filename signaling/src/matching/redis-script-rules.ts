@@ -15,6 +15,10 @@ local nodeTtl = tonumber(ARGV[8])
 local seed = ARGV[9]
 -- How long a paired stranger whose connection closed is held for a resume (0: not at all).
 local resumeGrace = tonumber(ARGV[10])
+-- How long a stranger with languages waits for one who speaks one of them; how long one who
+-- asked for their languages only waits at all (language-rules.ts).
+local languageWait = tonumber(ARGV[11])
+local languageOnlyWait = tonumber(ARGV[12])
 -- How long an ended chat is remembered as ended (a resume for it is refused as expired).
 local endedMs = math.max(resumeGrace, 60000)
 
@@ -110,6 +114,50 @@ end
 
 local function acceptsAnyone(s) return #interestsOf(s) == 0 or now - s.since >= interestWait end
 
+-- Languages (language-rules.ts): kept only while the stranger waits.
+local function languagesOf(s)
+  local list = {}
+  for language in string.gmatch(s.languages or '', '[^,]+') do list[#list + 1] = language end
+  return list
+end
+
+local function sharedLanguages(a, b)
+  local theirs = {}
+  for _, language in ipairs(languagesOf(b)) do theirs[language] = true end
+  local shared = {}
+  for _, language in ipairs(languagesOf(a)) do
+    if theirs[language] then shared[#shared + 1] = language end
+  end
+  return shared
+end
+
+local function acceptsAnyLanguage(s)
+  if #languagesOf(s) == 0 then return true end
+  return s.languagesOnly ~= '1' and now - s.since >= languageWait
+end
+
+local function languagesFit(a, b)
+  return #sharedLanguages(a, b) > 0 or (acceptsAnyLanguage(a) and acceptsAnyLanguage(b))
+end
+
+local function languageDeadline(s)
+  if #languagesOf(s) == 0 then return nil end
+  if s.languagesOnly == '1' then return s.since + languageOnlyWait end
+  return s.since + languageWait
+end
+
+local function searchExpired(s)
+  return s.languagesOnly == '1' and #languagesOf(s) > 0 and now - s.since >= languageOnlyWait
+end
+
+local function setLanguages(id, languages, only)
+  if languages == nil or languages == '' then
+    redis.call('HDEL', skey(id), 'languages', 'languagesOnly')
+  else
+    redis.call('HSET', skey(id), 'languages', languages, 'languagesOnly', only == '1' and '1' or '0')
+  end
+end
+
 local function pair(a, b)
   local initiator, responder = a, b
   if b.ticket < a.ticket then initiator, responder = b, a end
@@ -131,6 +179,10 @@ local function pair(a, b)
     redis.call('HSET', P .. 'chat:' .. pairKey, s.id, '1')
   end
   redis.call('PEXPIRE', P .. 'chat:' .. pairKey, strangerTtl)
+  local languages = sharedLanguages(initiator, responder)
+  -- Languages served the wait only: not kept beyond it.
+  setLanguages(initiator.id, nil)
+  setLanguages(responder.id, nil)
   return {
     kind = 'paired',
     initiator = initiator.id,
@@ -139,11 +191,14 @@ local function pair(a, b)
     nicknames = { [initiator.id] = initiator.nickname, [responder.id] = responder.nickname },
     waitedMs = { [initiator.id] = now - initiator.since, [responder.id] = now - responder.since },
     resumeTokens = tokens,
+    sharedLanguages = languages,
   }
 end
 
+-- One sharing an interest (and a language, or past caring) first, then one sharing a
+-- language, then anyone acceptable.
 local function pairWithBest(s)
-  local fallback = nil
+  local fallback, sameLanguage = nil, nil
   for _, otherId in ipairs(redis.call('ZRANGE', P .. 'waiting', 0, -1)) do
     if otherId ~= s.id then
       local other = load(otherId)
@@ -151,12 +206,18 @@ local function pairWithBest(s)
         redis.call('ZREM', P .. 'waiting', otherId)
       elseif alive(other.node) and not skippedEitherWay(s, other) and not blockedEitherWay(s, other) then
         -- A stranger of a node without a heartbeat is never offered: no ghosts.
-        if #sharedInterests(s, other) > 0 then return pair(other, s) end
-        if fallback == nil and acceptsAnyone(s) and acceptsAnyone(other) then fallback = other end
+        if languagesFit(s, other) then
+          if #sharedInterests(s, other) > 0 then return pair(other, s) end
+          if acceptsAnyone(s) and acceptsAnyone(other) then
+            if fallback == nil then fallback = other end
+            if sameLanguage == nil and #sharedLanguages(s, other) > 0 then sameLanguage = other end
+          end
+        end
       end
     end
   end
-  if fallback ~= nil then return pair(fallback, s) end
+  local best = sameLanguage or fallback
+  if best ~= nil then return pair(best, s) end
   return nil
 end
 

@@ -38,12 +38,12 @@ local function banned(untilMs) return cjson.encode({ ok = false, code = 'banned'
 
 if op == 'register' then
   callerAlive()
-  local id = ARGV[11]
+  local id = ARGV[13]
   if redis.call('EXISTS', skey(id)) == 1 then
     -- Known already: new tags (a new key epoch), same state.
-    redis.call('HSET', skey(id), 'tags', ARGV[12] or '')
+    redis.call('HSET', skey(id), 'tags', ARGV[14] or '')
   else
-    redis.call('HSET', skey(id), 'state', 'idle', 'node', node, 'tags', ARGV[12] or '')
+    redis.call('HSET', skey(id), 'state', 'idle', 'node', node, 'tags', ARGV[14] or '')
   end
   touch(id)
   redis.call('SADD', P .. 'strangers:' .. node, id)
@@ -51,23 +51,26 @@ if op == 'register' then
   return ok({})
 elseif op == 'start' then
   callerAlive()
-  local s = load(ARGV[11])
+  local s = load(ARGV[13])
   if s == nil then return refused('unknown_stranger') end
   if s.state ~= 'idle' then return refused('invalid_state') end
   local untilMs = bannedUntil(s)
   if untilMs then return banned(untilMs) end
-  s.interests = ARGV[12]
-  redis.call('HSET', skey(s.id), 'interests', ARGV[12])
-  if ARGV[13] ~= '' then
-    s.nickname = ARGV[13]
-    redis.call('HSET', skey(s.id), 'nickname', ARGV[13])
+  s.interests = ARGV[14]
+  redis.call('HSET', skey(s.id), 'interests', ARGV[14])
+  if ARGV[15] ~= '' then
+    s.nickname = ARGV[15]
+    redis.call('HSET', skey(s.id), 'nickname', ARGV[15])
   else
     s.nickname = nil
     redis.call('HDEL', skey(s.id), 'nickname')
   end
+  -- ARGV[16]: languages, comma-joined; ARGV[17]: '1' for speakers of them only.
+  setLanguages(s.id, ARGV[16], ARGV[17])
+  s.languages, s.languagesOnly = ARGV[16], ARGV[17]
   return ok(enqueue(s))
 elseif op == 'next' then
-  local s = load(ARGV[11])
+  local s = load(ARGV[13])
   if s == nil then return refused('unknown_stranger') end
   local untilMs = bannedUntil(s)
   if untilMs then return banned(untilMs) end
@@ -75,9 +78,12 @@ elseif op == 'next' then
   if s.state == 'waiting' then return ok({}) end
   stopRejoining(s)
   local decisions = leavePartner(s, 'next', true)
+  -- ARGV[14]: languages, comma-joined; ARGV[15]: '1' for speakers of them only.
+  setLanguages(s.id, ARGV[14], ARGV[15])
+  s.languages, s.languagesOnly = ARGV[14], ARGV[15]
   return ok(append(decisions, enqueue(s)))
 elseif op == 'stop' then
-  local s = load(ARGV[11])
+  local s = load(ARGV[13])
   if s == nil then return refused('unknown_stranger') end
   redis.call('ZREM', P .. 'waiting', s.id)
   stopRejoining(s)
@@ -85,12 +91,12 @@ elseif op == 'stop' then
   redis.call('HSET', skey(s.id), 'state', 'idle')
   return ok(decisions)
 elseif op == 'block' then
-  local s = load(ARGV[11])
+  local s = load(ARGV[13])
   if s == nil then return refused('unknown_stranger') end
   local partner = nil
   if s.partner ~= nil then partner = load(s.partner) end
   if s.state ~= 'paired' or partner == nil then return refused('invalid_state') end
-  local blockMs = tonumber(ARGV[12])
+  local blockMs = tonumber(ARGV[14])
   for _, tag in ipairs(tagsOf(s)) do
     for _, other in ipairs(tagsOf(partner)) do
       -- One address on both sides (a shared NAT): see matchmaker.ts.
@@ -103,21 +109,21 @@ elseif op == 'block' then
   local decisions = leavePartner(s, 'next', true)
   return cjson.encode({ ok = true, decisions = decisions, partnerTags = tagsOf(partner) })
 elseif op == 'ban' then
-  -- ARGV[11]: until (ms); ARGV[12..]: the banned tags. Rare (a ban needs several reports), so
+  -- ARGV[13]: until (ms); ARGV[14..]: the banned tags. Rare (a ban needs several reports), so
   -- it may look at every stranger rather than keep an index of tags.
-  local untilMs = tonumber(ARGV[11])
+  local untilMs = tonumber(ARGV[13])
   if untilMs <= now then return ok({}) end
   local bannedTags = {}
-  for i = 12, #ARGV do
+  for i = 14, #ARGV do
     local key = P .. 'ban:' .. ARGV[i]
     local latest = math.max(untilMs, tonumber(redis.call('GET', key) or '0'))
     redis.call('SET', key, latest, 'PX', latest - now)
     bannedTags[ARGV[i]] = true
   end
   -- One entry per ban, whatever the number of its tags, for counting bans in force.
-  if #ARGV >= 12 then
-    local known = tonumber(redis.call('ZSCORE', P .. 'bans', ARGV[12]) or '0')
-    if untilMs > known then redis.call('ZADD', P .. 'bans', untilMs, ARGV[12]) end
+  if #ARGV >= 14 then
+    local known = tonumber(redis.call('ZSCORE', P .. 'bans', ARGV[14]) or '0')
+    if untilMs > known then redis.call('ZADD', P .. 'bans', untilMs, ARGV[14]) end
     if redis.call('PTTL', P .. 'bans') < untilMs - now then
       redis.call('PEXPIRE', P .. 'bans', untilMs - now)
     end
@@ -141,15 +147,15 @@ elseif op == 'ban' then
   end
   return ok(decisions)
 elseif op == 'remove' then
-  return ok(remove(ARGV[11]))
+  return ok(remove(ARGV[13]))
 elseif op == 'hold' then
-  return ok(hold(ARGV[11]))
+  return ok(hold(ARGV[13]))
 elseif op == 'resume' then
-  -- ARGV[11]: the new connection's stranger (idle); ARGV[12]: the resume token.
-  local self = load(ARGV[11])
+  -- ARGV[13]: the new connection's stranger (idle); ARGV[14]: the resume token.
+  local self = load(ARGV[13])
   if self == nil then return refused('unknown_stranger') end
   if self.state ~= 'idle' then return refused('invalid_state') end
-  local pairSecret, sideSecret = string.match(ARGV[12], '^(%x+)%.(%x+)$')
+  local pairSecret, sideSecret = string.match(ARGV[14], '^(%x+)%.(%x+)$')
   if pairSecret == nil or #pairSecret ~= 32 or #sideSecret ~= 32 then
     return refused('resume_invalid')
   end
@@ -227,12 +233,18 @@ elseif op == 'resume' then
   redis.call('SET', P .. 'rejoin:' .. pairKey, self.id, 'PX', resumeGrace)
   redis.call('ZADD', P .. 'graces', now + resumeGrace, self.id)
   redis.call('PEXPIRE', P .. 'graces', strangerTtl)
-  return resumed(nil, ARGV[12], false, decisions)
+  return resumed(nil, ARGV[14], false, decisions)
 elseif op == 'pairWaiting' then
   local decisions = endGraces()
   for _, id in ipairs(redis.call('ZRANGE', P .. 'waiting', 0, -1)) do
     local s = load(id)
-    if s ~= nil and s.state == 'waiting' and alive(s.node) then
+    if s ~= nil and s.state == 'waiting' and searchExpired(s) then
+      -- Nobody who speaks its languages came in time: the search ends.
+      redis.call('ZREM', P .. 'waiting', id)
+      redis.call('HSET', skey(id), 'state', 'idle')
+      setLanguages(id, nil)
+      decisions[#decisions + 1] = { kind = 'searchEnded', stranger = id, reason = 'no_language_match' }
+    elseif s ~= nil and s.state == 'waiting' and alive(s.node) then
       local decision = pairWithBest(s)
       if decision ~= nil then decisions[#decisions + 1] = decision end
     end
@@ -253,6 +265,13 @@ elseif op == 'nextDeadline' then
       -- A stranger whose node looks dead is either reaped or back soon: look again then.
       if not alive(s.node) then consider(now + 500) end
       if #interestsOf(s) > 0 then consider(s.since + interestWait) end
+      local languageChange = languageDeadline(s)
+      -- A speakers-only search past its end is ended by the next round, however late it runs.
+      if languageChange ~= nil and s.languagesOnly == '1' then
+        consider(math.max(languageChange, now + 1))
+      elseif languageChange ~= nil then
+        consider(languageChange)
+      end
       local skips = redis.call('HGETALL', P .. 'skips:' .. id)
       for i = 1, #skips, 2 do
         if waiting[skips[i]] then consider(tonumber(skips[i + 1])) end
@@ -271,7 +290,7 @@ elseif op == 'nextDeadline' then
   if deadline == nil then return cjson.encode({ deadline = false }) end
   return cjson.encode({ deadline = deadline })
 elseif op == 'get' then
-  local s = load(ARGV[11])
+  local s = load(ARGV[13])
   if s == nil then return cjson.encode({}) end
   return cjson.encode({ state = s.state, partner = s.partner })
 elseif op == 'counts' then
@@ -288,7 +307,7 @@ elseif op == 'heartbeat' then
   redis.call('DEL', P .. 'gone:' .. node)
   redis.call('SADD', P .. 'nodes', node)
   redis.call('PEXPIRE', P .. 'nodes', strangerTtl)
-  if ARGV[11] == '1' then
+  if ARGV[13] == '1' then
     for _, id in ipairs(redis.call('SMEMBERS', P .. 'strangers:' .. node)) do
       touch(id)
       local pairKey = redis.call('HGET', skey(id), 'pairKey')
@@ -301,7 +320,7 @@ elseif op == 'heartbeat' then
 elseif op == 'reap' then
   -- A node whose heartbeat has been missing for the grace period is dead: its strangers in
   -- a chat are held for a resume through another node, the others removed.
-  local grace = tonumber(ARGV[11])
+  local grace = tonumber(ARGV[13])
   local t = redis.call('TIME')
   local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local decisions = {}

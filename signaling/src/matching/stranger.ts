@@ -9,6 +9,9 @@ export interface Stranger {
   state: StrangerState;
   /** Interests of the current or last search; undefined until the first start. */
   interests: readonly string[] | undefined;
+  /** Languages of the current search, kept only while it waits (language-rules.ts). */
+  languages: readonly string[];
+  languagesOnly: boolean;
   /** Shown to partners; kept only while the connection lives. */
   nickname: string | undefined;
   /** Short-lived pseudonyms of the connection's address, which blocks and bans are recorded against. */
@@ -35,6 +38,8 @@ export function newStranger(id: StrangerId, tags: readonly string[]): Stranger {
     tags: [...tags],
     state: 'idle',
     interests: undefined,
+    languages: [],
+    languagesOnly: false,
     nickname: undefined,
     waitingSince: 0,
     ticket: 0,
