@@ -81,7 +81,8 @@ const LOG_FILE = /^connections-\d{4}-\d{2}-\d{2}\.jsonl$/u;
 const PARTNER_LEFT_REASON: Record<Ending, string> = {
   next: 'next',
   stop: 'stop',
-  leave: 'disconnect',
+  // A closed tab says Stop on pagehide (web/src/lib/session/browser-session.ts).
+  leave: 'stop',
   ...Object.fromEntries(Object.keys(REPORT_REASONS).map((reason) => [reason, 'next'])),
 } as Record<Ending, string>;
 /** Server lines that may name an address: the configured relay address and Redis, at start-up. */

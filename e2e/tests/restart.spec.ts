@@ -59,10 +59,14 @@ test('a chat goes on through a server restart: the call never stops, both take i
   await a.waitForState('Connected');
   expect(await a.safetyCode()).toBe(codeBefore);
 
-  // The server relays for them again: Next reaches B, and both meet again.
+  // The server matches and relays for them again: A's Next reaches B, and A meets a newcomer
+  // (not B again: a skipped stranger is not offered again for SKIP_MEMORY_MINUTES).
+  const c = await openStranger();
+  await c.start();
+  await c.waitForState('Looking for a stranger');
   await a.next();
   await b.waitForState('Stranger left', { timeout: 3000 });
-  await b.next();
   await a.waitForState('Connected', { timeout: RECONNECT_TIMEOUT_MS });
-  await b.waitForState('Connected', { timeout: RECONNECT_TIMEOUT_MS });
+  await c.waitForState('Connected', { timeout: RECONNECT_TIMEOUT_MS });
+  expect(await a.safetyCode()).not.toBe(codeBefore);
 });

@@ -340,8 +340,11 @@ describe.each(BACKENDS)('moderation (%s)', (_name, backend) => {
       clock.advance(10_000);
       await expect(from('203.0.113.9')).resolves.toBeDefined();
 
+      // The log is written asynchronously: wait for the second cut-off's line to land.
+      await expect
+        .poll(() => readRecords(target.logDir).filter((record) => record.event === 'cut_off'))
+        .toHaveLength(2);
       const records = readRecords(target.logDir);
-      expect(records.filter((record) => record.event === 'cut_off')).toHaveLength(2);
       // Two refusals within a minute: one line (refusals cost a client nothing to repeat).
       expect(
         records.filter(

@@ -147,6 +147,19 @@ describe('a chat that survives a network change', () => {
     expect(peer.restarts).toHaveLength(1);
   });
 
+  it('keeps saying "Connected" through a server restart while the call flows, even while the server waits for the stranger', async () => {
+    const t = setup();
+    const peer = await connected(t);
+    t.signaling.resumeAcks.push({ ok: true, resumeToken: NEXT_TOKEN, partnerPresent: false });
+    t.signaling.goOffline();
+    t.signaling.welcome();
+    await flush();
+    expect(t.signaling.resumed).toEqual([TOKEN]);
+    expect(t.controller.view.reconnectingUntil).toBeUndefined();
+    expect(t.status()).toContain('Connected to Bo');
+    expect(peer.restarts).toEqual([]);
+  });
+
   it('restarts a broken line at once when the browser comes back online', async () => {
     const t = setup();
     const peer = await connected(t);

@@ -125,8 +125,11 @@ export class StrangerChat {
     if (result.ok) {
       this.#resumeToken = result.resumeToken;
       this.#connection?.restart(iceServers);
-      // The server had lost the chat and waits for the stranger to come back too.
-      if (!result.partnerPresent) this.#reconnecting(this.#reconnectWindowMs);
+      // The server had lost the chat and waits for the stranger to come back too. The call needs
+      // no server: only a broken line is news for the person (a restart leaves calls flowing).
+      if (!result.partnerPresent && this.#connection?.interrupted === true) {
+        this.#reconnecting(this.#reconnectWindowMs);
+      }
     } else if (result.code === 'resume_invalid' || result.code === 'resume_expired') {
       this.#strangerGone();
     } else {
