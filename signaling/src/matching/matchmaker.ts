@@ -34,21 +34,10 @@ import type {
   StrangerState,
 } from './decisions.js';
 import { AddressRules, forgetExpired } from './address-rules.js';
-import {
-  languageDeadline,
-  languagesFit,
-  searchExpired,
-  sharedLanguages,
-  type LanguageTimes,
-} from './language-rules.js';
+import { searchExpired, sharedLanguages, type LanguageTimes } from './language-rules.js';
+import { bestPartner, nextChange, type PairingContext } from './pairing-rules.js';
 import { ChatKeys } from './chat-keys.js';
-import {
-  clearChat,
-  isRemembered,
-  newStranger,
-  sharedInterests,
-  type Stranger,
-} from './stranger.js';
+import { clearChat, newStranger, sharedInterests, type Stranger } from './stranger.js';
 
 export class Matchmaker {
   private readonly strangers = new Map<StrangerId, Stranger>();
@@ -249,35 +238,7 @@ export class Matchmaker {
 
   /** The next time at which waiting strangers may become acceptable to each other. */
   nextDeadline(): number | undefined {
-    const now = this.clock.now();
-    let deadline: number | undefined;
-    const consider = (time: number): void => {
-      if (time > now && (deadline === undefined || time < deadline)) deadline = time;
-    };
-    for (const id of this.waiting) {
-      const stranger = this.strangers.get(id);
-      if (stranger === undefined) continue;
-      if ((stranger.interests?.length ?? 0) > 0) {
-        consider(stranger.waitingSince + this.options.interestWaitMs);
-      }
-      const languageChange = languageDeadline(stranger, this.languageTimes);
-      // A speakers-only search past its end is ended by the next round, however late it runs.
-      if (languageChange !== undefined) {
-        consider(stranger.languagesOnly ? Math.max(languageChange, now + 1) : languageChange);
-      }
-      for (const [other, until] of stranger.skipped) {
-        if (this.waiting.has(other)) consider(until);
-      }
-    }
-    for (const stranger of this.strangers.values()) {
-      if (stranger.awayUntil !== undefined) consider(stranger.awayUntil);
-      if (stranger.rejoinUntil !== undefined) consider(stranger.rejoinUntil);
-    }
-    const waitingTags = new Set(
-      [...this.waiting].flatMap((id) => this.strangers.get(id)?.tags ?? []),
-    );
-    for (const until of this.rules.blockEnds(waitingTags)) consider(until);
-    return deadline;
+    return nextChange(this.waitingStrangers(), this.strangers.values(), this.pairingContext());
   }
 
   stateOf(id: StrangerId): StrangerState | undefined {
@@ -341,24 +302,19 @@ export class Matchmaker {
    * (and a language, or past caring) first, then one sharing a language, then anyone.
    */
   private pairWithBest(stranger: Stranger): Decision | undefined {
-    const now = this.clock.now();
-    let sameLanguage: Stranger | undefined;
-    let fallback: Stranger | undefined;
-    for (const otherId of this.waiting) {
-      if (otherId === stranger.id) continue;
-      const other = this.strangers.get(otherId);
-      if (other === undefined || this.skippedEitherWay(stranger, other, now)) continue;
-      if (this.rules.blockedEitherWay(stranger.tags, other.tags, now)) continue;
-      if (!languagesFit(stranger, other, now, this.languageTimes)) continue;
-      if (sharedInterests(stranger, other).length > 0) return this.pair(other, stranger, now);
-      if (!this.acceptsAnyone(stranger, now) || !this.acceptsAnyone(other, now)) continue;
-      fallback ??= other;
-      if (sameLanguage === undefined && sharedLanguages(stranger, other).length > 0) {
-        sameLanguage = other;
-      }
-    }
-    const best = sameLanguage ?? fallback;
-    return best === undefined ? undefined : this.pair(best, stranger, now);
+    const context = this.pairingContext();
+    const best = bestPartner(stranger, this.waitingStrangers(), context);
+    return best === undefined ? undefined : this.pair(best, stranger, context.now);
+  }
+
+  private waitingStrangers(): Stranger[] {
+    return [...this.waiting].flatMap((id) => this.strangers.get(id) ?? []);
+  }
+
+  private pairingContext(): PairingContext {
+    const { interestWaitMs } = this.options;
+    const { languageTimes, rules } = this;
+    return { now: this.clock.now(), interestWaitMs, languageTimes, rules };
   }
 
   /** The languages of a search; an empty list means any language is fine. */
@@ -370,17 +326,6 @@ export class Matchmaker {
   /** When the ban on any of the stranger's tags ends, if one is in force. */
   private bannedUntil(stranger: Stranger): number | undefined {
     return this.rules.bannedUntil(stranger.tags, this.clock.now());
-  }
-
-  private acceptsAnyone(stranger: Stranger, now: number): boolean {
-    return (
-      (stranger.interests?.length ?? 0) === 0 ||
-      now - stranger.waitingSince >= this.options.interestWaitMs
-    );
-  }
-
-  private skippedEitherWay(a: Stranger, b: Stranger, now: number): boolean {
-    return isRemembered(a.skipped, b.id, now) || isRemembered(b.skipped, a.id, now);
   }
 
   private pair(a: Stranger, b: Stranger, now: number): Decision {
