@@ -1,6 +1,7 @@
 /**
  * One TURN allocation: a relay socket, its permissions and channel bindings,
- * and its lifetime. It does no protocol work itself (turn-server.ts does).
+ * and its lifetime. It does no protocol work itself (allocation-lifecycle.ts
+ * and peer-requests.ts do).
  */
 import type { Socket } from 'node:dgram';
 import type { ClientLink } from './client-link.js';

@@ -1,8 +1,9 @@
 /**
  * The relay's data plane: client to peer (Send indications and ChannelData)
  * and peer to client (Data indications and ChannelData), with the checks
- * every datagram needs. turn-server.ts handles the requests that set up what
- * this consults: allocations, permissions and channels.
+ * every datagram needs. The requests that set up what this consults are
+ * handled elsewhere: allocations in allocation-lifecycle.ts, permissions and
+ * channels in peer-requests.ts.
  */
 import type { AllocationTable } from './allocation-table.js';
 import { canonicalIp } from './ip-address.js';

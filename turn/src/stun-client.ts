@@ -2,18 +2,20 @@
  * A minimal TURN client over UDP or TCP: Allocate with long-term credentials
  * (401 -> REALM/NONCE -> MESSAGE-INTEGRITY), Refresh, CreatePermission,
  * ChannelBind, Send indications and ChannelData. Used by checkTurnServer and
- * as the test client for the embedded server.
+ * as the test client for the embedded server. It reaches the server through
+ * client-channel.ts; stun-transactions.ts waits for (and retransmits)
+ * requests; relayed-data-inbox.ts holds what peers send.
  *
  * Like Chrome, it refuses a success response to an authenticated request
  * unless that response carries a valid MESSAGE-INTEGRITY.
  */
-import { createSocket } from 'node:dgram';
-import type { Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { connect, isIP } from 'node:net';
-import type { Socket as TcpSocket } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { StreamDeframer } from './stun-stream.js';
+import { openClientChannel } from './client-channel.js';
+import type { ClientChannel, ClientChannelOptions } from './client-channel.js';
+import { RelayedDataInbox } from './relayed-data-inbox.js';
+import type { RelayedData } from './relayed-data-inbox.js';
+import { StunTransactions } from './stun-transactions.js';
+import type { TurnResponse } from './stun-transactions.js';
 import {
   StunAttribute,
   StunClass,
@@ -34,59 +36,22 @@ import {
   findAttribute,
   longTermKey,
 } from './stun.js';
-import type { DecodedStunMessage, StunAttributeValue, TransportAddress } from './stun.js';
+import type { StunAttributeValue, TransportAddress } from './stun.js';
+import { TurnErrorResponse, TurnIntegrityError } from './turn-client-errors.js';
 
-export interface TurnClientOptions {
-  readonly server: TransportAddress;
+export { TurnErrorResponse, TurnIntegrityError, TurnTimeoutError } from './turn-client-errors.js';
+export type { RelayedData } from './relayed-data-inbox.js';
+export type { TurnResponse } from './stun-transactions.js';
+
+export interface TurnClientOptions extends ClientChannelOptions {
   readonly username?: string;
   readonly credential?: string;
-  /** Local address to bind. @default '0.0.0.0' (or '::' for an IPv6 server) */
-  readonly localAddress?: string;
   /** First retransmission timeout; doubles on each retransmission. @default 250 */
   readonly rtoMs?: number;
   /** Gives up on a transaction after this long. @default 5000 */
   readonly timeoutMs?: number;
   /** Adds FINGERPRINT to requests. @default true */
   readonly fingerprint?: boolean;
-  /** TURN over UDP, or over one TCP connection (RFC 8656 section 7.2; no retransmissions). @default 'udp' */
-  readonly transport?: 'udp' | 'tcp';
-}
-
-/** The server answered with an error response. */
-export class TurnErrorResponse extends Error {
-  constructor(
-    readonly code: number,
-    readonly reason: string,
-    /** The whole error response, for its other attributes (UNKNOWN-ATTRIBUTES...). */
-    readonly response?: DecodedStunMessage,
-  ) {
-    super(`TURN error ${code} ${reason}`);
-    this.name = 'TurnErrorResponse';
-  }
-}
-
-export class TurnTimeoutError extends Error {
-  constructor(method: string) {
-    super(`no answer to ${method} in time`);
-    this.name = 'TurnTimeoutError';
-  }
-}
-
-/** A success response to an authenticated request lacked a valid MESSAGE-INTEGRITY. */
-export class TurnIntegrityError extends Error {
-  constructor(
-    method: string,
-    readonly integrity: 'absent' | 'invalid',
-  ) {
-    super(`${method} success response has ${integrity} MESSAGE-INTEGRITY`);
-    this.name = 'TurnIntegrityError';
-  }
-}
-
-export interface TurnResponse {
-  readonly message: DecodedStunMessage;
-  /** From first transmission to answer; undefined when retransmitted (Karn's rule). */
-  readonly roundTripMs: number | undefined;
 }
 
 export interface Allocation {
@@ -94,25 +59,6 @@ export interface Allocation {
   readonly mapped: TransportAddress;
   readonly lifetimeSeconds: number;
   readonly roundTripMs: number | undefined;
-}
-
-export interface RelayedData {
-  readonly peer: TransportAddress;
-  readonly data: Buffer;
-  readonly via: 'data-indication' | 'channel-data';
-}
-
-interface PendingTransaction {
-  readonly resolve: (message: DecodedStunMessage) => void;
-  readonly reject: (error: Error) => void;
-  retransmitTimer: NodeJS.Timeout;
-  readonly deadline: NodeJS.Timeout;
-}
-
-interface DataWaiter {
-  readonly accept: (data: RelayedData) => boolean;
-  readonly resolve: (data: RelayedData) => void;
-  readonly reject: (error: Error) => void;
 }
 
 const METHOD_NAMES = new Map<number, string>(
@@ -127,9 +73,8 @@ export interface RequestOptions {
 }
 
 export class TurnClient {
-  private readonly pending = new Map<string, PendingTransaction>();
-  private readonly received: RelayedData[] = [];
-  private readonly dataWaiters = new Set<DataWaiter>();
+  private readonly transactions: StunTransactions;
+  private readonly inbox = new RelayedDataInbox();
   private readonly channels = new Map<number, TransportAddress>();
   private realm: string | undefined;
   private nonce: string | undefined;
@@ -139,17 +84,19 @@ export class TurnClient {
     private readonly channel: ClientChannel,
     private readonly options: TurnClientOptions,
   ) {
+    this.transactions = new StunTransactions({
+      reliable: channel.reliable,
+      rtoMs: options.rtoMs ?? 250,
+      timeoutMs: options.timeoutMs ?? 5000,
+      transmit: (datagram) => this.transmit(datagram),
+    });
     channel.onFrame = (frame) => this.onDatagram(frame);
     // A failed send surfaces here (e.g. no route to the server): fail what waits.
-    channel.onError = (error) => {
-      for (const key of [...this.pending.keys()]) this.settle(key)?.reject(error);
-    };
+    channel.onError = (error) => this.transactions.failAll(error);
   }
 
   static async open(options: TurnClientOptions): Promise<TurnClient> {
-    const channel =
-      options.transport === 'tcp' ? await TcpChannel.open(options) : await UdpChannel.open(options);
-    return new TurnClient(channel, options);
+    return new TurnClient(await openClientChannel(options), options);
   }
 
   get localPort(): number {
@@ -245,30 +192,7 @@ export class TurnClient {
     accept: (data: RelayedData) => boolean = () => true,
     timeoutMs = this.options.timeoutMs ?? 5000,
   ): Promise<RelayedData> {
-    const index = this.received.findIndex(accept);
-    if (index >= 0) return Promise.resolve(this.received.splice(index, 1)[0] as RelayedData);
-    return new Promise((resolve, reject) => {
-      const settle = (): void => {
-        clearTimeout(timer);
-        this.dataWaiters.delete(waiter);
-      };
-      const waiter: DataWaiter = {
-        accept,
-        resolve: (data) => {
-          settle();
-          resolve(data);
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-      };
-      const timer = setTimeout(
-        () => waiter.reject(new TurnTimeoutError('relayed data')),
-        timeoutMs,
-      );
-      this.dataWaiters.add(waiter);
-    });
+    return this.inbox.next(accept, timeoutMs);
   }
 
   /**
@@ -307,7 +231,7 @@ export class TurnClient {
           fingerprint: this.options.fingerprint ?? true,
         },
       );
-      const response = await this.transact(methodName, transactionId, datagram);
+      const response = await this.transactions.run(methodName, transactionId, datagram);
       const { message } = response;
       if (message.class === StunClass.SuccessResponse) {
         if (key !== undefined) {
@@ -338,10 +262,8 @@ export class TurnClient {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    for (const key of [...this.pending.keys()]) {
-      this.settle(key)?.reject(new Error('client closed'));
-    }
-    for (const waiter of [...this.dataWaiters]) waiter.reject(new Error('client closed'));
+    this.transactions.failAll(new Error('client closed'));
+    this.inbox.failWaiting(new Error('client closed'));
     return this.channel.close();
   }
 
@@ -365,53 +287,12 @@ export class TurnClient {
     this.channel.send(datagram);
   }
 
-  private transact(method: string, transactionId: Buffer, datagram: Buffer): Promise<TurnResponse> {
-    const key = transactionId.toString('hex');
-    const startedAt = performance.now();
-    let rto = this.options.rtoMs ?? 250;
-    let retransmitted = false;
-    return new Promise((resolve, reject) => {
-      // Over TCP the transport retransmits; RFC 8489 section 6.2.2.
-      const retransmit = (): void => {
-        if (this.channel.reliable) return;
-        retransmitted = true;
-        this.transmit(datagram);
-        rto *= 2;
-        transaction.retransmitTimer = setTimeout(retransmit, rto);
-      };
-      const transaction: PendingTransaction = {
-        resolve: (message) =>
-          resolve({
-            message,
-            roundTripMs: retransmitted ? undefined : performance.now() - startedAt,
-          }),
-        reject,
-        retransmitTimer: setTimeout(retransmit, rto),
-        deadline: setTimeout(() => {
-          this.settle(key)?.reject(new TurnTimeoutError(method));
-        }, this.options.timeoutMs ?? 5000),
-      };
-      this.pending.set(key, transaction);
-      this.transmit(datagram);
-    });
-  }
-
-  /** Forgets a transaction and stops its timers; returns it if it was still pending. */
-  private settle(key: string): PendingTransaction | undefined {
-    const transaction = this.pending.get(key);
-    if (transaction === undefined) return undefined;
-    this.pending.delete(key);
-    clearTimeout(transaction.retransmitTimer);
-    clearTimeout(transaction.deadline);
-    return transaction;
-  }
-
   private onDatagram(datagram: Buffer): void {
     const channelData = decodeChannelData(datagram);
     if (channelData !== undefined) {
       const peer = this.channels.get(channelData.channel);
       if (peer !== undefined) {
-        this.deliver({ peer, data: Buffer.from(channelData.data), via: 'channel-data' });
+        this.inbox.deliver({ peer, data: Buffer.from(channelData.data), via: 'channel-data' });
       }
       return;
     }
@@ -421,7 +302,7 @@ export class TurnClient {
       const peer = findAttribute(message, StunAttribute.XorPeerAddress);
       const data = findAttribute(message, StunAttribute.Data);
       if (peer !== undefined && data !== undefined) {
-        this.deliver({
+        this.inbox.deliver({
           peer: decodeXorAddress(peer, message.transactionId),
           data: Buffer.from(data),
           via: 'data-indication',
@@ -429,125 +310,6 @@ export class TurnClient {
       }
       return;
     }
-    this.settle(message.transactionId.toString('hex'))?.resolve(message);
-  }
-
-  private deliver(data: RelayedData): void {
-    for (const waiter of this.dataWaiters) {
-      if (waiter.accept(data)) {
-        waiter.resolve(data);
-        return;
-      }
-    }
-    this.received.push(data);
-  }
-}
-
-/** How the client reaches the server: datagrams, or frames on a TCP stream. */
-interface ClientChannel {
-  readonly reliable: boolean;
-  readonly localPort: number;
-  /** Resolves when the server closes the connection (TCP only). */
-  readonly closed: Promise<void>;
-  onFrame: (frame: Buffer) => void;
-  onError: (error: Error) => void;
-  send(bytes: Buffer): void;
-  close(): Promise<void>;
-}
-
-class UdpChannel implements ClientChannel {
-  readonly reliable = false;
-  readonly closed = new Promise<void>(() => undefined);
-  onFrame: (frame: Buffer) => void = () => undefined;
-  onError: (error: Error) => void = () => undefined;
-
-  private constructor(
-    private readonly socket: UdpSocket,
-    private readonly server: TransportAddress,
-  ) {
-    socket.on('message', (datagram) => this.onFrame(datagram));
-    socket.on('error', (error) => this.onError(error));
-  }
-
-  static async open(options: TurnClientOptions): Promise<UdpChannel> {
-    const ipv6 = isIP(options.server.address) === 6;
-    const socket = createSocket(ipv6 ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', (error) => {
-        socket.close();
-        reject(error);
-      });
-      socket.bind({ address: options.localAddress ?? (ipv6 ? '::' : '0.0.0.0'), port: 0 }, () => {
-        socket.removeAllListeners('error');
-        resolve();
-      });
-    });
-    return new UdpChannel(socket, options.server);
-  }
-
-  get localPort(): number {
-    return this.socket.address().port;
-  }
-
-  send(bytes: Buffer): void {
-    this.socket.send(bytes, this.server.port, this.server.address);
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.socket.close(() => resolve()));
-  }
-}
-
-/** The frames a TCP client accepts: the server's largest, with room to spare. */
-const MAX_CLIENT_FRAME_BYTES = 65_536 + 24;
-
-class TcpChannel implements ClientChannel {
-  readonly reliable = true;
-  readonly closed: Promise<void>;
-  onFrame: (frame: Buffer) => void = () => undefined;
-  onError: (error: Error) => void = () => undefined;
-
-  private constructor(private readonly socket: TcpSocket) {
-    const deframer = new StreamDeframer(MAX_CLIENT_FRAME_BYTES);
-    socket.on('data', (chunk: Buffer) => {
-      const problem = deframer.push(chunk, (frame) => this.onFrame(Buffer.from(frame)));
-      if (problem !== undefined) socket.destroy(new Error(`server sent ${problem} bytes`));
-    });
-    socket.on('error', (error) => this.onError(error));
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
-  }
-
-  static async open(options: TurnClientOptions): Promise<TcpChannel> {
-    const socket = connect({
-      host: options.server.address,
-      port: options.server.port,
-      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
-      noDelay: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    return new TcpChannel(socket);
-  }
-
-  get localPort(): number {
-    return this.socket.localPort ?? 0;
-  }
-
-  send(bytes: Buffer): void {
-    if (this.socket.destroyed) throw new Error('connection closed');
-    this.socket.write(bytes);
-  }
-
-  close(): Promise<void> {
-    if (this.socket.destroyed) return Promise.resolve();
-    const closed = this.closed;
-    this.socket.end();
-    this.socket.destroySoon();
-    return closed;
+    this.transactions.answer(message);
   }
 }

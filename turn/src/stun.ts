@@ -141,7 +141,8 @@ function messageType(method: number, cls: StunClass): number {
   );
 }
 
-function paddingOf(length: number): number {
+/** Bytes that pad a value of `length` bytes to a multiple of four. */
+export function paddingOf(length: number): number {
   return (4 - (length % 4)) % 4;
 }
 
@@ -479,25 +480,4 @@ export function decodeChannelData(datagram: Buffer): ChannelData | undefined {
   const length = datagram.readUInt16BE(2);
   if (4 + length > datagram.length) return undefined;
   return { channel: datagram.readUInt16BE(0), data: datagram.subarray(4, 4 + length) };
-}
-
-/**
- * Length of the STUN message or ChannelData frame at the start of a TCP
- * stream (RFC 8656 section 7.2 framing): STUN is 20 + its length field,
- * ChannelData 4 + its length rounded up to four. Undefined when fewer than 4
- * bytes are there to tell; 'unframed' when the first bits are neither, or a
- * STUN header lacks the magic cookie (the stream is lost: nothing says where
- * the next frame starts).
- */
-export function frameLength(stream: Buffer): number | 'unframed' | undefined {
-  if (stream.length < 4) return undefined;
-  const kind = (stream[0] ?? 0) >> 6;
-  const length = stream.readUInt16BE(2);
-  if (kind === 0b00) {
-    // Checked as soon as it is there: a TLS ClientHello also starts with 00.
-    if (stream.length >= 8 && stream.readUInt32BE(4) !== MAGIC_COOKIE) return 'unframed';
-    return STUN_HEADER_LENGTH + length;
-  }
-  if (kind === 0b01) return CHANNEL_DATA_HEADER_LENGTH + length + paddingOf(length);
-  return 'unframed';
 }
