@@ -33,6 +33,13 @@ export interface StrangerOptions {
   colour?: CameraColour;
   /** They block camera and microphone. @default false */
   cameraDenied?: boolean;
+  /**
+   * The languages they tick, by name as the page shows them ("Spanish"); by default the page's
+   * choice stands: the browser's first language (the context's `locale`).
+   */
+  languages?: readonly string[];
+  /** Ticks "Only people who speak my language". @default false */
+  languagesOnly?: boolean;
   /** Sets "Hide my IP address"; by default it stays as the server's default left it. */
   hideIp?: boolean;
   /** Anything else for the browser context, e.g. a viewport or `devices['Pixel 7']`. */
@@ -111,6 +118,22 @@ export class Stranger {
       'the start form asks "I am 18 or older" (required by the QA contract, docs/testing.md)',
     ).toBeVisible();
     return adult;
+  }
+
+  /** The start form's line saying which languages are chosen; opens the list when clicked. */
+  get languagesSummary(): Locator {
+    return this.page.getByText('Languages you speak:');
+  }
+
+  /** Ticks exactly the languages named (as the page names them) in the start form. */
+  async chooseLanguages(names: readonly string[]): Promise<void> {
+    const list = this.page.getByRole('group', { name: 'Languages you speak' });
+    if (!(await list.isVisible())) await this.languagesSummary.click();
+    for (const box of await list.getByRole('checkbox').all()) {
+      const name = (await box.evaluate((input) => input.parentElement?.textContent ?? '')).trim();
+      if (!names.includes(name)) await box.setChecked(false);
+    }
+    for (const name of names) await list.getByRole('checkbox', { name, exact: true }).check();
   }
 
   /** Confirms the age question and presses Start. */
@@ -254,6 +277,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       }
       if (options.interests !== undefined) {
         await page.getByRole('textbox', { name: 'Interests' }).fill(options.interests.join(', '));
+      }
+      if (options.languages !== undefined) await stranger.chooseLanguages(options.languages);
+      if (options.languagesOnly !== undefined) {
+        await page
+          .getByRole('checkbox', { name: 'Only people who speak my language' })
+          .setChecked(options.languagesOnly);
       }
       if (options.hideIp !== undefined) {
         await page.getByRole('checkbox', { name: 'Hide my IP address' }).setChecked(options.hideIp);

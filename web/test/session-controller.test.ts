@@ -806,3 +806,51 @@ describe('SessionController', () => {
     });
   });
 });
+
+describe('languages', () => {
+  it('asks the server for speakers of the chosen languages, and says which both speak', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    await t.controller.start({ languages: ['es', 'en'], languagesOnly: true, relayOnly: false });
+    await flush();
+    expect(t.signaling.sent).toContainEqual({
+      event: 'start',
+      request: { languages: ['es', 'en'], languagesOnly: true, relayOnly: false },
+    });
+    t.signaling.events.emit('matched', {
+      initiator: true,
+      sharedInterests: [],
+      sharedLanguages: ['es'],
+      resumeToken: TOKEN,
+    });
+    await flush();
+    t.peers.at(-1)?.open();
+    await flush();
+    expect(t.status()).toBe('Connected to a stranger. You both speak Spanish.');
+  });
+
+  it('sends neither without languages, and never "only my language" without one', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    await t.controller.start({ languages: [], languagesOnly: true, relayOnly: false });
+    await flush();
+    expect(t.signaling.sent).toContainEqual({ event: 'start', request: { relayOnly: false } });
+  });
+
+  it('goes back to the start form when a speakers-only search ends, saying why and what to do', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    await t.controller.start({ languages: ['es', 'pt'], languagesOnly: true, relayOnly: false });
+    await flush();
+    expect(phase(t.controller.view)).toBe('waiting');
+    t.signaling.events.emit('searchEnded', { reason: 'no_language_match' });
+    expect(phase(t.controller.view)).toBe('idle');
+    expect(t.stream.tracks.every((track) => track.stopped)).toBe(true);
+    expect(t.status()).toBe(
+      'Nobody who speaks Spanish and Portuguese came for a while, so we stopped looking. Press Start to look again, or untick “Only people who speak my language” to meet anyone.',
+    );
+    // A late searchEnded (the person had pressed Stop) changes nothing.
+    t.signaling.events.emit('searchEnded', { reason: 'no_language_match' });
+    expect(phase(t.controller.view)).toBe('idle');
+  });
+});

@@ -42,6 +42,10 @@ const DEFAULT_RECONNECT_WINDOW_MS = 25_000;
 export interface StartOptions {
   nickname?: string | undefined;
   interests?: string[] | undefined;
+  /** Languages the person speaks (primary subtags), up to the protocol's limit. */
+  languages?: string[] | undefined;
+  /** Meet only strangers who speak one of `languages`. */
+  languagesOnly?: boolean | undefined;
   relayOnly: boolean;
   /** Blur each new stranger's video until it is revealed; unset keeps the current setting. */
   safeStart?: boolean | undefined;
@@ -60,6 +64,8 @@ export class SessionController {
   #welcome: Welcome | undefined;
   #nickname: string | undefined;
   #interests: string[] | undefined;
+  #languages: string[] | undefined;
+  #languagesOnly = false;
   /** What the person set themselves; the server's defaults no longer apply to it. */
   readonly #chosen = new Set<'relayOnly' | 'safeStart'>();
   /** From the match until the person moves on (Next, Stop, a ban). */
@@ -89,6 +95,12 @@ export class SessionController {
       signaling.on('partnerReturned', (back) =>
         this.#chat?.partnerReturned(back, this.#welcome?.iceServers),
       ),
+      // A speakers-only search found nobody in time: the server took us out of the queue.
+      signaling.on('searchEnded', () => {
+        if (this.#view.phase !== 'waiting') return;
+        this.#queue.cancel();
+        this.#end({ kind: 'search-ended', languages: this.#languages ?? [] });
+      }),
       // A ban on our address started while we waited or chatted: the server took us out.
       signaling.on('banned', ({ retryAfterMs }) => {
         if (this.#view.phase === 'idle') return;
@@ -116,6 +128,8 @@ export class SessionController {
     if (this.#view.phase !== 'idle') return;
     this.#nickname = options.nickname;
     this.#interests = options.interests?.length === 0 ? undefined : options.interests;
+    this.#languages = options.languages?.length === 0 ? undefined : options.languages;
+    this.#languagesOnly = this.#languages !== undefined && options.languagesOnly === true;
     this.#chosen.add('relayOnly');
     if (options.safeStart !== undefined) this.setSafeStart(options.safeStart);
     this.#deps.preparePeer?.();
@@ -261,6 +275,8 @@ export class SessionController {
     return {
       ...(this.#nickname === undefined ? {} : { nickname: this.#nickname }),
       ...(this.#interests === undefined ? {} : { interests: this.#interests }),
+      ...(this.#languages === undefined ? {} : { languages: this.#languages }),
+      ...(this.#languagesOnly ? { languagesOnly: true } : {}),
       relayOnly: this.#view.relayOnly,
     };
   }

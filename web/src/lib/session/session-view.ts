@@ -18,7 +18,14 @@ export interface StartRefused {
   retryAfterMs?: number;
 }
 
-export type Problem = StartRefused | { kind: 'peer-failed'; reason: PeerError['kind'] | 'timeout' };
+/** A search for speakers of `languages` only found nobody within the server's wait. */
+export interface SearchEnded {
+  kind: 'search-ended';
+  languages: readonly string[];
+}
+
+export type Problem =
+  StartRefused | SearchEnded | { kind: 'peer-failed'; reason: PeerError['kind'] | 'timeout' };
 
 /** Everything the page shows: the session's own state, the local media's and the chat log's. */
 export interface SessionView extends MediaState, ChatState {
@@ -32,6 +39,8 @@ export interface SessionView extends MediaState, ChatState {
   readonly remoteStream: MediaStream | undefined;
   readonly partnerNickname: string | undefined;
   readonly sharedInterests: readonly string[];
+  /** Languages both speak (primary subtags), from the match. */
+  readonly sharedLanguages: readonly string[];
   readonly safetyCode: string | undefined;
   /** While connected: whether media goes through a relay; `undefined` until the stats tell. */
   readonly route: RouteType | undefined;
@@ -65,6 +74,7 @@ const INITIAL_VIEW: SessionView = {
   remoteStream: undefined,
   partnerNickname: undefined,
   sharedInterests: [],
+  sharedLanguages: [],
   safetyCode: undefined,
   route: undefined,
   chatRelayOnly: false,

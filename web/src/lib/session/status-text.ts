@@ -1,4 +1,8 @@
+import { listLanguages } from '../languages/spoken-languages';
 import type { SessionView } from './session-view';
+
+/** The page's language; its sentences are English for now, so are the languages' names. */
+const PAGE_LOCALE = 'en';
 
 /**
  * The line under the connection route badge. "Not yours" holds only when this chat offered
@@ -15,6 +19,7 @@ export function routeMeaning(view: Pick<SessionView, 'route' | 'chatRelayOnly'>)
 const START_REFUSED: Readonly<Record<string, string>> = {
   invalid_nickname: 'The server did not accept that nickname. Try letters and digits only.',
   invalid_interests: 'The server did not accept those interests. Use up to 5 short words.',
+  invalid_languages: 'The server did not accept those languages. Choose up to 3.',
   unreachable: 'The server did not answer. Press Start to try again.',
 };
 
@@ -31,6 +36,10 @@ export function statusText(view: SessionView): string {
       if (view.problem?.kind === 'start-refused' && view.problem.code === 'banned') {
         const minutes = Math.max(1, Math.ceil((view.problem.retryAfterMs ?? 0) / 60_000));
         return `Several people reported this connection recently. You can start again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+      }
+      if (view.problem?.kind === 'search-ended') {
+        const languages = listLanguages(view.problem.languages, PAGE_LOCALE);
+        return `Nobody who speaks ${languages} came for a while, so we stopped looking. Press Start to look again, or untick “Only people who speak my language” to meet anyone.`;
       }
       if (view.problem?.kind === 'start-refused') {
         return (
@@ -59,7 +68,11 @@ export function statusText(view: SessionView): string {
       const who = view.partnerNickname ?? 'a stranger';
       const shared =
         view.sharedInterests.length > 0 ? ` You both like ${view.sharedInterests.join(', ')}.` : '';
-      return `Connected to ${who}.${shared}`;
+      const languages =
+        view.sharedLanguages.length > 0
+          ? ` You both speak ${listLanguages(view.sharedLanguages, PAGE_LOCALE)}.`
+          : '';
+      return `Connected to ${who}.${shared}${languages}`;
     }
     case 'partner-left':
       if (view.endedBy === 'report') {

@@ -78,6 +78,7 @@ export class StrangerChat {
       phase: 'connecting',
       partnerNickname: setup.partnerNickname,
       sharedInterests: setup.sharedInterests,
+      sharedLanguages: setup.sharedLanguages ?? [],
       safetyCode: undefined,
       remoteStream: undefined,
       chatRelayOnly: relayOnly,
@@ -198,6 +199,7 @@ export class StrangerChat {
     this.#screen.update({
       partnerNickname: undefined,
       sharedInterests: [],
+      sharedLanguages: [],
       safetyCode: undefined,
       endedBy: undefined,
     });

@@ -35,7 +35,14 @@ export type RequestResult = Ack | { ok: false; code: 'unreachable' };
  */
 export type SignalingEvents = Pick<
   ServerToClientEvents,
-  'welcome' | 'matched' | 'signal' | 'partnerLeft' | 'banned' | 'partnerAway' | 'partnerReturned'
+  | 'welcome'
+  | 'matched'
+  | 'signal'
+  | 'partnerLeft'
+  | 'banned'
+  | 'partnerAway'
+  | 'partnerReturned'
+  | 'searchEnded'
 > & {
   /** Connection state changes; `offline` means a retry is scheduled. */
   status: (status: ServerStatus) => void;
@@ -123,6 +130,7 @@ export class SignalingClient implements SignalingPort {
     socket.on('banned', (banned) => this.#events.emit('banned', banned));
     socket.on('partnerAway', (away) => this.#events.emit('partnerAway', away));
     socket.on('partnerReturned', (back) => this.#events.emit('partnerReturned', back));
+    socket.on('searchEnded', (ended) => this.#events.emit('searchEnded', ended));
     socket.on('protocolError', (error) => {
       console.warn('mayfly: protocol error from server', error.code, error.event);
     });
