@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { MetadataLog, type MetadataRecord } from './metadata-log.js';
 import { Metrics } from './metrics.js';
 import { buildPrivacyStatement } from './privacy.js';
+import type { RelayedBytes } from '@mayfly/turn';
 import type { Cluster } from './cluster.js';
 import { ProofOfWork } from './proof-of-work.js';
 import { Pseudonymizer } from './pseudonym.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly serveHttp?: boolean;
   /** Several nodes on one Redis (REDIS_URL); one process in memory without. */
   readonly cluster?: Cluster;
+  /** The embedded TURN relay's byte counts, for metrics; absent with another TURN mode. */
+  readonly relayedBytes?: () => RelayedBytes | undefined;
 }
 
 export interface MayflyApp {
@@ -47,8 +50,11 @@ export interface MayflyApp {
   /** Prometheus metrics, when METRICS_PORT or METRICS_TOKEN is set. */
   readonly metrics: Metrics | undefined;
   readonly proofOfWork: ProofOfWork;
-  /** Stops taking connections, tells clients, closes everything. */
-  close(): Promise<void>;
+  /**
+   * Stops taking connections, tells clients, closes everything. `beforeLog` runs last before
+   * the metadata log closes: the place to stop what still writes to it (the embedded TURN).
+   */
+  close(beforeLog?: () => Promise<void>): Promise<void>;
 }
 
 /** Headers on every response. Page-specific ones (CSP) come from the web client. */
@@ -94,6 +100,7 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
         ...(deps.cluster === undefined
           ? {}
           : { redisUp: () => deps.cluster?.reachable() ?? false }),
+        ...(deps.relayedBytes === undefined ? {} : { relayedBytes: deps.relayedBytes }),
       })
     : undefined;
   const metadata: MetadataSink & { write(record: MetadataRecord): void } = {
@@ -195,12 +202,13 @@ export function createApp(httpServer: HttpServer, config: Config, deps: AppDeps 
     metadata,
     metrics,
     proofOfWork,
-    async close(): Promise<void> {
+    async close(beforeLog?: () => Promise<void>): Promise<void> {
       if (closing) return;
       closing = true;
       await signaling.shutdown(2000);
       httpServer.closeAllConnections();
       await deps.cluster?.close();
+      await beforeLog?.();
       await metadataLog.close();
     },
   };

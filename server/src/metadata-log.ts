@@ -40,6 +40,7 @@ export class MetadataLog implements MetadataSink {
   private stream: fs.WriteStream | undefined;
   private streamDay = '';
   private sweepTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private readonly options: MetadataLogOptions,
@@ -53,6 +54,11 @@ export class MetadataLog implements MetadataSink {
   }
 
   write(record: MetadataRecord): void {
+    if (this.closed) {
+      // A defect of ours (shutdown order): say so rather than reopen a file nobody closes.
+      console.error(`metadata log: a ${record.event} record came after the log closed`);
+      return;
+    }
     const now = this.clock.now();
     const day = utcDay(now);
     if (day !== this.streamDay || this.stream === undefined) {
@@ -116,6 +122,7 @@ export class MetadataLog implements MetadataSink {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.sweepTimer);
     await this.closeStream();
   }

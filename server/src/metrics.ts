@@ -10,6 +10,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MatchingCounts, SignalingObservation } from '@mayfly/signaling';
+import type { RelayedBytes } from '@mayfly/turn';
 import type { MetadataRecord } from './metadata-log.js';
 
 export interface MetricsSources {
@@ -21,6 +22,8 @@ export interface MetricsSources {
   readonly powOn: () => boolean;
   /** Whether Redis answers; undefined in one process without Redis. */
   readonly redisUp?: () => boolean;
+  /** Payload bytes the embedded TURN relay carried since start, each way; absent without it. */
+  readonly relayedBytes?: () => RelayedBytes | undefined;
 }
 
 /** Seconds: from instant pairings to the five-second interest wait and far beyond. */
@@ -142,6 +145,21 @@ export class Metrics {
     gauge('mayfly_pow_on', '1 while connections must bring a proof of work.', (metric) =>
       metric.set(sources.powOn() ? 1 : 0),
     );
+    // The relay counts from its start; the counter follows it by the difference at each scrape.
+    // Registered without an embedded relay too, as the allocation gauges are (it stays at 0).
+    const seen = { toPeers: 0, toClients: 0 };
+    const relayed: Counter<'direction'> = new Counter({
+      name: 'mayfly_relay_bytes_total',
+      help: 'Payload bytes the embedded TURN relay carried, by direction (to_peer: from clients).',
+      labelNames: ['direction'],
+      registers,
+      collect: () => {
+        const now = sources.relayedBytes?.() ?? seen;
+        relayed.inc({ direction: 'to_peer' }, now.toPeers - seen.toPeers);
+        relayed.inc({ direction: 'to_client' }, now.toClients - seen.toClients);
+        Object.assign(seen, now);
+      },
+    });
     const redisUp = sources.redisUp;
     if (redisUp !== undefined) {
       gauge('mayfly_redis_up', '1 while Redis answers.', (metric) => metric.set(redisUp() ? 1 : 0));

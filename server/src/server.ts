@@ -137,6 +137,7 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
     ...(cluster === undefined ? {} : { cluster }),
     ...(options.webHandler === undefined ? {} : { webHandler: options.webHandler }),
     iceServersFor,
+    ...(config.turn.mode === 'embedded' ? { relayedBytes: () => turn?.relayedBytes() } : {}),
   });
 
   if (config.turn.mode === 'embedded') {
@@ -180,8 +181,10 @@ export async function startMayfly(config: Config, options: MayflyOptions = {}): 
     metricsPort: () => (metricsServer === undefined ? undefined : boundPort(metricsServer)),
     async close() {
       metricsServer?.close();
-      await app.close();
-      await turn?.close();
+      // The relay's last lines (relay_closed) go into the log before it closes.
+      await app.close(async () => {
+        await turn?.close();
+      });
     },
   };
 }

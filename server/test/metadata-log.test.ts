@@ -245,6 +245,25 @@ describe('retention', () => {
     await log.close();
   });
 
+  it('writes nothing once closed, and says a record came too late instead of reopening a file', async () => {
+    const logDir = temporaryDir();
+    const log = new MetadataLog({ dir: logDir, retentionDays: 30 }, new ManualClock(Date.now()));
+    log.write({ event: 'relay_closed', reason: 'released' });
+    await log.close();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    log.write({ event: 'relay_closed', reason: 'server-closed' });
+    expect(errors).toHaveBeenCalledWith(
+      'metadata log: a relay_closed record came after the log closed',
+    );
+    errors.mockRestore();
+    const lines = filesUnder(logDir).flatMap((file) =>
+      readFileSync(file, 'utf8').trim().split('\n'),
+    );
+    expect(lines.map((line) => (JSON.parse(line) as { reason: string }).reason)).toEqual([
+      'released',
+    ]);
+  });
+
   it('honours a one-day window', () => {
     const logDir = temporaryDir();
     writeFileSync(path.join(logDir, 'connections-2026-11-20.jsonl'), '');

@@ -12,6 +12,7 @@ const LABEL_VALUES: Readonly<Record<string, RegExp>> = {
   reason: /^[a-z_-]+$/u,
   code: /^[a-z_]+$/u,
   state: /^(waiting|chatting)$/u,
+  direction: /^(to_peer|to_client)$/u,
   le: /^(\+Inf|\d+(\.\d+)?(e[+-]?\d+)?)$/u,
   // prom-client's default metrics.
   kind: /^(minor|major|incremental|weakcb)$/u,

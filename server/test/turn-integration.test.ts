@@ -2,7 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkTurnServer, isLocalCredentialId, verifyTurnCredential } from '@mayfly/turn';
+import {
+  checkTurnServer,
+  isLocalCredentialId,
+  TurnClient,
+  verifyTurnCredential,
+} from '@mayfly/turn';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
@@ -13,7 +18,9 @@ import {
 } from '../src/ice-servers.js';
 import type { IceServer } from '@mayfly/protocol';
 import { startMayfly, type Mayfly } from '../src/server.js';
+import { freePort } from './cluster-helpers.js';
 import { ManualClock, nextEvent } from './helpers.js';
+import { sampleValue } from './metrics-exposition.js';
 
 const SECRET = 'integration-test-secret-0123456789';
 
@@ -271,5 +278,45 @@ describe('the product with embedded TURN', () => {
       ...checked, // over TCP
       { event: 'relay_refused', reason: 'forged' },
     ]);
+  });
+
+  it('counts the bytes the embedded relay carries in /metrics, each way', async () => {
+    const metricsPort = await freePort();
+    const { product, port } = await startProduct({ METRICS_PORT: String(metricsPort) });
+    const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true });
+    const [ice] = (await nextEvent(socket, 'welcome')).iceServers;
+    socket.disconnect();
+    const server = { address: '127.0.0.1', port: product.turn?.port ?? 0 };
+    const credentials = { username: ice?.username ?? '', credential: ice?.credential ?? '' };
+    const open = (): Promise<TurnClient> =>
+      TurnClient.open({ server, localAddress: '127.0.0.1', transport: 'udp', ...credentials });
+    const alice = await open();
+    const bob = await open();
+    const relayed = async (direction: string): Promise<number | undefined> =>
+      sampleValue(
+        await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(),
+        'mayfly_relay_bytes_total',
+        `direction="${direction}"`,
+      );
+    try {
+      expect(await relayed('to_client')).toBe(0);
+      const aliceRelay = (await alice.allocate()).relayed;
+      const bobRelay = (await bob.allocate()).relayed;
+      await alice.createPermission(bobRelay.address);
+      await bob.createPermission(aliceRelay.address);
+      // Relay to relay (the two strangers both hide their address): counted once, toward Bob.
+      alice.sendIndication(bobRelay, Buffer.alloc(1200));
+      expect((await bob.nextData()).data).toHaveLength(1200);
+      expect(await relayed('to_client')).toBe(1200);
+      expect(await relayed('to_peer')).toBe(0);
+      bob.sendIndication(aliceRelay, Buffer.alloc(800));
+      await alice.nextData();
+      expect(await relayed('to_client')).toBe(2000);
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+      // Closed here, as above: its last relay lines are written before the folder goes.
+      await product.close();
+      mayfly = undefined;
+    }
   });
 });

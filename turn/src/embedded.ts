@@ -13,6 +13,7 @@ import type { IpFamily } from './ip-address.js';
 import { PeerAccess } from './peer-access.js';
 import type { HostAddress } from './peer-access.js';
 import { compilePeerPolicy } from './peer-policy.js';
+import type { RelayedBytes } from './relay-data-path.js';
 import { TcpListener } from './tcp-listener.js';
 import type { TcpLimits } from './tcp-listener.js';
 import { errorCode } from './turn-log.js';
@@ -112,6 +113,8 @@ export interface EmbeddedTurn {
   /** The address announced as relayed address (what peers see). */
   readonly relayAddress: string;
   allocationCount(): number;
+  /** Payload bytes relayed since start, each way: for metrics. */
+  relayedBytes(): RelayedBytes;
   /** Closes the listener, every relay socket and timer. Idempotent. */
   close(): Promise<void>;
 }
@@ -341,6 +344,7 @@ export async function startEmbeddedTurn(options: EmbeddedTurnOptions): Promise<E
     tcp: tcp !== undefined,
     relayAddress: config.announcedRelayAddress,
     allocationCount: () => server.allocationCount(),
+    relayedBytes: () => server.relayedBytes(),
     close: () => {
       entry.closing ??= (async () => {
         await Promise.all([udp.close(), tcp?.close()]);

@@ -28,9 +28,12 @@ export type { DeniedPeerRange, PeerCheck, PeerPolicy } from './peer-policy.js';
 export { startEmbeddedTurn } from './embedded.js';
 export type { EmbeddedTurn, EmbeddedTurnOptions, PortRange } from './embedded.js';
 export type { HostAddress } from './peer-access.js';
+export type { RelayedBytes } from './relay-data-path.js';
 export { renderCoturnConfig } from './coturn-config.js';
 export type { CoturnConfigOptions, CoturnTlsOptions } from './coturn-config.js';
 export { checkTurnServer } from './check-turn-server.js';
+/** A TURN client (UDP or TCP), as the health check and the tests use it. */
+export { TurnClient } from './stun-client.js';
 export type {
   CheckTurnServerOptions,
   TurnCheckFailure,

@@ -25,8 +25,23 @@ export interface RelayDataPathDeps {
   readonly log: TurnLog;
 }
 
+/** Payload bytes relayed since the server started, each way (no addresses, no allocations). */
+export interface RelayedBytes {
+  /** From clients to their peers (Send indications and ChannelData). */
+  readonly toPeers: number;
+  /** From peers to the clients (Data indications and ChannelData). */
+  readonly toClients: number;
+}
+
 export class RelayDataPath {
+  #toPeers = 0;
+  #toClients = 0;
+
   constructor(private readonly deps: RelayDataPathDeps) {}
+
+  get relayedBytes(): RelayedBytes {
+    return { toPeers: this.#toPeers, toClients: this.#toClients };
+  }
 
   /** Peer to client: everything the allocation's relay socket receives. */
   listenOnRelay(allocation: RelayAllocation): void {
@@ -68,6 +83,7 @@ export class RelayDataPath {
     if (grant.ownRelayAddress) {
       const target = this.deps.allocations.onRelayPort(peer.port);
       if (target !== undefined) {
+        // Relay to relay: counted once, on its way to the other client.
         this.deliverFromPeer(target, allocation.relayed, data);
         return;
       }
@@ -80,6 +96,7 @@ export class RelayDataPath {
     }
     // No callback: a failed send is reported by the socket's 'error' event (listenOnRelay).
     allocation.relaySocket.send(data, peer.port, peer.address);
+    this.#toPeers += data.length;
   }
 
   /** Peer to client: ChannelData when a channel is bound to the peer, else a Data indication. */
@@ -88,6 +105,7 @@ export class RelayDataPath {
     if (!link.isOpen || allocation.isClosed || allocation.isExpired()) return;
     if (!allocation.hasPermission(peer.address)) return;
     const channel = allocation.channelForPeer(peer);
+    this.#toClients += data.length;
     link.send(
       channel !== undefined
         ? encodeChannelData(channel, data, link.padsChannelData)

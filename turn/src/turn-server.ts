@@ -35,6 +35,7 @@ import type { ClientLink } from './client-link.js';
 import { PeerRequests, readSendIndication } from './peer-requests.js';
 import type { RelayAllocation } from './relay-allocation.js';
 import { RelayDataPath } from './relay-data-path.js';
+import type { RelayedBytes } from './relay-data-path.js';
 import { encodeAnswer, isRefusal, unknownAttributesRefusal } from './request-answer.js';
 import type { Refusal, RequestOutcome } from './request-answer.js';
 import { unknownAttributes } from './request-attributes.js';
@@ -85,6 +86,10 @@ export class TurnServer {
 
   allocationCount(): number {
     return this.allocations.size;
+  }
+
+  relayedBytes(): RelayedBytes {
+    return this.dataPath.relayedBytes;
   }
 
   /**

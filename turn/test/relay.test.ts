@@ -31,6 +31,24 @@ describe('relaying through the embedded server (allowedPeers: 127.0.0.0/8)', () 
     expect(echo.received[0]?.from.port).toBe(relayed.port);
   });
 
+  it('counts the payload bytes it relays each way, and nothing it drops', async () => {
+    const { client, turn } = await startTestTurn({ allowedPeers: ['127.0.0.0/8'] });
+    const echo = await startEchoPeer();
+    const alice = await client();
+    await alice.allocate();
+    expect(turn.relayedBytes()).toEqual({ toPeers: 0, toClients: 0 });
+    // No permission for the peer yet: dropped, not counted.
+    alice.sendIndication(echo.address, Buffer.alloc(100));
+    await alice.createPermission(LOOPBACK);
+    alice.sendIndication(echo.address, Buffer.alloc(300));
+    await alice.nextData();
+    await alice.channelBind(CHANNEL, echo.address);
+    alice.sendChannelData(CHANNEL, Buffer.alloc(50));
+    await alice.nextData();
+    expect(echo.received.map(({ data }) => data.length)).toEqual([300, 50]);
+    expect(turn.relayedBytes()).toEqual({ toPeers: 350, toClients: 350 });
+  });
+
   // Defects 1 and 2: Chrome needs MESSAGE-INTEGRITY on the ChannelBind answer,
   // and ChannelData from the client must reach the peer.
   it('binds a channel with an integrity-protected answer and relays ChannelData both ways', async () => {
