@@ -120,7 +120,7 @@ export function buildPrivacyStatement(config: Config, now: number): PrivacyState
     reports: reportsStatement(config),
     metrics: {
       enabled: config.metrics.port !== undefined || config.metrics.token !== undefined,
-      what: 'When the operator turns it on, a Prometheus endpoint (/metrics) with totals and counts only: connections, waiting and chatting strangers, matches, wait and chat durations, Next/Stop/Report/Block counts, bans in force, cut-offs, proof-of-work state, relay allocations, Redis health, and the process’s own figures. It is kept in memory and reset when the process restarts.',
+      what: 'When the operator turns it on, a Prometheus endpoint (/metrics) with totals and counts only: connections, waiting and chatting strangers, matches, wait and chat durations, Next/Stop/Report/Block counts, bans in force, cut-offs, proof-of-work state, relay allocations and relayed bytes, Redis health, and the process’s own figures. It is kept in memory and reset when the process restarts.',
       never:
         'No label or value names a client: no address, pseudonym, nickname, interest or language; every label is a reason or code from a fixed list.',
     },
