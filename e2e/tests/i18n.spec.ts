@@ -39,6 +39,9 @@ test('the URL names the language: /es shows Spanish, lang="es"', async ({ browse
   await page.getByRole('link', { name: 'Privacidad' }).click();
   await expect(page).toHaveURL(/\/es\/privacy$/u);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacidad');
+  // Errors too.
+  expect((await page.goto('/es/nowhere'))?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Esta página no existe.');
   await close();
 });
 

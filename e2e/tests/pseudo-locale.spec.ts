@@ -2,7 +2,8 @@
  * The pseudo-locale (`/en-XA/…`) turns every catalogue string into `[!! Ŝţàŕţ !!]`: a plain
  * English word of the catalogue left on the page is text the catalogue does not hold, i.e.
  * hard-coded English. Covers the pages and states converted so far: the start form (with its
- * error messages and the language list open), the privacy page and the connection test. The
+ * error messages and the language list open), the privacy page, the connection test and the
+ * error page. The
  * chat room (VideoStage, ChatPanel, ChatRoom, ReportControls) is not converted yet (issue #25
  * rewrites it): add its states here when it is.
  *
@@ -116,5 +117,9 @@ test('the start form, privacy page and connection test have no hard-coded Englis
     { timeout: 20_000 },
   );
   await expectNoEnglish(page, 'the connection test');
+
+  await page.goto('/en-XA/nowhere');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(pseudoText(en.error.notFound));
+  await expectNoEnglish(page, 'the page for a missing address');
   await context.close();
 });

@@ -30,9 +30,7 @@ export const handle: Handle = async ({ event, resolve }) => {
         .replace('%mayfly.dir%', textDirection(locale))
         .replace('%mayfly.description%', description),
   });
-  // Without a prefix the page depends on the browser's languages: tell caches so.
-  if (prefix === undefined && response.headers.get('content-type')?.startsWith('text/html')) {
-    response.headers.append('Vary', 'Accept-Language');
-  }
+  // Without a prefix the page (and its __data.json) depends on the browser's languages.
+  if (prefix === undefined) response.headers.append('Vary', 'Accept-Language');
   return response;
 };

@@ -28,6 +28,11 @@ const de: Messages = {
     roomFailed:
       'Der Chat konnte nicht geladen werden. Prüfe deine Verbindung und drücke erneut auf Start.',
   },
+  error: {
+    notFound: 'Diese Seite gibt es nicht.',
+    failed: 'Etwas ist schiefgegangen. Lade die Seite neu, um es noch einmal zu versuchen.',
+    back: 'Zurück zum Chat',
+  },
   start: {
     heading: 'Sprich mit Fremden',
     noticeLead: 'Bevor du startest:',

@@ -35,6 +35,11 @@ const en = {
       'Mayfly could not be loaded completely. Check your connection and reload the page.',
     roomFailed: 'The chat could not be loaded. Check your connection and press Start again.',
   },
+  error: {
+    notFound: 'This page does not exist.',
+    failed: 'Something went wrong. Reload the page to try again.',
+    back: 'Back to the chat',
+  },
   start: {
     heading: 'Talk to a stranger',
     noticeLead: 'Before you start:',

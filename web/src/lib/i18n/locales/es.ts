@@ -27,6 +27,11 @@ const es: Messages = {
       'Mayfly no se ha podido cargar del todo. Comprueba tu conexión y vuelve a cargar la página.',
     roomFailed: 'No se ha podido cargar el chat. Comprueba tu conexión y pulsa Empezar de nuevo.',
   },
+  error: {
+    notFound: 'Esta página no existe.',
+    failed: 'Algo ha fallado. Recarga la página para volver a intentarlo.',
+    back: 'Volver al chat',
+  },
   start: {
     heading: 'Habla con una persona desconocida',
     noticeLead: 'Antes de empezar:',

@@ -28,6 +28,11 @@ const fr: Messages = {
     roomFailed:
       'Le chat n’a pas pu être chargé. Vérifiez votre connexion et appuyez de nouveau sur Commencer.',
   },
+  error: {
+    notFound: 'Cette page n’existe pas.',
+    failed: 'Un problème est survenu. Rechargez la page pour réessayer.',
+    back: 'Retour au chat',
+  },
   start: {
     heading: 'Parlez à un inconnu',
     noticeLead: 'Avant de commencer :',

@@ -28,6 +28,11 @@ const ptBR: Messages = {
     roomFailed:
       'Não foi possível carregar o chat. Verifique sua conexão e toque em Começar de novo.',
   },
+  error: {
+    notFound: 'Esta página não existe.',
+    failed: 'Algo deu errado. Recarregue a página para tentar de novo.',
+    back: 'Voltar ao chat',
+  },
   start: {
     heading: 'Converse com um desconhecido',
     noticeLead: 'Antes de começar:',

@@ -26,6 +26,11 @@ const tr: Messages = {
     sessionFailed: 'Mayfly tam olarak yüklenemedi. Bağlantını kontrol et ve sayfayı yeniden yükle.',
     roomFailed: 'Sohbet yüklenemedi. Bağlantını kontrol et ve yeniden Başla’ya bas.',
   },
+  error: {
+    notFound: 'Bu sayfa yok.',
+    failed: 'Bir şeyler ters gitti. Yeniden denemek için sayfayı yenile.',
+    back: 'Sohbete dön',
+  },
   start: {
     heading: 'Bir yabancıyla konuş',
     noticeLead: 'Başlamadan önce:',
