@@ -111,3 +111,31 @@ test('no cookie, no storage, no other origin in any language', async ({ browser,
   expect(elsewhere, 'requests to another origin').toEqual([]);
   await close();
 });
+
+test('a chat in Spanish: the status and the chat log speak Spanish', async ({
+  browser,
+  baseURL,
+}) => {
+  // The room's own controls (Stop, Next, …) are still English: issue #25 rewrites the room.
+  const people = [
+    await open(browser, baseURL, '/es', { locale: 'es-ES' }),
+    await open(browser, baseURL, '/es', { locale: 'es-ES' }),
+  ];
+  for (const { page } of people) {
+    await expect(page.getByRole('status')).toHaveText('Pulsa Empezar para conocer a alguien.');
+    await page.getByRole('checkbox', { name: 'Tengo 18 años o más' }).check();
+    await page.getByRole('button', { name: 'Empezar' }).click();
+    await expect(page.getByRole('status')).toContainText(
+      /Buscando a alguien|Conexión establecida/u,
+    );
+  }
+  const [first, second] = people.map(({ page }) => page);
+  if (first === undefined || second === undefined) throw new Error('two people');
+  await expect(first.getByRole('status')).toContainText('Conexión establecida', {
+    timeout: 20_000,
+  });
+  await second.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(first.getByRole('status')).toContainText('La otra persona se ha ido.');
+  await expect(first.getByRole('log')).toContainText('La otra persona se ha ido.');
+  for (const { close } of people) await close();
+});

@@ -41,6 +41,7 @@ function setup(
   const urls = fakeObjectUrls();
   const online: (() => void)[] = [];
   const controller = new SessionController({
+    chatWords: () => en.chat,
     signaling,
     media,
     clock,

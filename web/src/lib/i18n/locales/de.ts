@@ -65,6 +65,20 @@ const de: Messages = {
     rules: `Mayfly ist für Erwachsene. Sei respektvoll; verlasse jeden Chat mit ${room.next} oder Esc.`,
     start: 'Start',
   },
+  chat: {
+    unreadablePicture: 'Diese Datei konnte nicht als Bild gelesen werden.',
+    pictureTooLarge: 'Dieses Bild ist zu groß zum Senden, auch verkleinert.',
+    strangerPictureRefused:
+      'Dein Gegenüber wollte ein zu großes Bild oder eines zu viel senden; es wurde abgelehnt.',
+    strangerNotUnderstood:
+      'Etwas, das der Browser deines Gegenübers gesendet hat, wurde nicht verstanden und ignoriert.',
+    strangerTooFast: 'Dein Gegenüber sendet Nachrichten zu schnell; einige wurden nicht angezeigt.',
+    youReported: 'Du hast diese Person gemeldet. Ihr werdet nicht wieder zusammengebracht.',
+    youBlocked: 'Du hast diese Person blockiert. Ihr werdet nicht wieder zusammengebracht.',
+    strangerLeft: 'Dein Gegenüber ist gegangen.',
+    microphoneFailed: 'Dieses Mikrofon konnte nicht geöffnet werden.',
+    cameraFailed: 'Diese Kamera konnte nicht geöffnet werden.',
+  },
   status: {
     idle: 'Drücke Start, um jemanden kennenzulernen.',
     connectingToServer: 'Verbindung zum Server wird hergestellt …',

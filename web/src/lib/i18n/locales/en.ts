@@ -72,6 +72,21 @@ const en = {
     rules: `Mayfly is for adults. Be respectful; leave any chat with ${room.next} or Escape.`,
     start: 'Start',
   },
+  /** Lines the chat log shows (the room's own controls: issue #25). */
+  chat: {
+    unreadablePicture: 'That file could not be read as a picture.',
+    pictureTooLarge: 'That picture is too large to send, even after shrinking it.',
+    strangerPictureRefused:
+      'The stranger tried to send a picture that is too large or one too many; it was refused.',
+    strangerNotUnderstood:
+      'Something the stranger’s browser sent was not understood and was ignored.',
+    strangerTooFast: 'The stranger is sending messages too fast; some were not shown.',
+    youReported: 'You reported the stranger. You will not be matched with them again.',
+    youBlocked: 'You blocked the stranger. You will not be matched with them again.',
+    strangerLeft: 'Stranger left.',
+    microphoneFailed: 'That microphone could not be opened.',
+    cameraFailed: 'That camera could not be opened.',
+  },
   status: {
     idle: 'Press Start to meet a stranger.',
     connectingToServer: 'Connecting to the server…',

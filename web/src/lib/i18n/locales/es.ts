@@ -64,6 +64,21 @@ const es: Messages = {
     rules: `Mayfly es para personas adultas. Trata a los demás con respeto; sal de cualquier chat con ${room.next} o Escape.`,
     start: 'Empezar',
   },
+  chat: {
+    unreadablePicture: 'No se ha podido leer ese archivo como imagen.',
+    pictureTooLarge: 'Esa imagen es demasiado grande para enviarla, incluso reducida.',
+    strangerPictureRefused:
+      'La otra persona intentó enviar una imagen demasiado grande o una de más; se ha rechazado.',
+    strangerNotUnderstood:
+      'Algo que envió el navegador de la otra persona no se ha entendido y se ha ignorado.',
+    strangerTooFast:
+      'La otra persona está enviando mensajes demasiado rápido; algunos no se han mostrado.',
+    youReported: 'Has denunciado a esta persona. No volveréis a coincidir.',
+    youBlocked: 'Has bloqueado a esta persona. No volveréis a coincidir.',
+    strangerLeft: 'La otra persona se ha ido.',
+    microphoneFailed: 'No se ha podido abrir ese micrófono.',
+    cameraFailed: 'No se ha podido abrir esa cámara.',
+  },
   status: {
     idle: 'Pulsa Empezar para conocer a alguien.',
     connectingToServer: 'Conectando con el servidor…',

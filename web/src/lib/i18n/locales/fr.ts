@@ -65,6 +65,21 @@ const fr: Messages = {
     rules: `Mayfly est réservé aux adultes. Restez respectueux ; quittez un chat à tout moment avec ${room.next} ou Échap.`,
     start: 'Commencer',
   },
+  chat: {
+    unreadablePicture: 'Ce fichier n’a pas pu être lu comme une image.',
+    pictureTooLarge: 'Cette image est trop grande pour être envoyée, même réduite.',
+    strangerPictureRefused:
+      'Votre interlocuteur a essayé d’envoyer une image trop grande ou une de trop ; elle a été refusée.',
+    strangerNotUnderstood:
+      'Quelque chose envoyé par le navigateur de votre interlocuteur n’a pas été compris et a été ignoré.',
+    strangerTooFast:
+      'Votre interlocuteur envoie des messages trop vite ; certains n’ont pas été affichés.',
+    youReported: 'Vous avez signalé cette personne. Vous ne serez plus mis en relation.',
+    youBlocked: 'Vous avez bloqué cette personne. Vous ne serez plus mis en relation.',
+    strangerLeft: 'Votre interlocuteur est parti.',
+    microphoneFailed: 'Ce micro n’a pas pu être ouvert.',
+    cameraFailed: 'Cette caméra n’a pas pu être ouverte.',
+  },
   status: {
     idle: 'Appuyez sur Commencer pour rencontrer quelqu’un.',
     connectingToServer: 'Connexion au serveur…',

@@ -65,6 +65,20 @@ const ja: Messages = {
     rules: `Mayfly は大人向けです。相手を尊重してください。どのチャットも「${room.next}」か Esc キーで抜けられます。`,
     start: '開始',
   },
+  chat: {
+    unreadablePicture: 'そのファイルは画像として読み込めませんでした。',
+    pictureTooLarge: 'その画像は縮小しても大きすぎて送れません。',
+    strangerPictureRefused:
+      '相手が大きすぎる画像、または上限を超える画像を送ろうとしたため、受け取りませんでした。',
+    strangerNotUnderstood:
+      '相手のブラウザから届いたデータの一部を解釈できなかったため、無視しました。',
+    strangerTooFast: '相手のメッセージが速すぎるため、一部を表示していません。',
+    youReported: '相手を報告しました。今後この人とつながることはありません。',
+    youBlocked: '相手をブロックしました。今後この人とつながることはありません。',
+    strangerLeft: '相手が退出しました。',
+    microphoneFailed: 'そのマイクを開けませんでした。',
+    cameraFailed: 'そのカメラを開けませんでした。',
+  },
   status: {
     idle: '「開始」を押すと、知らない人とつながります。',
     connectingToServer: 'サーバーに接続しています…',

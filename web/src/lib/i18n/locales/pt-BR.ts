@@ -65,6 +65,21 @@ const ptBR: Messages = {
     rules: `O Mayfly é para adultos. Respeite os outros; saia de qualquer chat com ${room.next} ou Esc.`,
     start: 'Começar',
   },
+  chat: {
+    unreadablePicture: 'Não foi possível ler esse arquivo como imagem.',
+    pictureTooLarge: 'Essa imagem é grande demais para enviar, mesmo reduzida.',
+    strangerPictureRefused:
+      'A outra pessoa tentou enviar uma imagem grande demais ou uma a mais; ela foi recusada.',
+    strangerNotUnderstood:
+      'Algo que o navegador da outra pessoa enviou não foi entendido e foi ignorado.',
+    strangerTooFast:
+      'A outra pessoa está enviando mensagens rápido demais; algumas não foram mostradas.',
+    youReported: 'Você denunciou essa pessoa. Vocês não serão mais juntados.',
+    youBlocked: 'Você bloqueou essa pessoa. Vocês não serão mais juntados.',
+    strangerLeft: 'A outra pessoa saiu.',
+    microphoneFailed: 'Não foi possível abrir esse microfone.',
+    cameraFailed: 'Não foi possível abrir essa câmera.',
+  },
   status: {
     idle: 'Toque em Começar para conhecer alguém.',
     connectingToServer: 'Conectando ao servidor…',

@@ -63,6 +63,20 @@ const tr: Messages = {
     rules: `Mayfly yetişkinler içindir. Saygılı ol; herhangi bir sohbetten ${room.next} ya da Esc ile çık.`,
     start: 'Başla',
   },
+  chat: {
+    unreadablePicture: 'Bu dosya resim olarak okunamadı.',
+    pictureTooLarge: 'Bu resim küçültüldükten sonra bile gönderilemeyecek kadar büyük.',
+    strangerPictureRefused:
+      'Karşındaki kişi çok büyük ya da fazladan bir resim göndermeye çalıştı; reddedildi.',
+    strangerNotUnderstood:
+      'Karşındaki kişinin tarayıcısının gönderdiği bir şey anlaşılamadı ve yok sayıldı.',
+    strangerTooFast: 'Karşındaki kişi çok hızlı mesaj gönderiyor; bazıları gösterilmedi.',
+    youReported: 'Bu kişiyi şikâyet ettin. Bir daha eşleşmeyeceksiniz.',
+    youBlocked: 'Bu kişiyi engelledin. Bir daha eşleşmeyeceksiniz.',
+    strangerLeft: 'Karşındaki kişi ayrıldı.',
+    microphoneFailed: 'Bu mikrofon açılamadı.',
+    cameraFailed: 'Bu kamera açılamadı.',
+  },
   status: {
     idle: 'Biriyle tanışmak için Başla’ya bas.',
     connectingToServer: 'Sunucuya bağlanılıyor…',
