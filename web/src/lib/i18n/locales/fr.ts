@@ -1,10 +1,12 @@
+/* eslint no-irregular-whitespace: ['error', { skipStrings: true, skipTemplates: true }] -- French
+   typography: no-break spaces before « : », « ; » and inside guillemets. */
 import { formatDateTime, formatDuration, formatList, formatNumber, plural } from '../format.ts';
 import type { Messages } from './en.ts';
 
 const locale = 'fr';
 const number = (value: number): string => formatNumber(locale, value);
 const duration = (ms: number): string => formatDuration(locale, ms);
-const HIDE_IP = '« Masquer mon adresse IP »';
+const HIDE_IP = '« Masquer mon adresse IP »';
 
 const room = {
   next: 'Suivant',
@@ -20,7 +22,7 @@ const fr: Messages = {
     language: 'Langue',
   },
   page: {
-    title: 'Mayfly : parlez à un inconnu',
+    title: 'Mayfly : parlez à un inconnu',
     description: 'Chat vidéo anonyme en tête-à-tête avec des inconnus, en toute confidentialité.',
     checkingBrowser: 'Vérification de votre navigateur',
     sessionFailed:
@@ -44,7 +46,7 @@ const fr: Messages = {
       `Jusqu’à ${number(max)} lettres, chiffres, espaces, points, tirets ou tirets bas, en commençant par une lettre ou un chiffre.`,
     interests: 'Centres d’intérêt',
     interestsHint:
-      'Facultatif, séparés par des virgules, par ex. « musique, échecs ». Nous essayons de vous mettre en relation avec quelqu’un qui en partage un.',
+      'Facultatif, séparés par des virgules, par ex. « musique, échecs ». Nous essayons de vous mettre en relation avec quelqu’un qui en partage un.',
     interestsError: (count, length) =>
       `Jusqu’à ${number(count)} centres d’intérêt séparés par des virgules, chacun un mot de ${number(length)} lettres ou chiffres au plus.`,
     languages: 'Langues que vous parlez',
@@ -57,23 +59,23 @@ const fr: Messages = {
       'Jamais personne d’autre. Si personne ne parlant l’une de vos langues n’arrive pendant un moment, la recherche s’arrête et vous prévient.',
     hideIp: 'Masquer mon adresse IP',
     hideIpHint:
-      'La vidéo passe par notre serveur relais : votre interlocuteur ne voit jamais votre adresse IP. Un peu plus lent.',
+      'La vidéo passe par notre serveur relais : votre interlocuteur ne voit jamais votre adresse IP. Un peu plus lent.',
     testConnection: 'Tester votre connexion',
     safeStart: 'Flouter la vidéo jusqu’à ce que je choisisse de la voir',
-    safeStartHint: `La vidéo de chaque inconnu commence floutée ; appuyez sur « ${room.showVideo} » quand vous êtes prêt. Mémorisé dans cet onglet uniquement.`,
+    safeStartHint: `La vidéo de chaque inconnu commence floutée ; appuyez sur « ${room.showVideo} » quand vous êtes prêt. Mémorisé dans cet onglet uniquement.`,
     adult: 'J’ai 18 ans ou plus',
-    rules: `Mayfly est réservé aux adultes. Restez respectueux ; quittez un chat à tout moment avec ${room.next} ou Échap.`,
+    rules: `Mayfly est réservé aux adultes. Restez respectueux ; quittez un chat à tout moment avec ${room.next} ou Échap.`,
     start: 'Commencer',
   },
   chat: {
     unreadablePicture: 'Ce fichier n’a pas pu être lu comme une image.',
     pictureTooLarge: 'Cette image est trop grande pour être envoyée, même réduite.',
     strangerPictureRefused:
-      'Votre interlocuteur a essayé d’envoyer une image trop grande ou une de trop ; elle a été refusée.',
+      'Votre interlocuteur a essayé d’envoyer une image trop grande ou une de trop ; elle a été refusée.',
     strangerNotUnderstood:
       'Quelque chose envoyé par le navigateur de votre interlocuteur n’a pas été compris et a été ignoré.',
     strangerTooFast:
-      'Votre interlocuteur envoie des messages trop vite ; certains n’ont pas été affichés.',
+      'Votre interlocuteur envoie des messages trop vite ; certains n’ont pas été affichés.',
     youReported: 'Vous avez signalé cette personne. Vous ne serez plus mis en relation.',
     youBlocked: 'Vous avez bloqué cette personne. Vous ne serez plus mis en relation.',
     strangerLeft: 'Votre interlocuteur est parti.',
@@ -94,7 +96,7 @@ const fr: Messages = {
           'Plusieurs personnes ont signalé cette connexion récemment. Vous pourrez recommencer dans # minutes.',
       }),
     searchEnded: (languages) =>
-      `Personne parlant ${languages} n’est venu depuis un moment, nous avons donc arrêté de chercher. Appuyez sur Commencer pour chercher de nouveau, ou décochez « Uniquement des personnes qui parlent ma langue » pour rencontrer n’importe qui.`,
+      `Personne parlant ${languages} n’est venu depuis un moment, nous avons donc arrêté de chercher. Appuyez sur Commencer pour chercher de nouveau, ou décochez « Uniquement des personnes qui parlent ma langue » pour rencontrer n’importe qui.`,
     invalidNickname:
       'Le serveur n’a pas accepté ce pseudo. Essayez uniquement des lettres et des chiffres.',
     invalidInterests:
@@ -106,26 +108,26 @@ const fr: Messages = {
     waiting: 'Recherche d’un inconnu…',
     waitingChecking: 'Recherche d’un inconnu… Vérification de votre navigateur…',
     waitingOffline:
-      'Recherche d’un inconnu… Le serveur est injoignable pour le moment ; nouvelle tentative automatique.',
+      'Recherche d’un inconnu… Le serveur est injoignable pour le moment ; nouvelle tentative automatique.',
     strangerFound: 'Quelqu’un a été trouvé. Connexion…',
     reconnecting: 'La connexion avec votre interlocuteur a été coupée. Reconnexion…',
     connected: (who, interests, languages) =>
       `Connecté à ${who ?? 'un inconnu'}.` +
       (interests.length > 0
-        ? ` Vous aimez tous les deux : ${formatList(locale, interests)}.`
+        ? ` Vous aimez tous les deux : ${formatList(locale, interests)}.`
         : '') +
       (languages !== '' ? ` Vous parlez tous les deux ${languages}.` : ''),
-    reported: `Vous avez signalé cette personne ; vous ne serez plus mis en relation. Appuyez sur ${room.next} pour rencontrer quelqu’un d’autre.`,
-    blocked: `Vous avez bloqué cette personne ; vous ne serez plus mis en relation. Appuyez sur ${room.next} pour rencontrer quelqu’un d’autre.`,
+    reported: `Vous avez signalé cette personne ; vous ne serez plus mis en relation. Appuyez sur ${room.next} pour rencontrer quelqu’un d’autre.`,
+    blocked: `Vous avez bloqué cette personne ; vous ne serez plus mis en relation. Appuyez sur ${room.next} pour rencontrer quelqu’un d’autre.`,
     partnerLeft: `Votre interlocuteur est parti. Appuyez sur ${room.next} pour rencontrer quelqu’un d’autre.`,
     failedRelayOnly: `Impossible de se connecter à cette personne. Appuyez sur ${room.next} pour essayer quelqu’un d’autre.`,
-    failed: `Impossible de se connecter à cette personne. Un réseau strict peut bloquer les connexions directes : cochez ${HIDE_IP} (mode relais) et appuyez sur ${room.next}.`,
+    failed: `Impossible de se connecter à cette personne. Un réseau strict peut bloquer les connexions directes : cochez ${HIDE_IP} (mode relais) et appuyez sur ${room.next}.`,
   },
   privacy: {
     title: 'Confidentialité · Mayfly',
     heading: 'Confidentialité',
     summary:
-      'En bref : pas de compte, pas de cookies, rien d’enregistré dans votre navigateur, aucun script tiers. La vidéo, la voix, les messages et les images passent directement entre vous et votre interlocuteur, chiffrés ; notre serveur ne fait que vous présenter. Les détails ci-dessous proviennent directement de la configuration du serveur en fonctionnement.',
+      'En bref : pas de compte, pas de cookies, rien d’enregistré dans votre navigateur, aucun script tiers. La vidéo, la voix, les messages et les images passent directement entre vous et votre interlocuteur, chiffrés ; notre serveur ne fait que vous présenter. Les détails ci-dessous proviennent directement de la configuration du serveur en fonctionnement.',
     serverLanguage: 'Le serveur rédige ces détails en anglais.',
     loadFailed:
       'La déclaration de confidentialité du serveur n’a pas pu être chargée. Rechargez la page pour réessayer.',
@@ -190,7 +192,7 @@ const fr: Messages = {
   connectivity: {
     title: 'Test de connexion · Mayfly',
     heading: 'Tester votre connexion',
-    intro: `Ce test vérifie, sans appeler personne, si votre réseau permet à Mayfly de vous mettre en relation : directement, ou via notre relais quand ${HIDE_IP} est coché. Il dure quelques secondes.`,
+    intro: `Ce test vérifie, sans appeler personne, si votre réseau permet à Mayfly de vous mettre en relation : directement, ou via notre relais quand ${HIDE_IP} est coché. Il dure quelques secondes.`,
     duration,
     startsSoon: 'Le test va commencer…',
     connectingToServer: 'Connexion au serveur Mayfly…',
@@ -212,7 +214,7 @@ const fr: Messages = {
       prflx: 'une adresse découverte pendant le test d’une connexion',
       relay: 'une adresse sur notre relais TURN, qui peut transmettre l’appel pour vous',
     },
-    firstRelay: (ms) => `Délai avant la première adresse relais : ${duration(ms)}.`,
+    firstRelay: (ms) => `Délai avant la première adresse relais : ${duration(ms)}.`,
     nothingYet: 'Rien pour l’instant.',
     meaningHeading: 'Ce que cela signifie',
     showDetails: 'Afficher les détails',
@@ -224,45 +226,45 @@ const fr: Messages = {
     runAgain: 'Relancer le test',
     back: 'Retour au chat',
     serverUnreachable:
-      'Le test n’a pas pu démarrer : le serveur Mayfly n’a pas répondu. Vérifiez votre connexion Internet et relancez le test.',
+      'Le test n’a pas pu démarrer : le serveur Mayfly n’a pas répondu. Vérifiez votre connexion Internet et relancez le test.',
     unsupported:
-      'Ce navigateur n’a pas pu établir de connexion WebRTC : le chat vidéo n’y fonctionnera pas. Essayez une version récente de Firefox, Chrome, Edge ou Safari.',
-    headlineRelayWorks: `Test terminé. TURN fonctionne : ${HIDE_IP} fonctionnera sur ce réseau.`,
-    headlineRelayUnreachable: `Test terminé. Le relais est injoignable : ${HIDE_IP} ne fonctionnera pas sur ce réseau.`,
-    headlineNoRelay: `Test terminé. Ce serveur n’a pas de relais : ${HIDE_IP} n’est pas disponible.`,
+      'Ce navigateur n’a pas pu établir de connexion WebRTC : le chat vidéo n’y fonctionnera pas. Essayez une version récente de Firefox, Chrome, Edge ou Safari.',
+    headlineRelayWorks: `Test terminé. TURN fonctionne : ${HIDE_IP} fonctionnera sur ce réseau.`,
+    headlineRelayUnreachable: `Test terminé. Le relais est injoignable : ${HIDE_IP} ne fonctionnera pas sur ce réseau.`,
+    headlineNoRelay: `Test terminé. Ce serveur n’a pas de relais : ${HIDE_IP} n’est pas disponible.`,
     headlineUnlikely: ' Les appels ont peu de chances d’aboutir depuis ce réseau.',
     relayTopic: 'Relais (TURN)',
     relayWorks: (answeredMs) =>
-      `TURN fonctionne : notre relais a fourni une adresse à ce navigateur.${answeredMs === undefined ? '' : ` Il a répondu en ${duration(answeredMs)}.`} Avec ${HIDE_IP} coché, votre interlocuteur voit l’adresse du relais, pas la vôtre.`,
-    relayNotOffered: `Ce serveur ne propose pas de relais TURN : ${HIDE_IP} ne peut pas fonctionner et les réseaux stricts risquent de ne pas se connecter du tout. Seul l’exploitant du site peut y remédier.`,
+      `TURN fonctionne : notre relais a fourni une adresse à ce navigateur.${answeredMs === undefined ? '' : ` Il a répondu en ${duration(answeredMs)}.`} Avec ${HIDE_IP} coché, votre interlocuteur voit l’adresse du relais, pas la vôtre.`,
+    relayNotOffered: `Ce serveur ne propose pas de relais TURN : ${HIDE_IP} ne peut pas fonctionner et les réseaux stricts risquent de ne pas se connecter du tout. Seul l’exploitant du site peut y remédier.`,
     relayMissing: (refused, timedOutAfterMs) =>
-      `Aucune adresse relais n’a été reçue : ${HIDE_IP} ne fonctionnera pas sur ce réseau. ` +
+      `Aucune adresse relais n’a été reçue : ${HIDE_IP} ne fonctionnera pas sur ce réseau. ` +
       (refused
-        ? 'Le relais a refusé les identifiants fournis à cette page ; l’exploitant du site devrait vérifier ses réglages TURN.'
-        : 'Le relais TURN du serveur est injoignable d’ici : un pare-feu, un VPN ou le réseau bloque peut-être le trafic UDP vers lui.') +
+        ? 'Le relais a refusé les identifiants fournis à cette page ; l’exploitant du site devrait vérifier ses réglages TURN.'
+        : 'Le relais TURN du serveur est injoignable d’ici : un pare-feu, un VPN ou le réseau bloque peut-être le trafic UDP vers lui.') +
       (timedOutAfterMs === undefined ? '' : ` Aucune réponse en ${duration(timedOutAfterMs)}.`),
     stunTopic: 'Adresse publique (STUN)',
-    stunWorks: `Notre serveur STUN a trouvé votre adresse publique : les connexions directes avec la plupart des gens devraient fonctionner. Lors d’un appel direct, le navigateur de votre interlocuteur peut voir cette adresse ; ${HIDE_IP} l’évite.`,
+    stunWorks: `Notre serveur STUN a trouvé votre adresse publique : les connexions directes avec la plupart des gens devraient fonctionner. Lors d’un appel direct, le navigateur de votre interlocuteur peut voir cette adresse ; ${HIDE_IP} l’évite.`,
     stunNotOffered:
-      'Ce serveur ne propose pas de serveur STUN : votre adresse publique n’a pas été recherchée. Les appels directs peuvent quand même fonctionner via le relais ou sur des réseaux ouverts.',
+      'Ce serveur ne propose pas de serveur STUN : votre adresse publique n’a pas été recherchée. Les appels directs peuvent quand même fonctionner via le relais ou sur des réseaux ouverts.',
     stunMissing: (relayWorks) =>
       'Aucune adresse publique n’a été reçue. Soit cet appareil n’est pas derrière un routeur qui traduit les adresses (son adresse locale est alors son adresse publique), soit le réseau bloque STUN. Si les appels n’aboutissent pas, ' +
       (relayWorks
         ? `cochez ${HIDE_IP} : le relais fonctionne ici.`
-        : 'essayez un autre réseau : le relais est injoignable lui aussi.'),
+        : 'essayez un autre réseau : le relais est injoignable lui aussi.'),
     hostTopic: 'Adresses locales (host)',
     hostNone:
       'Votre navigateur n’a proposé aucune adresse locale. C’est normal lorsqu’un réglage du navigateur, une extension ou un VPN les masque, ou sur une machine dont le seul réseau est sa propre boucle locale.',
     hostHidden: (count) =>
       plural(locale, count, {
-        one: 'Votre navigateur a proposé une adresse locale, masquée derrière un nom « .local » aléatoire : la véritable IP locale reste privée.',
+        one: 'Votre navigateur a proposé une adresse locale, masquée derrière un nom « .local » aléatoire : la véritable IP locale reste privée.',
         other:
-          'Votre navigateur a proposé # adresses locales, chacune masquée derrière un nom « .local » aléatoire : la véritable IP locale reste privée.',
+          'Votre navigateur a proposé # adresses locales, chacune masquée derrière un nom « .local » aléatoire : la véritable IP locale reste privée.',
       }),
     hostReal: (count, allReal) =>
       plural(locale, count, {
-        one: `Votre navigateur a proposé une adresse locale, sous forme d’adresse IP réelle de cet appareil. Lors d’un appel direct, votre interlocuteur peut la voir ; ${HIDE_IP} la tient à l’écart de l’appel.`,
-        other: `Votre navigateur a proposé # adresses locales, ${allReal ? 'sous forme d’adresses IP réelles' : 'dont certaines sous forme d’adresses IP réelles'} de cet appareil. Lors d’un appel direct, votre interlocuteur peut les voir ; ${HIDE_IP} les tient à l’écart de l’appel.`,
+        one: `Votre navigateur a proposé une adresse locale, sous forme d’adresse IP réelle de cet appareil. Lors d’un appel direct, votre interlocuteur peut la voir ; ${HIDE_IP} la tient à l’écart de l’appel.`,
+        other: `Votre navigateur a proposé # adresses locales, ${allReal ? 'sous forme d’adresses IP réelles' : 'dont certaines sous forme d’adresses IP réelles'} de cet appareil. Lors d’un appel direct, votre interlocuteur peut les voir ; ${HIDE_IP} les tient à l’écart de l’appel.`,
       }),
   },
 };
