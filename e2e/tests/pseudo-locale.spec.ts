@@ -2,21 +2,22 @@
  * The pseudo-locale (`/en-XA/…`) turns every catalogue string into `[!! Ŝţàŕţ !!]`: a plain
  * English word of the catalogue left on the page is text the catalogue does not hold, i.e.
  * hard-coded English. Covers the pages and states converted so far: the start form (with its
- * error messages and the language list open), the privacy page, the connection test and the
- * error page. The
+ * error messages and the language list open), the privacy page, the connection test (details
+ * open) and the error page. The
  * chat room (VideoStage, ChatPanel, ChatRoom, ReportControls) is not converted yet (issue #25
  * rewrites it): add its states here when it is.
  *
  * Left out on purpose: the language switcher (each language named in itself), the spoken-language
  * list (names from `Intl.DisplayNames` in the page's locale, which for en-XA is English), the
- * server's own English sentences on the privacy page (`lang="en"`), and the brand name.
+ * server's own English sentences on the privacy page (`lang="en"`), technical data in `<code>`
+ * (ICE candidates: `host · udp · 10.0.0.1:5000`), and the brand name.
  */
 import type { Page } from '@playwright/test';
 import en from '../../web/src/lib/i18n/locales/en';
 import { pseudoText } from '../../web/src/lib/i18n/pseudo';
 import { expect, test } from '../support/fixtures';
 
-const EXCLUDED = 'select, [lang="en"], .language-list, .chosen, script, style';
+const EXCLUDED = 'select, [lang="en"], .language-list, .chosen, code, script, style';
 const ALLOWED = new Set(['mayfly']);
 
 /** The catalogue's English texts: every string, and what the messages say for sample values. */
@@ -116,6 +117,8 @@ test('the start form, privacy page and connection test have no hard-coded Englis
     new RegExp(`${pseudo('Test finished.')}|${pseudo('The test could not start')}`, 'u'),
     { timeout: 20_000 },
   );
+  await page.getByRole('button', { name: pseudoText(en.connectivity.showDetails) }).click();
+  await expect(page.getByText(pseudoText(en.connectivity.detailsWarning))).toBeVisible();
   await expectNoEnglish(page, 'the connection test');
 
   await page.goto('/en-XA/nowhere');
