@@ -35,7 +35,8 @@ export interface StrangerOptions {
   cameraDenied?: boolean;
   /**
    * The languages they tick, by name as the page shows them ("Spanish"); by default the page's
-   * choice stands: the browser's first language (the context's `locale`).
+   * choice stands: the page's language if the browser lists it, else the browser's first
+   * language (the context's `locale`).
    */
   languages?: readonly string[];
   /** Ticks "Only people who speak my language". @default false */
@@ -44,6 +45,11 @@ export interface StrangerOptions {
   hideIp?: boolean;
   /** Anything else for the browser context, e.g. a viewport or `devices['Pixel 7']`. */
   context?: BrowserContextOptions;
+  /**
+   * The page they open. @default '/' (its language follows the context's `locale`; the suite
+   * finds controls by their English names, so a stranger with another `locale` opens `/en`).
+   */
+  path?: string;
 }
 
 /** The states the status region announces (QA contract). */
@@ -269,7 +275,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const stranger = new Stranger(label, page, colour, options);
       opened.push({ stranger, context });
 
-      await page.goto('/');
+      await page.goto(options.path ?? '/');
       // The form works once the app has started and the server greeted it.
       await stranger.waitForState('Press Start');
       if (options.nickname !== undefined) {

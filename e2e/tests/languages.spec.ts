@@ -11,13 +11,14 @@ test('two Spanish speakers meet each other before an English speaker who waited 
   await english.start();
   await english.waitForState('Looking for a stranger');
 
-  // The page ticks the browser's language by default.
-  const first = await openStranger({ label: 'ES1', context: { locale: 'es-ES' } });
+  // The page ticks the browser's language by default, also on the English page (`/en`, which the
+  // suite reads; at `/` a Spanish browser gets the page in Spanish).
+  const first = await openStranger({ label: 'ES1', context: { locale: 'es-ES' }, path: '/en' });
   await expect(first.languagesSummary).toContainText('Spanish');
   await first.start();
   await first.waitForState('Looking for a stranger');
 
-  const second = await openStranger({ label: 'ES2', context: { locale: 'es-MX' } });
+  const second = await openStranger({ label: 'ES2', context: { locale: 'es-MX' }, path: '/en' });
   await second.start();
   await first.waitForState('Connected');
   await second.waitForState('Connected');

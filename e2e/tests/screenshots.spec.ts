@@ -72,3 +72,14 @@ test('screenshot of a chat on a phone', async ({ openStranger }) => {
   await expect(other.chatLog).toContainText('On my phone');
   await capture(phone.page, 'phone-connected', true);
 });
+
+test('screenshot of the start form in Arabic, right to left', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, locale: 'ar-EG', ...DESKTOP });
+  const page = await context.newPage();
+  await page.goto('/ar');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.getByRole('status')).toHaveText('اضغط «ابدأ» لتتعرّف على شخص غريب.');
+  await page.getByText('اللغات التي تتحدثها:').click();
+  await capture(page, 'start-ar');
+  await context.close();
+});

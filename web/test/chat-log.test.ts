@@ -1,3 +1,4 @@
+import en from '../src/lib/i18n/locales/en';
 import { describe, expect, it } from 'vitest';
 import { CHAT_HISTORY, ChatLog, type ChatEntry } from '../src/lib/chat/chat-log';
 import { ImageAssembler, splitImage } from '../src/lib/chat/image-transfer';
@@ -9,7 +10,12 @@ function setup() {
   const clock = new ManualClock();
   const urls = fakeObjectUrls();
   let changes = 0;
-  const log = new ChatLog({ clock, objectUrls: urls, onChange: () => changes++ });
+  const log = new ChatLog({
+    clock,
+    objectUrls: urls,
+    words: () => en.chat,
+    onChange: () => changes++,
+  });
   /** A picture from Bo, as their connection reports it while it arrives. */
   const receiveImage = (bytes: Uint8Array): void => {
     const assembler = new ImageAssembler();

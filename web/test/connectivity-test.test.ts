@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describeOutcome,
-  formatDuration,
-  type Report,
-} from '../src/lib/connectivity/connectivity-report';
+import { describeOutcome, type Report } from '../src/lib/connectivity/connectivity-report';
 import {
   WELCOME_TIMEOUT_MS,
   runConnectivityTest,
   type ConnectivityStep,
   type WelcomeSource,
 } from '../src/lib/connectivity/connectivity-test';
+import en from '../src/lib/i18n/locales/en';
 import type { ProbePeer, ProbeResult } from '../src/lib/peer/connectivity-probe';
+
+const m = en.connectivity;
 import { FakeSignaling, ManualClock, WELCOME, flush } from './fakes';
 
 class FakeWelcomeSource extends FakeSignaling implements WelcomeSource {
@@ -121,7 +120,7 @@ const texts = (report: Report): string =>
 
 describe('describeOutcome', () => {
   it('says TURN works and how fast when a relay candidate came back', () => {
-    const report = describeOutcome({ kind: 'done', result: result({}) });
+    const report = describeOutcome({ kind: 'done', result: result({}) }, m);
     expect(report.headline).toContain('TURN works');
     expect(report.findings.map((f) => [f.topic, f.verdict])).toEqual([
       ['Relay (TURN)', 'good'],
@@ -132,84 +131,99 @@ describe('describeOutcome', () => {
   });
 
   it('warns that Hide my IP address will not work when the relay is unreachable', () => {
-    const report = describeOutcome({
-      kind: 'done',
-      result: result({
-        ending: 'timeout',
-        counts: { host: 0, srflx: 1, prflx: 0, relay: 0 },
-        firstRelayMs: undefined,
-        durationMs: 8000,
-        mdnsHosts: 0,
-      }),
-    });
+    const report = describeOutcome(
+      {
+        kind: 'done',
+        result: result({
+          ending: 'timeout',
+          counts: { host: 0, srflx: 1, prflx: 0, relay: 0 },
+          firstRelayMs: undefined,
+          durationMs: 8000,
+          mdnsHosts: 0,
+        }),
+      },
+      m,
+    );
     expect(report.headline).toContain('“Hide my IP address” will not work on this network');
     expect(report.findings[0]?.text).toContain('TURN relay is unreachable');
     expect(report.findings[0]?.text).toContain('8 s');
   });
 
   it('blames the credentials when the relay refused them', () => {
-    const report = describeOutcome({
-      kind: 'done',
-      result: result({
-        counts: { host: 1, srflx: 1, prflx: 0, relay: 0 },
-        firstRelayMs: undefined,
-        errors: [{ url: 'turn:127.0.0.1:3478', code: 401, text: 'Unauthorized' }],
-      }),
-    });
+    const report = describeOutcome(
+      {
+        kind: 'done',
+        result: result({
+          counts: { host: 1, srflx: 1, prflx: 0, relay: 0 },
+          firstRelayMs: undefined,
+          errors: [{ url: 'turn:127.0.0.1:3478', code: 401, text: 'Unauthorized' }],
+        }),
+      },
+      m,
+    );
     expect(report.findings[0]?.text).toContain('refused the login');
   });
 
   it('says calls are unlikely to connect when nothing came back', () => {
-    const report = describeOutcome({
-      kind: 'done',
-      result: result({
-        counts: { host: 0, srflx: 0, prflx: 0, relay: 0 },
-        firstRelayMs: undefined,
-        mdnsHosts: 0,
-      }),
-    });
+    const report = describeOutcome(
+      {
+        kind: 'done',
+        result: result({
+          counts: { host: 0, srflx: 0, prflx: 0, relay: 0 },
+          firstRelayMs: undefined,
+          mdnsHosts: 0,
+        }),
+      },
+      m,
+    );
     expect(report.headline).toContain('unlikely to connect');
   });
 
   it('notices local addresses that are not hidden behind mDNS names', () => {
-    const report = describeOutcome({
-      kind: 'done',
-      result: result({ counts: { host: 2, srflx: 0, prflx: 0, relay: 1 }, mdnsHosts: 0 }),
-    });
+    const report = describeOutcome(
+      {
+        kind: 'done',
+        result: result({ counts: { host: 2, srflx: 0, prflx: 0, relay: 1 }, mdnsHosts: 0 }),
+      },
+      m,
+    );
     expect(report.findings[2]).toMatchObject({ verdict: 'neutral' });
     expect(report.findings[2]?.text).toContain('2 local addresses, as real IP addresses');
   });
 
   it('never puts an address into the sentences', () => {
-    const report = describeOutcome({
-      kind: 'done',
-      result: result({
-        candidates: [
-          {
-            type: 'relay',
-            protocol: 'udp',
-            address: '198.51.100.9',
-            port: 40000,
-            mdns: false,
-            atMs: 1,
-          },
-        ],
-        errors: [{ url: 'turn:203.0.113.1:3478', code: 701, text: 'timeout' }],
-      }),
-    });
+    const report = describeOutcome(
+      {
+        kind: 'done',
+        result: result({
+          candidates: [
+            {
+              type: 'relay',
+              protocol: 'udp',
+              address: '198.51.100.9',
+              port: 40000,
+              mdns: false,
+              atMs: 1,
+            },
+          ],
+          errors: [{ url: 'turn:203.0.113.1:3478', code: 701, text: 'timeout' }],
+        }),
+      },
+      m,
+    );
     expect(texts(report)).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
   });
 
   it('explains a missing server and a browser without WebRTC', () => {
-    expect(describeOutcome({ kind: 'server-unreachable' }).headline).toContain('did not answer');
-    expect(describeOutcome({ kind: 'unsupported' }).headline).toContain('WebRTC');
+    expect(describeOutcome({ kind: 'server-unreachable' }, m).headline).toContain('did not answer');
+    expect(describeOutcome({ kind: 'unsupported' }, m).headline).toContain('WebRTC');
   });
 });
 
-describe('formatDuration', () => {
+describe('durations (English)', () => {
   it('uses milliseconds below a second and tenths of seconds above', () => {
-    expect(formatDuration(42.4)).toBe('42 ms');
-    expect(formatDuration(1234)).toBe('1.2 s');
-    expect(formatDuration(8000)).toBe('8 s');
+    expect(m.duration(42.4)).toBe('42 ms');
+    expect(m.duration(1234)).toBe('1.2 s');
+    expect(m.duration(8000)).toBe('8 s');
   });
 });

@@ -4,6 +4,7 @@ import { ChatCodec } from '../src/lib/chat/chat-codec';
 import { CONNECT_TIMEOUT_MS, ROUTE_CHECKS_MS } from '../src/lib/chat/chat-connection';
 import { SessionController } from '../src/lib/session/session-controller';
 import type { SessionView } from '../src/lib/session/session-view';
+import en from '../src/lib/i18n/locales/en';
 import { routeMeaning, statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
 import { VIEW_HOLD_MAX_MS } from '../src/lib/session/view-publisher';
@@ -40,6 +41,7 @@ function setup(
   const urls = fakeObjectUrls();
   const online: (() => void)[] = [];
   const controller = new SessionController({
+    chatWords: () => en.chat,
     signaling,
     media,
     clock,
@@ -58,7 +60,7 @@ function setup(
       return () => online.splice(online.indexOf(listener), 1);
     },
   });
-  const status = (): string => statusText(controller.view);
+  const status = (): string => statusText(controller.view, en, 'en');
   const comeOnline = (): void => {
     for (const listener of online) listener();
   };

@@ -4,6 +4,7 @@
  * says once that something of theirs was refused, sends one picture of ours at a time, and owns
  * the object URL of every picture, freeing it when its entry goes.
  */
+import type { Messages } from '../i18n/messages';
 import type { Clock } from '../clock';
 import type { ChatConnection, OutgoingImage } from './chat-connection';
 import type { ImageType } from './data-protocol';
@@ -40,8 +41,13 @@ export interface ChatState {
 
 export const NO_CHAT: ChatState = { chat: [], sendingImage: false };
 
+/** The log's own lines, in the page's language (the catalogue's `chat` messages). */
+export type ChatWords = Messages['chat'];
+
 export interface ChatLogDeps {
   objectUrls: ObjectUrls;
+  /** Read when a line is added, so a language switched mid-chat applies to the next line. */
+  words: () => ChatWords;
   clock: Pick<Clock, 'now'>;
   onChange(state: ChatState): void;
 }
@@ -106,9 +112,9 @@ export class ChatLog {
       progress: (fraction) => this.setProgress(entryId, fraction),
     });
     if (result === 'failed') this.markFailed(entryId);
-    if (result === 'unreadable') this.system('That file could not be read as a picture.');
+    if (result === 'unreadable') this.systemLine('unreadablePicture');
     if (result === 'too-large') {
-      this.system('That picture is too large to send, even after shrinking it.');
+      this.systemLine('pictureTooLarge');
     }
     this.#setSending(false);
   }
@@ -132,6 +138,11 @@ export class ChatLog {
   }
 
   /** A line from Mayfly itself. */
+  /** One of the log's own lines, in the page's language. */
+  systemLine(key: keyof ChatWords): void {
+    this.system(this.#deps.words()[key]);
+  }
+
   system(text: string): void {
     this.#append({ kind: 'text', from: 'system', name: 'Mayfly', text });
   }
@@ -186,10 +197,10 @@ export class ChatLog {
     console.warn('mayfly: ignored a data channel message from the stranger:', reason);
     if (this.#rejectedWarned) return;
     this.#rejectedWarned = true;
-    this.system(
+    this.systemLine(
       reason === 'image-too-large' || reason === 'too-many-images'
-        ? 'The stranger tried to send a picture that is too large or one too many; it was refused.'
-        : 'Something the stranger’s browser sent was not understood and was ignored.',
+        ? 'strangerPictureRefused'
+        : 'strangerNotUnderstood',
     );
   }
 
@@ -214,7 +225,7 @@ export class ChatLog {
     if (window.count <= STRANGER_MESSAGES_PER_SECOND) return true;
     if (!window.warned) {
       window.warned = true;
-      this.system('The stranger is sending messages too fast; some were not shown.');
+      this.systemLine('strangerTooFast');
     }
     return false;
   }

@@ -23,6 +23,17 @@ export function browserLanguages(preferred: readonly string[]): string[] {
   return languages;
 }
 
+/**
+ * What the form ticks at first: the page's language when the browser lists it too (a page in
+ * Spanish for a Spanish browser), else the browser's first language (someone reading the English
+ * page with a Spanish browser is likelier to speak Spanish), else the page's language.
+ */
+export function defaultSpokenLanguages(pageLocale: string, browser: readonly string[]): string[] {
+  const page = normalizeLanguages([pageLocale])?.[0];
+  if (page !== undefined && (browser.includes(page) || browser.length === 0)) return [page];
+  return browser.slice(0, 1);
+}
+
 /** Names languages in `locale`; the code itself where the browser has no name for it. */
 export function languageNamer(locale: string): (code: string) => string {
   let names: Intl.DisplayNames | undefined;

@@ -1,10 +1,15 @@
 /** Wires the session controller to the real browser: Socket.IO, getUserMedia, simple-peer. */
+import type { ChatWords } from '../chat/chat-log';
 import { systemClock } from '../clock';
 import type { createChatPeer } from '../peer/browser-peer';
 import { SignalingClient } from '../signaling/signaling-client';
 import { SessionController } from './session-controller';
 
-export function createBrowserSession(): { controller: SessionController; close(): void } {
+/** `chatWords`: the chat log's own lines in the page's language, read as each is added. */
+export function createBrowserSession(chatWords: () => ChatWords): {
+  controller: SessionController;
+  close(): void;
+} {
   const signaling = new SignalingClient();
   // The WebRTC code is not part of the first page load; it is fetched once Start is pressed.
   let peerFactory: Promise<typeof createChatPeer> | undefined;
@@ -37,6 +42,7 @@ export function createBrowserSession(): { controller: SessionController; close()
       revoke: (url) => URL.revokeObjectURL(url),
     },
     clock: systemClock,
+    chatWords,
     randomId: () => crypto.randomUUID().replaceAll('-', '').slice(0, 16),
     onBrowserOnline: (listener) => {
       window.addEventListener('online', listener);

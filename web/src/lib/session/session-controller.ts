@@ -15,7 +15,7 @@
  * ChatLog (the messages).
  */
 import type { Matched, ReportReason, StartRequest, Welcome } from '@mayfly/protocol';
-import { ChatLog, type ObjectUrls } from '../chat/chat-log';
+import { ChatLog, type ChatWords, type ObjectUrls } from '../chat/chat-log';
 import { LocalMedia, type MediaPort } from './local-media';
 import { ServerQueue } from './server-queue';
 import { initialView, type Phase, type Problem, type SessionView } from './session-view';
@@ -30,6 +30,8 @@ export interface SessionDeps extends StrangerChatDeps {
    */
   preparePeer?(): void;
   objectUrls: ObjectUrls;
+  /** The chat log's own lines in the page's language, read as each line is added. */
+  chatWords: () => ChatWords;
   /** Calls `listener` whenever the browser comes back online; returns how to stop. */
   onBrowserOnline?(listener: () => void): () => void;
 }
@@ -82,7 +84,12 @@ export class SessionController {
       onTrackReplaced: (old, fresh, stream) => this.#chat?.replaceTrack(old, fresh, stream),
     });
     const { objectUrls } = deps;
-    this.#log = new ChatLog({ objectUrls, clock, onChange: (chat) => this.#update(chat) });
+    this.#log = new ChatLog({
+      objectUrls,
+      clock,
+      words: deps.chatWords,
+      onChange: (chat) => this.#update(chat),
+    });
     const update = (patch: Partial<SessionView>): void => this.#update(patch);
     this.#screen = { log: this.#log, views: this.#views, update };
     this.#unsubscribe = [
@@ -217,11 +224,7 @@ export class SessionController {
   /** Switches to another camera or microphone, also mid-chat. */
   async selectDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
     if ((await this.#media.selectDevice(kind, deviceId)) !== 'failed') return;
-    this.#log.system(
-      kind === 'audio'
-        ? 'That microphone could not be opened.'
-        : 'That camera could not be opened.',
-    );
+    this.#log.systemLine(kind === 'audio' ? 'microphoneFailed' : 'cameraFailed');
   }
 
   dispose(): void {

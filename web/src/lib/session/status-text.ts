@@ -1,13 +1,14 @@
+import type { Messages } from '../i18n/messages';
 import { listLanguages } from '../languages/spoken-languages';
 import type { SessionView } from './session-view';
 
-/** The page's language; its sentences are English for now, so are the languages' names. */
-const PAGE_LOCALE = 'en';
+type StatusMessages = Messages['status'];
 
 /**
  * The line under the connection route badge. "Not yours" holds only when this chat offered
  * relay addresses alone: otherwise our other addresses reached the stranger while connecting,
  * even if media then took the relay (the stranger hid their IP, or a direct path failed).
+ * English until the chat room (VideoStage, which shows it) is translated (issue #25).
  */
 export function routeMeaning(view: Pick<SessionView, 'route' | 'chatRelayOnly'>): string {
   if (view.route === 'direct') return 'The stranger’s browser can see your IP address.';
@@ -16,75 +17,58 @@ export function routeMeaning(view: Pick<SessionView, 'route' | 'chatRelayOnly'>)
     : 'Media goes through our relay, but your browser shared its addresses with the stranger’s while connecting. “Hide my IP address” prevents that.';
 }
 
-const START_REFUSED: Readonly<Record<string, string>> = {
-  invalid_nickname: 'The server did not accept that nickname. Try letters and digits only.',
-  invalid_interests: 'The server did not accept those interests. Use up to 5 short words.',
-  invalid_languages: 'The server did not accept those languages. Choose up to 3.',
-  unreachable: 'The server did not answer. Press Start to try again.',
-};
+/** The server's refusals of a Start that the page explains; any other gets `refused`. */
+const START_REFUSED = {
+  invalid_nickname: 'invalidNickname',
+  invalid_interests: 'invalidInterests',
+  invalid_languages: 'invalidLanguages',
+  unreachable: 'unreachable',
+} as const satisfies Readonly<Record<string, keyof StatusMessages>>;
 
-const CHECKING = 'Checking your browser…';
-const CHECK_FAILED =
-  'This browser could not pass the server’s check against automated abuse. Reload the page to try again, or try another browser.';
+function refusal(code: string, m: StatusMessages): string {
+  const key = Object.hasOwn(START_REFUSED, code)
+    ? START_REFUSED[code as keyof typeof START_REFUSED]
+    : 'refused';
+  return m[key];
+}
 
-/** The one sentence the status region announces for each state. */
-export function statusText(view: SessionView): string {
+/** The one sentence the status region announces for each state, in the page's language. */
+export function statusText(view: SessionView, messages: Messages, locale: string): string {
+  const m = messages.status;
   const offline = view.server === 'offline';
-  if (view.server === 'check-failed') return CHECK_FAILED;
+  if (view.server === 'check-failed') return m.checkFailed;
   switch (view.phase) {
     case 'idle': {
       if (view.problem?.kind === 'start-refused' && view.problem.code === 'banned') {
-        const minutes = Math.max(1, Math.ceil((view.problem.retryAfterMs ?? 0) / 60_000));
-        return `Several people reported this connection recently. You can start again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+        return m.banned(Math.max(1, Math.ceil((view.problem.retryAfterMs ?? 0) / 60_000)));
       }
       if (view.problem?.kind === 'search-ended') {
-        const languages = listLanguages(view.problem.languages, PAGE_LOCALE);
-        return `Nobody who speaks ${languages} came for a while, so we stopped looking. Press Start to look again, or untick “Only people who speak my language” to meet anyone.`;
+        return m.searchEnded(listLanguages(view.problem.languages, locale));
       }
-      if (view.problem?.kind === 'start-refused') {
-        return (
-          START_REFUSED[view.problem.code] ??
-          'The server refused to start a chat. Press Start to try again.'
-        );
-      }
-      if (offline) return 'Can’t reach the server. Retrying by itself…';
-      if (view.server === 'checking') return CHECKING;
-      if (view.server === 'connecting') return 'Connecting to the server…';
-      return 'Press Start to meet a stranger.';
+      if (view.problem?.kind === 'start-refused') return refusal(view.problem.code, m);
+      if (offline) return m.offline;
+      if (view.server === 'checking') return m.checking;
+      if (view.server === 'connecting') return m.connectingToServer;
+      return m.idle;
     }
     case 'requesting-media':
-      return 'Asking for your camera and microphone…';
+      return m.requestingMedia;
     case 'waiting':
-      if (view.server === 'checking') return `Looking for a stranger… ${CHECKING}`;
-      return offline
-        ? 'Looking for a stranger… The server can’t be reached right now; retrying by itself.'
-        : 'Looking for a stranger…';
+      if (view.server === 'checking') return m.waitingChecking;
+      return offline ? m.waitingOffline : m.waiting;
     case 'connecting':
-      return 'Stranger found. Connecting…';
+      return m.strangerFound;
     case 'connected': {
-      if (view.reconnectingUntil !== undefined) {
-        return 'The connection to the stranger broke. Reconnecting…';
-      }
-      const who = view.partnerNickname ?? 'a stranger';
-      const shared =
-        view.sharedInterests.length > 0 ? ` You both like ${view.sharedInterests.join(', ')}.` : '';
+      if (view.reconnectingUntil !== undefined) return m.reconnecting;
       const languages =
-        view.sharedLanguages.length > 0
-          ? ` You both speak ${listLanguages(view.sharedLanguages, PAGE_LOCALE)}.`
-          : '';
-      return `Connected to ${who}.${shared}${languages}`;
+        view.sharedLanguages.length > 0 ? listLanguages(view.sharedLanguages, locale) : '';
+      return m.connected(view.partnerNickname, view.sharedInterests, languages);
     }
     case 'partner-left':
-      if (view.endedBy === 'report') {
-        return 'You reported the stranger; you will not be matched with them again. Press Next to meet someone new.';
-      }
-      if (view.endedBy === 'block') {
-        return 'You blocked the stranger; you will not be matched with them again. Press Next to meet someone new.';
-      }
-      return 'Stranger left. Press Next to meet someone new.';
+      if (view.endedBy === 'report') return m.reported;
+      if (view.endedBy === 'block') return m.blocked;
+      return m.partnerLeft;
     case 'failed':
-      return view.relayOnly
-        ? 'Could not connect to the stranger. Press Next to try someone else.'
-        : 'Could not connect to the stranger. A strict network may block direct connections: tick “Hide my IP address” (relay mode) and press Next.';
+      return view.relayOnly ? m.failedRelayOnly : m.failed;
   }
 }

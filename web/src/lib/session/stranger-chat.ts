@@ -217,11 +217,7 @@ export class StrangerChat {
     });
     this.close();
     this.#set('partner-left', { problem: undefined, endedBy });
-    this.#screen.log.system(
-      endedBy === 'report'
-        ? 'You reported the stranger. You will not be matched with them again.'
-        : 'You blocked the stranger. You will not be matched with them again.',
-    );
+    this.#screen.log.systemLine(endedBy === 'report' ? 'youReported' : 'youBlocked');
   }
 
   #reconnecting(forMs: number): void {
@@ -237,7 +233,7 @@ export class StrangerChat {
     this.#resumeToken = undefined;
     this.#closeConnection();
     this.#set('partner-left');
-    this.#screen.log.system('Stranger left.');
+    this.#screen.log.systemLine('strangerLeft');
   }
 
   /** The log and the stranger's name stay until the person moves on. */
