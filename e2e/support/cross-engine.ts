@@ -112,6 +112,8 @@ export class CrossEngineStranger {
   /** Reports the stranger with the reason labelled `reason` in the dialog, and leaves. */
   async report(reason: string): Promise<void> {
     const dialog = { role: 'dialog', name: 'Report this stranger' } as const;
+    // Report is in the chat room's sheet, opened as a person would.
+    await this.page.click({ role: 'button', name: 'Safety and settings' });
     await this.page.click({ role: 'button', name: 'Report' });
     await poll(() => this.page.isVisible(dialog), { message: 'the dialog opens' }).toBe(true);
     await this.page.setChecked({ role: 'radio', name: reason }, true);

@@ -4,7 +4,8 @@ import { ChatCodec } from '../src/lib/chat/chat-codec';
 import { CONNECT_TIMEOUT_MS, ROUTE_CHECKS_MS } from '../src/lib/chat/chat-connection';
 import { SessionController } from '../src/lib/session/session-controller';
 import type { SessionView } from '../src/lib/session/session-view';
-import { routeMeaning, statusText } from '../src/lib/session/status-text';
+import { routeMeaning } from '../src/lib/session/route-meaning';
+import { statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
 import { VIEW_HOLD_MAX_MS } from '../src/lib/session/view-publisher';
 import {
@@ -618,6 +619,22 @@ describe('SessionController', () => {
       { from: 'me', name: 'Ann', text: 'hello' },
       { from: 'stranger', name: 'Bo', text: 'hey Ann' },
     ]);
+  });
+
+  it('shows when the stranger is typing until their message comes, and tells them when we type', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    expect(t.controller.view.strangerTypingAt).toBeUndefined();
+    peer.receive({ type: 'typing' });
+    expect(t.controller.view.strangerTypingAt).toBe(t.clock.now());
+    peer.receive({ type: 'text', text: 'hi' });
+    expect(t.controller.view.strangerTypingAt).toBeUndefined();
+    t.controller.typing();
+    expect(peer.sent).toContain(JSON.stringify({ type: 'typing' }));
+    peer.receive({ type: 'typing' });
+    t.controller.next();
+    expect(t.controller.view.strangerTypingAt).toBeUndefined();
   });
 
   it('says goodbye on the data channel when leaving, so the stranger learns without the server', async () => {

@@ -187,6 +187,11 @@ export class SessionController {
     return this.#chat?.sendText(this.#myName(), raw) ?? false;
   }
 
+  /** The person is typing: the stranger sees "Stranger is typing…" (over the data channel). */
+  typing(): void {
+    this.#chat?.typing();
+  }
+
   /** Re-encodes the picture in this browser (dropping EXIF/GPS) and sends it in chunks. */
   async sendImage(file: Blob): Promise<void> {
     await this.#chat?.sendImage(this.#myName(), file);

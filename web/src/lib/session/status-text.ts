@@ -1,17 +1,5 @@
 import type { SessionView } from './session-view';
 
-/**
- * The line under the connection route badge. "Not yours" holds only when this chat offered
- * relay addresses alone: otherwise our other addresses reached the stranger while connecting,
- * even if media then took the relay (the stranger hid their IP, or a direct path failed).
- */
-export function routeMeaning(view: Pick<SessionView, 'route' | 'chatRelayOnly'>): string {
-  if (view.route === 'direct') return 'The stranger’s browser can see your IP address.';
-  return view.chatRelayOnly
-    ? 'The stranger sees our relay’s address, not yours.'
-    : 'Media goes through our relay, but your browser shared its addresses with the stranger’s while connecting. “Hide my IP address” prevents that.';
-}
-
 const START_REFUSED: Readonly<Record<string, string>> = {
   invalid_nickname: 'The server did not accept that nickname. Try letters and digits only.',
   invalid_interests: 'The server did not accept those interests. Use up to 5 short words.',
