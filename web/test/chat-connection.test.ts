@@ -201,6 +201,10 @@ describe('ChatConnection', () => {
     expect(t.names().filter((name) => name === 'typing')).toHaveLength(2);
     peer.receive({ type: 'typing', text: 'a secret' });
     expect(t.heard.at(-1)).toEqual(['refused', 'malformed']);
+    // Their message ends their typing: typing again right after it is told at once.
+    peer.receive({ type: 'text', text: 'hi' });
+    peer.receive({ type: 'typing' });
+    expect(t.names().slice(-2)).toEqual(['text', 'typing']);
   });
 
   it('hears the stranger’s bye once: the connection ends and says nothing more', async () => {

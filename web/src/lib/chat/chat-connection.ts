@@ -323,10 +323,16 @@ export class ChatConnection {
     if (this.#state === 'interrupted' && !this.#iceDown) this.#restored();
     const incoming = this.#codec?.read(bytes);
     if (incoming?.type === 'bye') this.#lost();
-    else if (incoming?.type === 'text') this.#events.emit('text', incoming.text);
+    else if (incoming?.type === 'text') this.#strangerText(incoming.text);
     else if (incoming?.type === 'typing') this.#strangerTyping();
     else if (incoming?.type === 'image') this.#events.emit('image', incoming.event);
     else if (incoming?.type === 'refused') this.#events.emit('refused', incoming.reason);
+  }
+
+  #strangerText(text: string): void {
+    // Their message ends their typing: the next "typing" is news again.
+    this.#typingHeardAt = Number.NEGATIVE_INFINITY;
+    this.#events.emit('text', text);
   }
 
   /** A stranger's browser may send "typing" as often as it likes: the page hears it rarely. */
