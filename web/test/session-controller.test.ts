@@ -712,7 +712,7 @@ describe('SessionController', () => {
     const peer = await startAndMatch(t);
     peer.open();
     const old = t.stream.getVideoTracks()[0];
-    await t.controller.selectDevice('video', 'video-2');
+    await t.controller.selectDevice('video', { deviceId: { exact: 'video-2' } });
     expect(peer.replaced).toEqual([[old, t.stream.getVideoTracks()[0]]]);
     expect(t.controller.view.cameraId).toBe('video-2');
   });
@@ -724,7 +724,7 @@ describe('SessionController', () => {
     });
     const peer = await startAndMatch(t);
     peer.open();
-    await t.controller.selectDevice('audio', 'audio-2');
+    await t.controller.selectDevice('audio', { deviceId: { exact: 'audio-2' } });
     expect(t.controller.view.chat.at(-1)).toMatchObject({
       from: 'system',
       text: 'That microphone could not be opened.',

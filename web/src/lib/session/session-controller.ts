@@ -16,7 +16,7 @@
  */
 import type { Matched, ReportReason, StartRequest, Welcome } from '@mayfly/protocol';
 import { ChatLog, type ObjectUrls } from '../chat/chat-log';
-import { LocalMedia, type MediaPort } from './local-media';
+import { LocalMedia, type DeviceChoice, type MediaPort } from './local-media';
 import { ServerQueue } from './server-queue';
 import { initialView, type Phase, type Problem, type SessionView } from './session-view';
 import { StrangerChat, type ChatScreen, type StrangerChatDeps } from './stranger-chat';
@@ -206,8 +206,8 @@ export class SessionController {
   }
 
   /** Switches to another camera or microphone, also mid-chat. */
-  async selectDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    if ((await this.#media.selectDevice(kind, deviceId)) !== 'failed') return;
+  async selectDevice(kind: 'audio' | 'video', choice: DeviceChoice): Promise<void> {
+    if ((await this.#media.selectDevice(kind, choice)) !== 'failed') return;
     this.#log.system(
       kind === 'audio'
         ? 'That microphone could not be opened.'
