@@ -132,13 +132,16 @@ export class CrossEngineStranger {
     }).toContain(text);
   }
 
-  /** The safety code, once the page shows one. */
+  /** The safety code, once the page shows one, read from the sheet (opened and closed again). */
   async safetyCode(): Promise<string> {
     const code = { label: 'Safety code' } as const;
+    await this.page.click({ role: 'button', name: 'Safety and settings' });
     await poll(() => this.page.textOf(code), { message: `${this.name}'s safety code` }).toMatch(
       /\S/u,
     );
-    return (await this.page.textOf(code)).trim();
+    const text = (await this.page.textOf(code)).trim();
+    await this.page.click({ role: 'button', name: 'Close' });
+    return text;
   }
 
   /** Sends `picture` and waits until their own page shows it sent. */
