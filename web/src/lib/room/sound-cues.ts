@@ -4,9 +4,9 @@
  * memory, like every other choice of the page).
  *
  * Browsers let a page make sound only after the person interacted with it. The audio context is
- * therefore created by `unlock()`, which the room calls when it opens right after Start (within
- * the click's user activation) and again from the on/off button; a cue before that is skipped,
- * never queued.
+ * therefore created by `unlock()`, which the room calls once the page is idle after Start (the
+ * click's activation lasts), at the first tap or key in the room and from the on/off button; a
+ * cue before that is skipped, never queued.
  */
 
 /** What the cues use of an AudioContext (a fake in unit tests). */
@@ -38,7 +38,7 @@ export class SoundCues {
     return this.#on;
   }
 
-  /** Call from a user gesture: creates (or wakes) the audio context. */
+  /** Creates (or wakes) the audio context; sound needs the page to have had a user gesture. */
   unlock(): void {
     try {
       this.#context ??= this.#createContext();
