@@ -1,10 +1,12 @@
 /**
  * Start-to-video, in Chromium: one stranger waits; the other presses Start;
  * how long until the newcomer sees the waiting stranger's video, and until
- * both see each other's. Three pages, in turn, after one warm-up call each:
+ * both see each other's. Five pages, in turn, after one warm-up call each:
  * Mayfly direct (the built product, TURN off), Mayfly relayed (embedded TURN,
  * both strangers with "Hide my IP address", so only relay candidates are
- * used) and the raw-WebRTC floor page. Every page records when each step of
+ * used), the raw-WebRTC floor page, and Mayfly direct and the floor again
+ * with both pages' CPU throttled 4x (a phone-class CPU, through the DevTools
+ * protocol). Every page records when each step of
  * the call happened (page-marks.ts). Writes every call's figures to
  * $BENCH_BROWSER_OUT; checks only that each call ends with video (a
  * benchmark, not a test).
@@ -12,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { LocalServer, relayServerEnv } from '../../e2e/support/server';
-import type { CallFigures, PageKind } from '../src/browser/part';
+import { CPU_THROTTLE, type CallFigures, type PageKind } from '../src/browser/part';
 import { cpuSpentMs, sampleChromiumCpu } from './browser-cpu';
 import { startFloorServer } from './floor/floor-server';
 import { MARKS, type PageMarks } from '../src/browser/marks';
@@ -51,6 +53,12 @@ async function timeCall(browser: Browser, target: Target): Promise<CallFigures> 
     const [waiter, newcomer] = await Promise.all(
       contexts.map(async (context) => {
         const page = await context.newPage();
+        const rate = CPU_THROTTLE[target.kind];
+        if (rate !== 1) {
+          // The session lives as long as the page: the throttle holds through the call.
+          const devtools = await context.newCDPSession(page);
+          await devtools.send('Emulation.setCPUThrottlingRate', { rate });
+        }
         await page.addInitScript(watchPage);
         await page.goto(target.url);
         await target.prepare(page);
@@ -102,7 +110,7 @@ function mayflyPrepare(hideIp: boolean): (page: Page) => Promise<void> {
   };
 }
 
-test('Start to video: Mayfly direct, Mayfly relayed and the raw-WebRTC floor', async ({
+test('Start to video: Mayfly direct, Mayfly relayed and the raw-WebRTC floor, also at 4x CPU', async ({
   browser,
 }) => {
   const out = process.env.BENCH_BROWSER_OUT;
@@ -129,6 +137,13 @@ test('Start to video: Mayfly direct, Mayfly relayed and the raw-WebRTC floor', a
         prepare: mayflyPrepare(true),
       },
       { kind: 'floor', url: floor.url, healthUrl: floor.healthUrl, prepare: async () => {} },
+      {
+        kind: 'mayfly-cpu4',
+        url: direct.url,
+        healthUrl: direct.healthUrl,
+        prepare: mayflyPrepare(false),
+      },
+      { kind: 'floor-cpu4', url: floor.url, healthUrl: floor.healthUrl, prepare: async () => {} },
     ];
     for (const target of targets) await timeCall(browser, target); // warm-up, not counted
     const calls: CallFigures[] = [];

@@ -388,6 +388,7 @@ function browserTable(browser: BrowserReport): string {
       rows,
     ),
     `Mayfly direct ÷ floor (median): ${formatFigure(browser.mayflyVsFloor)}; ` +
+      `with both CPUs 4x slower: ${formatFigure(browser.mayflyVsFloorCpu4)}; ` +
       `Mayfly relayed − direct (median): ${formatFigure(browser.relayedMinusDirectMs)} ms`,
     js === null
       ? 'first-load JavaScript: not measured'

@@ -112,6 +112,8 @@ export class CrossEngineStranger {
   /** Reports the stranger with the reason labelled `reason` in the dialog, and leaves. */
   async report(reason: string): Promise<void> {
     const dialog = { role: 'dialog', name: 'Report this stranger' } as const;
+    // Report is in the chat room's sheet, opened as a person would.
+    await this.page.click({ role: 'button', name: 'Safety and settings' });
     await this.page.click({ role: 'button', name: 'Report' });
     await poll(() => this.page.isVisible(dialog), { message: 'the dialog opens' }).toBe(true);
     await this.page.setChecked({ role: 'radio', name: reason }, true);
@@ -130,13 +132,16 @@ export class CrossEngineStranger {
     }).toContain(text);
   }
 
-  /** The safety code, once the page shows one. */
+  /** The safety code, once the page shows one, read from the sheet (opened and closed again). */
   async safetyCode(): Promise<string> {
     const code = { label: 'Safety code' } as const;
+    await this.page.click({ role: 'button', name: 'Safety and settings' });
     await poll(() => this.page.textOf(code), { message: `${this.name}'s safety code` }).toMatch(
       /\S/u,
     );
-    return (await this.page.textOf(code)).trim();
+    const text = (await this.page.textOf(code)).trim();
+    await this.page.click({ role: 'button', name: 'Close' });
+    return text;
   }
 
   /** Sends `picture` and waits until their own page shows it sent. */

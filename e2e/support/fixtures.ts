@@ -156,9 +156,30 @@ export class Stranger {
     await this.button('Stop').click();
   }
 
+  /**
+   * Opens the chat room's sheet ("Safety and settings": Report, Block, Blur video, Hide my IP
+   * address, the safety code, the route, the devices) as a person would, with its button.
+   */
+  async openSheet(): Promise<Locator> {
+    const sheet = this.page.getByRole('dialog', { name: 'Safety and settings' });
+    if (!(await sheet.isVisible())) {
+      await this.page.getByRole('button', { name: 'Safety and settings' }).click();
+    }
+    await expect(sheet).toBeVisible();
+    return sheet;
+  }
+
+  /** Closes the sheet with its Close button, if it is open. */
+  async closeSheet(): Promise<void> {
+    const sheet = this.page.getByRole('dialog', { name: 'Safety and settings' });
+    if (await sheet.isVisible()) await sheet.getByRole('button', { name: 'Close' }).click();
+    await expect(sheet).toBeHidden();
+  }
+
   /** Reports the stranger with the reason labelled `reason` in the dialog, and leaves. */
   async report(reason: string): Promise<void> {
-    await this.page.getByRole('button', { name: 'Report' }).click();
+    const sheet = await this.openSheet();
+    await sheet.getByRole('button', { name: 'Report' }).click();
     const dialog = this.page.getByRole('dialog', { name: 'Report this stranger' });
     await dialog.getByRole('radio', { name: reason }).check();
     await dialog.getByRole('button', { name: 'Report and leave' }).click();
@@ -178,10 +199,14 @@ export class Stranger {
     await this.page.getByLabel('Send image').setInputFiles(file);
   }
 
+  /** The safety code, read from the sheet (opened and closed again). */
   async safetyCode(): Promise<string> {
-    const code = this.page.getByLabel('Safety code');
+    const sheet = await this.openSheet();
+    const code = sheet.getByLabel('Safety code');
     await expect(code).toHaveText(/\S/u);
-    return (await code.innerText()).trim();
+    const text = (await code.innerText()).trim();
+    await this.closeSheet();
+    return text;
   }
 
   /** Closes the tab (the whole browser context), as a person closing the window. */

@@ -33,8 +33,12 @@ test('two strangers meet, see each other, chat and share pictures', async ({ ope
     expect(await selectedCandidateType(a.page)).toBe('host');
   });
 
-  await test.step('text goes both ways', async () => {
+  await test.step('text goes both ways, "typing" before it', async () => {
+    const typing = b.page.getByText('Stranger is typing…');
+    await a.page.getByRole('textbox', { name: 'Message' }).pressSequentially('hello');
+    await expect(typing).toBeVisible();
     await a.sendMessage('hello from Ada');
+    await expect(typing).toBeHidden();
     await expect(b.chatLog).toContainText('hello from Ada');
     await b.sendMessage('hi Ada, Bo here');
     await expect(a.chatLog).toContainText('hi Ada, Bo here');

@@ -24,6 +24,47 @@ test('the main flow works on a phone-sized screen', async ({ openStranger }) => 
   );
   expect(overflow).toBeLessThanOrEqual(0);
 
+  await test.step('the stranger fills the screen, Next is large and within thumb reach', async () => {
+    const screen = page.viewportSize() ?? { width: 0, height: 0 };
+    const video = await page.getByLabel("Stranger's video").boundingBox();
+    expect(video?.width).toBe(screen.width);
+    expect(video?.height ?? 0).toBeGreaterThan(screen.height * 0.95);
+    const next = await phone.button('Next').boundingBox();
+    expect(next?.height ?? 0).toBeGreaterThanOrEqual(48);
+    expect(next?.y ?? 0).toBeGreaterThan(screen.height * 0.8);
+  });
+
+  await test.step('your own video moves: dragged it snaps to a corner, the arrow keys too', async () => {
+    const screen = page.viewportSize() ?? { width: 0, height: 0 };
+    const tile = page.getByLabel('Your video');
+    const before = await tile.boundingBox();
+    if (before === null) throw new Error('no tile');
+    expect(before.x).toBeGreaterThan(screen.width / 2);
+    await page.mouse.move(before.x + 10, before.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(40, screen.height * 0.6, { steps: 5 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => (await tile.boundingBox())?.x ?? screen.width, { message: 'left' })
+      .toBeLessThan(screen.width / 2);
+    await expect
+      .poll(async () => (await tile.boundingBox())?.y ?? 0, { message: 'bottom half' })
+      .toBeGreaterThan(screen.height / 4);
+    await page.getByRole('button', { name: 'Move your video to another corner' }).focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowRight');
+    await expect
+      .poll(async () => (await tile.boundingBox())?.x ?? 0, { message: 'right' })
+      .toBeGreaterThan(screen.width / 2);
+  });
+
+  await test.step('sound cues go off with one tap', async () => {
+    const sound = page.getByRole('button', { name: 'Sound cues' });
+    await expect(sound).toHaveAttribute('aria-pressed', 'true');
+    await sound.tap();
+    await expect(sound).toHaveAttribute('aria-pressed', 'false');
+  });
+
   await page.getByRole('textbox', { name: 'Message' }).tap();
   await page.getByRole('textbox', { name: 'Message' }).fill('sent from a phone');
   await phone.button('Send').tap();

@@ -15,7 +15,9 @@ test('a stranger reported for harassment is gone at once and not met again', asy
   const b = await openStranger();
   await meet(a, b);
 
-  await a.page.getByRole('button', { name: 'Report' }).click();
+  const sheet = await a.openSheet();
+  await sheet.getByRole('button', { name: 'Report' }).click();
+  await expect(sheet).toBeHidden();
   const dialog = a.page.getByRole('dialog', { name: 'Report this stranger' });
   await expect(dialog).toBeVisible();
   const submit = dialog.getByRole('button', { name: 'Report and leave' });

@@ -57,7 +57,7 @@ test('without safe start strangers show at once; the choice lasts for the tab on
   await expect(a.page.getByRole('button', { name: 'Show video' })).toHaveCount(0);
 
   // The person may still blur a stranger on the spot.
-  await a.page.getByRole('button', { name: 'Blur video' }).click();
+  await (await a.openSheet()).getByRole('button', { name: 'Blur video' }).click();
   await expectStrangerBlurred(a.page, b.colour);
 
   await a.stop();

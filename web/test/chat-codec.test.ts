@@ -44,4 +44,18 @@ describe('ChatCodec', () => {
     expect(codec.read(frame('{"type":"text"}'))).toEqual({ type: 'refused', reason: 'malformed' });
     expect(codec.read(frame('not json'))).toEqual({ type: 'refused', reason: 'not-json' });
   });
+
+  it('writes and reads "typing", refusing one with anything more in it', () => {
+    const codec = new ChatCodec();
+    expect(codec.typing()).toBe('{"type":"typing"}');
+    expect(codec.read(frame({ type: 'typing' }))).toEqual({ type: 'typing' });
+    expect(codec.read(frame('{"type":"typing","text":"what I typed so far"}'))).toEqual({
+      type: 'refused',
+      reason: 'malformed',
+    });
+    expect(codec.read(frame('{"type":"typing","at":1}'))).toEqual({
+      type: 'refused',
+      reason: 'malformed',
+    });
+  });
 });

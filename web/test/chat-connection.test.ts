@@ -9,6 +9,8 @@ import {
   RECONNECT_WINDOW_MS,
   RESTART_INTERVAL_MS,
   SILENCE_MS,
+  TYPING_HEARD_MS,
+  TYPING_SEND_MS,
   PENDING_SIGNALS_MAX,
   ROUTE_CHECKS_MS,
   type ChatConnectionEvents,
@@ -34,6 +36,7 @@ const EVENTS: (keyof ChatConnectionEvents)[] = [
   'safetyCode',
   'route',
   'text',
+  'typing',
   'image',
   'refused',
   'interrupted',
@@ -167,6 +170,41 @@ describe('ChatConnection', () => {
     expect(t.heard[1]).toEqual(['text', 'hey']);
     expect(t.heard[4]).toMatchObject(['image', { kind: 'complete', id: 'pic9', bytes: JPEG }]);
     expect(t.heard[5]).toEqual(['refused', 'not-json']);
+  });
+
+  it('says "typing" at most once per TYPING_SEND_MS, and again at once after a message', async () => {
+    const t = setup();
+    t.connection.typing();
+    const peer = await open(t);
+    const typings = (): number => frames(peer).filter((f) => f.type === 'typing').length;
+    t.connection.typing();
+    t.connection.typing();
+    expect(typings()).toBe(1);
+    await t.clock.advance(TYPING_SEND_MS - 1);
+    t.connection.typing();
+    expect(typings()).toBe(1);
+    await t.clock.advance(1);
+    t.connection.typing();
+    expect(typings()).toBe(2);
+    t.connection.sendText('done');
+    t.connection.typing();
+    expect(typings()).toBe(3);
+  });
+
+  it('tells the stranger’s "typing" at most once per TYPING_HEARD_MS, however often it comes', async () => {
+    const t = setup();
+    const peer = await open(t);
+    for (let i = 0; i < 50; i++) peer.receive({ type: 'typing' });
+    expect(t.names().filter((name) => name === 'typing')).toHaveLength(1);
+    await t.clock.advance(TYPING_HEARD_MS);
+    peer.receive({ type: 'typing' });
+    expect(t.names().filter((name) => name === 'typing')).toHaveLength(2);
+    peer.receive({ type: 'typing', text: 'a secret' });
+    expect(t.heard.at(-1)).toEqual(['refused', 'malformed']);
+    // Their message ends their typing: typing again right after it is told at once.
+    peer.receive({ type: 'text', text: 'hi' });
+    peer.receive({ type: 'typing' });
+    expect(t.names().slice(-2)).toEqual(['text', 'typing']);
   });
 
   it('hears the stranger’s bye once: the connection ends and says nothing more', async () => {

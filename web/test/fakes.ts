@@ -98,12 +98,15 @@ export class FakeTrack {
   constructor(
     readonly kind: 'audio' | 'video',
     readonly deviceId = `${kind}-1`,
+    readonly facingMode?: 'user' | 'environment',
   ) {}
   stop(): void {
     this.stopped = true;
   }
-  getSettings(): { deviceId: string } {
-    return { deviceId: this.deviceId };
+  getSettings(): { deviceId: string; facingMode?: string } {
+    return this.facingMode === undefined
+      ? { deviceId: this.deviceId }
+      : { deviceId: this.deviceId, facingMode: this.facingMode };
   }
 }
 

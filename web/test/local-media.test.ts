@@ -3,7 +3,7 @@ import { LocalMedia, NO_MEDIA, type MediaState } from '../src/lib/session/local-
 import { FakeStream, FakeTrack, fakeMedia, flush, mediaError } from './fakes';
 
 /** By default the first request gets `stream`, a device request a stream of that device. */
-function setup(result?: () => Promise<FakeStream>) {
+function setup(result?: (constraints: MediaStreamConstraints) => Promise<FakeStream>) {
   const stream = new FakeStream(
     new FakeTrack('audio', 'audio-1'),
     new FakeTrack('video', 'video-1'),
@@ -129,7 +129,9 @@ describe('LocalMedia', () => {
     t.media.toggleCamera();
     const old = stream.getVideoTracks()[0];
 
-    expect(await t.media.selectDevice('video', 'video-2')).toBe('switched');
+    expect(await t.media.selectDevice('video', { deviceId: { exact: 'video-2' } })).toBe(
+      'switched',
+    );
     const fresh = stream.getVideoTracks()[0];
     expect(fresh?.deviceId).toBe('video-2');
     expect(fresh?.enabled).toBe(false);
@@ -139,12 +141,33 @@ describe('LocalMedia', () => {
     expect(t.media.state.cameraId).toBe('video-2');
   });
 
+  it('switches a phone from its front camera to the back one by the way it faces', async () => {
+    const front = new FakeTrack('video', 'front', 'user');
+    const stream = new FakeStream(new FakeTrack('audio'), front);
+    const asked: MediaStreamConstraints[] = [];
+    const t = setup((constraints) => {
+      asked.push(constraints);
+      if (asked.length === 1) return Promise.resolve(stream);
+      return Promise.resolve(new FakeStream(new FakeTrack('video', 'back', 'environment')));
+    });
+    await t.media.acquire();
+    expect(await t.media.selectDevice('video', { facingMode: { exact: 'environment' } })).toBe(
+      'switched',
+    );
+    expect(asked.at(-1)).toEqual({ video: { facingMode: { exact: 'environment' } } });
+    expect(stream.getVideoTracks()[0]?.deviceId).toBe('back');
+    expect(front.stopped).toBe(true);
+    expect(t.media.state.cameraId).toBe('back');
+  });
+
   it('leaves the stream as it was when a device cannot be opened or is already in use', async () => {
     const t = setup();
     const { stream } = t;
     await t.media.acquire();
-    expect(await t.media.selectDevice('audio', 'broken')).toBe('failed');
-    expect(await t.media.selectDevice('audio', 'audio-1')).toBe('unchanged');
+    expect(await t.media.selectDevice('audio', { deviceId: { exact: 'broken' } })).toBe('failed');
+    expect(await t.media.selectDevice('audio', { deviceId: { exact: 'audio-1' } })).toBe(
+      'unchanged',
+    );
     expect(stream.getAudioTracks()[0]).toMatchObject({ deviceId: 'audio-1', stopped: false });
     expect(t.replaced).toEqual([]);
     expect(t.media.state.microphoneId).toBe('audio-1');

@@ -5,7 +5,8 @@ import { CONNECT_TIMEOUT_MS, ROUTE_CHECKS_MS } from '../src/lib/chat/chat-connec
 import { SessionController } from '../src/lib/session/session-controller';
 import type { SessionView } from '../src/lib/session/session-view';
 import en from '../src/lib/i18n/locales/en';
-import { routeMeaning, statusText } from '../src/lib/session/status-text';
+import { routeMeaning } from '../src/lib/session/route-meaning';
+import { statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
 import { VIEW_HOLD_MAX_MS } from '../src/lib/session/view-publisher';
 import {
@@ -622,6 +623,22 @@ describe('SessionController', () => {
     ]);
   });
 
+  it('shows when the stranger is typing until their message comes, and tells them when we type', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    expect(t.controller.view.strangerTypingAt).toBeUndefined();
+    peer.receive({ type: 'typing' });
+    expect(t.controller.view.strangerTypingAt).toBe(t.clock.now());
+    peer.receive({ type: 'text', text: 'hi' });
+    expect(t.controller.view.strangerTypingAt).toBeUndefined();
+    t.controller.typing();
+    expect(peer.sent).toContain(JSON.stringify({ type: 'typing' }));
+    peer.receive({ type: 'typing' });
+    t.controller.next();
+    expect(t.controller.view.strangerTypingAt).toBeUndefined();
+  });
+
   it('says goodbye on the data channel when leaving, so the stranger learns without the server', async () => {
     const t = setup();
     const peer = await startAndMatch(t);
@@ -697,7 +714,7 @@ describe('SessionController', () => {
     const peer = await startAndMatch(t);
     peer.open();
     const old = t.stream.getVideoTracks()[0];
-    await t.controller.selectDevice('video', 'video-2');
+    await t.controller.selectDevice('video', { deviceId: { exact: 'video-2' } });
     expect(peer.replaced).toEqual([[old, t.stream.getVideoTracks()[0]]]);
     expect(t.controller.view.cameraId).toBe('video-2');
   });
@@ -709,7 +726,7 @@ describe('SessionController', () => {
     });
     const peer = await startAndMatch(t);
     peer.open();
-    await t.controller.selectDevice('audio', 'audio-2');
+    await t.controller.selectDevice('audio', { deviceId: { exact: 'audio-2' } });
     expect(t.controller.view.chat.at(-1)).toMatchObject({
       from: 'system',
       text: 'That microphone could not be opened.',

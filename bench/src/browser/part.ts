@@ -22,7 +22,13 @@ const SIZE_SCRIPT = path.join(REPO_ROOT, 'web/scripts/size.mjs');
 /** A stale build (about a minute here) plus every call, each bounded by its own timeouts. */
 const RUNNER_TIMEOUT_MS = 20 * 60_000;
 
-export const PAGE_KINDS = ['mayfly', 'mayfly-relayed', 'floor'] as const;
+export const PAGE_KINDS = [
+  'mayfly',
+  'mayfly-relayed',
+  'floor',
+  'mayfly-cpu4',
+  'floor-cpu4',
+] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
 
 /** One call, as bench/browser/start-to-video.bench.ts measures it. */
@@ -46,6 +52,21 @@ export const PAGE_LABELS: Readonly<Record<PageKind, string>> = {
   mayfly: 'Mayfly direct (TURN off)',
   'mayfly-relayed': 'Mayfly relayed (Hide my IP, both)',
   floor: 'raw-WebRTC floor page',
+  'mayfly-cpu4': 'Mayfly direct, CPU 4x slower',
+  'floor-cpu4': 'floor page, CPU 4x slower',
+};
+
+/**
+ * How much slower each page's CPU runs (Chrome DevTools Protocol
+ * `Emulation.setCPUThrottlingRate`, applied to both pages of the call): 4 stands for a
+ * phone-class CPU, where every millisecond of main-thread work counts four times.
+ */
+export const CPU_THROTTLE: Readonly<Record<PageKind, number>> = {
+  mayfly: 1,
+  'mayfly-relayed': 1,
+  floor: 1,
+  'mayfly-cpu4': 4,
+  'floor-cpu4': 4,
 };
 
 export interface BrowserPageFigures {
@@ -81,6 +102,8 @@ export type BrowserReport =
       readonly pages: readonly BrowserPageFigures[];
       /** Mayfly direct's median over the floor's. */
       readonly mayflyVsFloor: number;
+      /** The same with both pages' CPU throttled 4x. */
+      readonly mayflyVsFloorCpu4: number;
       /** Mayfly relayed's median minus Mayfly direct's, ms. */
       readonly relayedMinusDirectMs: number;
       /** null when it could not be measured. */
@@ -145,7 +168,7 @@ export async function runBrowserPart(
   const out = path.join(dir, 'calls.json');
   try {
     deps.log(
-      `browser: ${options.trials} calls each for Mayfly direct, Mayfly relayed and the floor page, via ${RUNNER}`,
+      `browser: ${options.trials} calls each for Mayfly direct, Mayfly relayed and the floor page, and for Mayfly direct and the floor with the CPU throttled 4x, via ${RUNNER}`,
     );
     const child = deps.children.spawnToStderr(process.execPath, [RUNNER, '--config', CONFIG], {
       ...process.env,
@@ -171,6 +194,7 @@ export async function runBrowserPart(
       chromium,
       pages,
       mayflyVsFloor: p50('mayfly') / p50('floor'),
+      mayflyVsFloorCpu4: p50('mayfly-cpu4') / p50('floor-cpu4'),
       relayedMinusDirectMs: p50('mayfly-relayed') - p50('mayfly'),
       // After the runner: the build it checked is the one measured.
       firstLoadJs: measureFirstLoadJs(deps.log),

@@ -16,7 +16,8 @@ export type Incoming =
   /** Not one of our messages, or not a valid one: dropped. */
   | { type: 'refused'; reason: string }
   | { type: 'bye' }
-  | { type: 'hb' };
+  | { type: 'hb' }
+  | { type: 'typing' };
 
 /** One chat's codec: a new stranger gets a new one (pictures are counted per chat). */
 export class ChatCodec {
@@ -42,12 +43,22 @@ export class ChatCodec {
     return encodeMessage({ type: 'hb' });
   }
 
+  typing(): string {
+    return encodeMessage({ type: 'typing' });
+  }
+
   /** One frame from the stranger, as received (untrusted). */
   read(bytes: Uint8Array): Incoming | undefined {
     const decoded = decodeMessage(bytes);
     if (!decoded.ok) return { type: 'refused', reason: decoded.reason };
     const { message } = decoded;
-    if (message.type === 'text' || message.type === 'bye' || message.type === 'hb') return message;
+    if (
+      message.type !== 'image-start' &&
+      message.type !== 'image-chunk' &&
+      message.type !== 'image-end'
+    ) {
+      return message;
+    }
     const event = this.#assembler.accept(message);
     return event === undefined ? undefined : { type: 'image', event };
   }

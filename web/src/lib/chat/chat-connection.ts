@@ -75,6 +75,8 @@ export interface ChatConnectionEvents {
   route: (route: RouteType) => void;
   /** A text message from the stranger, validated. */
   text: (text: string) => void;
+  /** The stranger is typing: heard at most once per TYPING_HEARD_MS. */
+  typing: () => void;
   /** A picture from the stranger on its way in: started, progress, complete or rejected. */
   image: (event: AssemblyEvent) => void;
   /** Something the stranger's browser sent could not be read and was dropped. */
@@ -126,6 +128,10 @@ export const RESTART_INTERVAL_MS = 3_000;
 export const RECONNECT_WINDOW_MS = 25_000;
 /** Signals kept while simple-peer loads; a real negotiation sends a few dozen. */
 export const PENDING_SIGNALS_MAX = 200;
+/** While the person types, "typing" leaves no more often than this. */
+export const TYPING_SEND_MS = 2_000;
+/** A stranger's "typing" closer than this to the last one heard is not told again. */
+export const TYPING_HEARD_MS = 1_000;
 /** Pause sending image chunks while this much is queued on the data channel. */
 const SEND_BUFFER_HIGH_WATER = 256 * 1024;
 const SEND_PAUSE_MS = 25;
@@ -137,6 +143,8 @@ export class ChatConnection {
   #iceServers: readonly IceServer[];
   #iceDown = false;
   #heardAt = 0;
+  #typingSentAt = Number.NEGATIVE_INFINITY;
+  #typingHeardAt = Number.NEGATIVE_INFINITY;
   #restartedAt = Number.NEGATIVE_INFINITY;
   #heartbeatTimer: unknown;
   #iceDownTimer: unknown;
@@ -187,7 +195,17 @@ export class ChatConnection {
   /** Sends a text message; false when it is blank, too long, or the channel is not open. */
   sendText(text: string): boolean {
     const frame = this.#codec?.text(text);
-    return frame !== undefined && this.#send(frame);
+    const sent = frame !== undefined && this.#send(frame);
+    // The next message's first keystroke is news again.
+    if (sent) this.#typingSentAt = Number.NEGATIVE_INFINITY;
+    return sent;
+  }
+
+  /** Tells the stranger we are typing; at most once per TYPING_SEND_MS, however often called. */
+  typing(): void {
+    const now = this.#deps.clock.now();
+    if (now - this.#typingSentAt < TYPING_SEND_MS || this.#codec === undefined) return;
+    if (this.#send(this.#codec.typing())) this.#typingSentAt = now;
   }
 
   /**
@@ -305,9 +323,24 @@ export class ChatConnection {
     if (this.#state === 'interrupted' && !this.#iceDown) this.#restored();
     const incoming = this.#codec?.read(bytes);
     if (incoming?.type === 'bye') this.#lost();
-    else if (incoming?.type === 'text') this.#events.emit('text', incoming.text);
+    else if (incoming?.type === 'text') this.#strangerText(incoming.text);
+    else if (incoming?.type === 'typing') this.#strangerTyping();
     else if (incoming?.type === 'image') this.#events.emit('image', incoming.event);
     else if (incoming?.type === 'refused') this.#events.emit('refused', incoming.reason);
+  }
+
+  #strangerText(text: string): void {
+    // Their message ends their typing: the next "typing" is news again.
+    this.#typingHeardAt = Number.NEGATIVE_INFINITY;
+    this.#events.emit('text', text);
+  }
+
+  /** A stranger's browser may send "typing" as often as it likes: the page hears it rarely. */
+  #strangerTyping(): void {
+    const now = this.#deps.clock.now();
+    if (now - this.#typingHeardAt < TYPING_HEARD_MS) return;
+    this.#typingHeardAt = now;
+    this.#events.emit('typing');
   }
 
   /** Says "still here" and checks the stranger did too, every HEARTBEAT_MS while the chat lasts. */

@@ -28,7 +28,9 @@ export type DataMessage =
   /** The sender is leaving this chat (Next, Stop, Report...): sent just before it closes. */
   | { type: 'bye' }
   /** "Still here": every second while the chat is open, so that a silent break shows at once. */
-  | { type: 'hb' };
+  | { type: 'hb' }
+  /** The sender is typing a message: sent now and then while they type (see ChatConnection). */
+  | { type: 'typing' };
 
 export type DecodeResult = { ok: true; message: DataMessage } | { ok: false; reason: string };
 
@@ -94,6 +96,7 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
     }
     case 'bye':
     case 'hb':
+    case 'typing':
       if (!hasExactKeys(value, ['type'])) break;
       return { ok: true, message: { type: value.type } };
     case 'image-end': {

@@ -52,6 +52,10 @@ export interface LocalMediaHooks {
 
 export type DeviceSwitch = 'switched' | 'unchanged' | 'failed';
 
+/** A device by its id, or a camera by the way it faces: front (`user`) or back (`environment`). */
+export type DeviceChoice =
+  { deviceId: { exact: string } } | { facingMode: { exact: 'user' | 'environment' } };
+
 export class LocalMedia {
   readonly #port: MediaPort;
   readonly #hooks: LocalMediaHooks;
@@ -132,14 +136,17 @@ export class LocalMedia {
   }
 
   /** Switches to another camera or microphone; `failed` when that device could not be opened. */
-  async selectDevice(kind: 'audio' | 'video', deviceId: string): Promise<DeviceSwitch> {
+  async selectDevice(kind: 'audio' | 'video', choice: DeviceChoice): Promise<DeviceSwitch> {
     const stream = this.#state.localStream;
     if (stream === undefined) return 'unchanged';
     const [old] = tracksOf(stream, kind);
-    if (old === undefined || old.getSettings().deviceId === deviceId) return 'unchanged';
+    if (old === undefined) return 'unchanged';
+    if ('deviceId' in choice && old.getSettings().deviceId === choice.deviceId.exact) {
+      return 'unchanged';
+    }
     let fresh: MediaStream;
     try {
-      fresh = await this.#port.getUserMedia({ [kind]: { deviceId: { exact: deviceId } } });
+      fresh = await this.#port.getUserMedia({ [kind]: choice });
     } catch {
       return 'failed';
     }
@@ -154,6 +161,7 @@ export class LocalMedia {
     stream.removeTrack(old);
     old.stop();
     stream.addTrack(track);
+    const { deviceId } = track.getSettings();
     this.#update(kind === 'audio' ? { microphoneId: deviceId } : { cameraId: deviceId });
     return 'switched';
   }

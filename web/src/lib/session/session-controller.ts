@@ -16,7 +16,7 @@
  */
 import type { Matched, ReportReason, StartRequest, Welcome } from '@mayfly/protocol';
 import { ChatLog, type ChatWords, type ObjectUrls } from '../chat/chat-log';
-import { LocalMedia, type MediaPort } from './local-media';
+import { LocalMedia, type DeviceChoice, type MediaPort } from './local-media';
 import { ServerQueue } from './server-queue';
 import { initialView, type Phase, type Problem, type SessionView } from './session-view';
 import { StrangerChat, type ChatScreen, type StrangerChatDeps } from './stranger-chat';
@@ -208,6 +208,11 @@ export class SessionController {
     return this.#chat?.sendText(this.#myName(), raw) ?? false;
   }
 
+  /** The person is typing: the stranger sees "Stranger is typing…" (over the data channel). */
+  typing(): void {
+    this.#chat?.typing();
+  }
+
   /** Re-encodes the picture in this browser (dropping EXIF/GPS) and sends it in chunks. */
   async sendImage(file: Blob): Promise<void> {
     await this.#chat?.sendImage(this.#myName(), file);
@@ -222,8 +227,8 @@ export class SessionController {
   }
 
   /** Switches to another camera or microphone, also mid-chat. */
-  async selectDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    if ((await this.#media.selectDevice(kind, deviceId)) !== 'failed') return;
+  async selectDevice(kind: 'audio' | 'video', choice: DeviceChoice): Promise<void> {
+    if ((await this.#media.selectDevice(kind, choice)) !== 'failed') return;
     this.#log.systemLine(kind === 'audio' ? 'microphoneFailed' : 'cameraFailed');
   }
 

@@ -61,6 +61,8 @@ export interface SessionView extends MediaState, ChatState {
    * clock) before the chat is given up.
    */
   readonly reconnectingUntil: number | undefined;
+  /** When (the page's clock) the stranger last said they were typing; cleared by their message. */
+  readonly strangerTypingAt: number | undefined;
 }
 
 const INITIAL_VIEW: SessionView = {
@@ -84,6 +86,7 @@ const INITIAL_VIEW: SessionView = {
   safeStart: true,
   strangerBlurred: false,
   reconnectingUntil: undefined,
+  strangerTypingAt: undefined,
 };
 
 export function initialView(): SessionView {

@@ -4,19 +4,6 @@ import type { SessionView } from './session-view';
 
 type StatusMessages = Messages['status'];
 
-/**
- * The line under the connection route badge. "Not yours" holds only when this chat offered
- * relay addresses alone: otherwise our other addresses reached the stranger while connecting,
- * even if media then took the relay (the stranger hid their IP, or a direct path failed).
- * English until the chat room (VideoStage, which shows it) is translated (issue #25).
- */
-export function routeMeaning(view: Pick<SessionView, 'route' | 'chatRelayOnly'>): string {
-  if (view.route === 'direct') return 'The stranger’s browser can see your IP address.';
-  return view.chatRelayOnly
-    ? 'The stranger sees our relay’s address, not yours.'
-    : 'Media goes through our relay, but your browser shared its addresses with the stranger’s while connecting. “Hide my IP address” prevents that.';
-}
-
 /** The server's refusals of a Start that the page explains; any other gets `refused`. */
 const START_REFUSED = {
   invalid_nickname: 'invalidNickname',

@@ -99,6 +99,8 @@ export class StrangerChat {
     connection.on('interrupted', () => this.#reconnecting(this.#reconnectWindowMs));
     connection.on('restored', () => screen.update({ reconnectingUntil: undefined }));
     connection.on('left', () => this.#strangerGone());
+    connection.on('typing', () => screen.update({ strangerTypingAt: deps.clock.now() }));
+    connection.on('text', () => screen.update({ strangerTypingAt: undefined }));
     connection.on('failed', (reason) => this.#fail(reason));
     screen.log.follow(connection, setup.partnerNickname ?? 'Stranger');
   }
@@ -183,6 +185,11 @@ export class StrangerChat {
     return connection !== undefined && this.#screen.log.sendText(connection, name, raw);
   }
 
+  /** Tells the stranger we are typing (throttled by the connection). */
+  typing(): void {
+    this.#connection?.typing();
+  }
+
   /** Re-encodes the picture in this browser (dropping EXIF/GPS) and sends it in chunks. */
   async sendImage(name: string, file: Blob): Promise<void> {
     const connection = this.#connection;
@@ -245,6 +252,7 @@ export class StrangerChat {
       remoteStream: undefined,
       route: undefined,
       reconnectingUntil: undefined,
+      strangerTypingAt: undefined,
     });
   }
 
