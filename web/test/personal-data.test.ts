@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describePersonalData, detectPersonalData } from '../src/lib/chat/personal-data';
+import { detectPersonalData } from '../src/lib/chat/personal-data';
+import en from '../src/lib/i18n/locales/en';
+import es from '../src/lib/i18n/locales/es';
 
 describe('personal data detector', () => {
   it.each([
@@ -29,10 +31,15 @@ describe('personal data detector', () => {
     expect(detectPersonalData(text)).toEqual([]);
   });
 
-  it('names what it found in plain words', () => {
-    expect(describePersonalData(['phone'])).toBe('a phone number');
-    expect(describePersonalData(['phone', 'email', 'address'])).toBe(
-      'a phone number, an e-mail address and a street address',
+  it('names what it found in plain words, in the page’s language', () => {
+    const warn = (m: typeof en, kinds: ('phone' | 'email' | 'address')[]): string =>
+      m.room.personalData(kinds.map((kind) => m.room.personalDataKinds[kind]));
+    expect(warn(en, ['phone'])).toMatch(/^This looks like a phone number\. /u);
+    expect(warn(en, ['phone', 'email', 'address'])).toMatch(
+      /^This looks like a phone number, an e-mail address and a street address\. /u,
+    );
+    expect(warn(es, ['phone', 'email'])).toContain(
+      'un número de teléfono y una dirección de correo electrónico',
     );
   });
 });

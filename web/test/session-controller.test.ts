@@ -361,14 +361,14 @@ describe('SessionController', () => {
     peer.route = 'relayed';
     peer.open();
     await t.clock.advance(0);
-    expect(routeMeaning(t.controller.view)).toBe(
+    expect(routeMeaning(t.controller.view, en.room)).toBe(
       'The stranger sees our relay’s address, not yours.',
     );
     // Relayed because the stranger hid their IP: ours was still offered while connecting.
-    expect(routeMeaning({ route: 'relayed', chatRelayOnly: false })).toContain(
+    expect(routeMeaning({ route: 'relayed', chatRelayOnly: false }, en.room)).toContain(
       'shared its addresses',
     );
-    expect(routeMeaning({ route: 'direct', chatRelayOnly: false })).toBe(
+    expect(routeMeaning({ route: 'direct', chatRelayOnly: false }, en.room)).toBe(
       'The stranger’s browser can see your IP address.',
     );
   });

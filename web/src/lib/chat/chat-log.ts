@@ -138,8 +138,13 @@ export class ChatLog {
   }
 
   /** A line from Mayfly itself. */
+  /** The log's words in the page's language now (the names of who said what among them). */
+  words(): ChatWords {
+    return this.#deps.words();
+  }
+
   /** One of the log's own lines, in the page's language. */
-  systemLine(key: keyof ChatWords): void {
+  systemLine(key: Exclude<keyof ChatWords, 'you' | 'stranger'>): void {
     this.system(this.#deps.words()[key]);
   }
 

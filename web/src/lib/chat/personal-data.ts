@@ -88,16 +88,3 @@ export function detectPersonalData(text: string): PersonalDataKind[] {
   if (ADDRESS_PATTERNS.some((pattern) => pattern.test(text))) kinds.push('address');
   return kinds;
 }
-
-const NAMES: Readonly<Record<PersonalDataKind, string>> = {
-  phone: 'a phone number',
-  email: 'an e-mail address',
-  address: 'a street address',
-};
-
-/** "a phone number and an e-mail address" */
-export function describePersonalData(kinds: readonly PersonalDataKind[]): string {
-  const names = kinds.map((kind) => NAMES[kind]);
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
-}

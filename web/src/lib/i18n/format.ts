@@ -43,3 +43,13 @@ export function formatDateTime(locale: string, date: Date): string {
     timeZone: 'UTC',
   }).format(date);
 }
+
+/** `18 s`, `18 Sek.`, `18 秒`: whole seconds, e.g. the room's reconnecting countdown. */
+export function formatSeconds(locale: string, seconds: number): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: 'second',
+    unitDisplay: 'short',
+    maximumFractionDigits: 0,
+  }).format(seconds);
+}

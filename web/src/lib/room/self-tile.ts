@@ -5,41 +5,62 @@
  */
 import type { Action } from 'svelte/action';
 
-export type Corner = 'top-left' | 'top-right' | 'bottom-right' | 'bottom-left';
+/**
+ * A corner on the logical sides: `start` is the left in a left-to-right page and the right in a
+ * right-to-left one (Arabic), so the room mirrors with `dir` and the CSS uses `inset-inline-*`.
+ */
+export type Corner = 'top-start' | 'top-end' | 'bottom-end' | 'bottom-start';
 
-/** Clockwise, for the button that moves the tile on. */
-const CLOCKWISE: readonly Corner[] = ['top-left', 'top-right', 'bottom-right', 'bottom-left'];
+/** Clockwise in a left-to-right page (mirrored in a right-to-left one), for the tile's button. */
+const CLOCKWISE: readonly Corner[] = ['top-start', 'top-end', 'bottom-end', 'bottom-start'];
 
 /** A pointer that moved less than this was a tap, not a drag. */
 const DRAG_THRESHOLD_PX = 6;
 
-/** The corner of a `width` x `height` box nearest the point (`x`, `y`) in it. */
-export function nearestCorner(x: number, y: number, width: number, height: number): Corner {
+/**
+ * The corner of a `width` x `height` box nearest the point (`x`, `y`) in it (`x` from the
+ * box's left edge), in a page written right to left when `rtl`.
+ */
+export function nearestCorner(
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  rtl = false,
+): Corner {
   const vertical = y < height / 2 ? 'top' : 'bottom';
-  const horizontal = x < width / 2 ? 'left' : 'right';
+  const horizontal = x < width / 2 !== rtl ? 'start' : 'end';
   return `${vertical}-${horizontal}`;
 }
 
 /** The next corner, clockwise. */
 export function nextCorner(corner: Corner): Corner {
-  return CLOCKWISE[(CLOCKWISE.indexOf(corner) + 1) % CLOCKWISE.length] ?? 'top-left';
+  return CLOCKWISE[(CLOCKWISE.indexOf(corner) + 1) % CLOCKWISE.length] ?? 'top-start';
 }
 
-/** Where an arrow key sends the tile from `corner`; undefined for any other key. */
-export function cornerAfterKey(corner: Corner, key: string): Corner | undefined {
-  const [vertical, horizontal] = corner.split('-') as ['top' | 'bottom', 'left' | 'right'];
+/**
+ * Where an arrow key sends the tile from `corner`; undefined for any other key. The left and
+ * right arrows go to the physical side, which is the end side in a right-to-left page.
+ */
+export function cornerAfterKey(corner: Corner, key: string, rtl = false): Corner | undefined {
+  const [vertical, horizontal] = corner.split('-') as ['top' | 'bottom', 'start' | 'end'];
   switch (key) {
     case 'ArrowUp':
       return `top-${horizontal}`;
     case 'ArrowDown':
       return `bottom-${horizontal}`;
     case 'ArrowLeft':
-      return `${vertical}-left`;
+      return `${vertical}-${rtl ? 'end' : 'start'}`;
     case 'ArrowRight':
-      return `${vertical}-right`;
+      return `${vertical}-${rtl ? 'start' : 'end'}`;
     default:
       return undefined;
   }
+}
+
+/** Whether the element is laid out right to left (`dir="rtl"` on the page). */
+export function isRightToLeft(element: Element): boolean {
+  return getComputedStyle(element).direction === 'rtl';
 }
 
 /**
@@ -79,7 +100,7 @@ export const draggableTile: Action<HTMLElement, (corner: Corner) => void> = (til
       const own = tile.getBoundingClientRect();
       const x = own.left + own.width / 2 - box.left;
       const y = own.top + own.height / 2 - box.top;
-      move(nearestCorner(x, y, box.width, box.height));
+      move(nearestCorner(x, y, box.width, box.height, isRightToLeft(tile)));
     }
     tile.style.translate = '';
   };

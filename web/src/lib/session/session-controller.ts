@@ -290,7 +290,7 @@ export class SessionController {
   }
 
   #myName(): string {
-    return this.#nickname ?? 'You';
+    return this.#nickname ?? this.#deps.chatWords().you;
   }
 
   /** The current phase, read afresh after an await (TypeScript narrows the field too eagerly). */

@@ -102,7 +102,7 @@ export class StrangerChat {
     connection.on('typing', () => screen.update({ strangerTypingAt: deps.clock.now() }));
     connection.on('text', () => screen.update({ strangerTypingAt: undefined }));
     connection.on('failed', (reason) => this.#fail(reason));
-    screen.log.follow(connection, setup.partnerNickname ?? 'Stranger');
+    screen.log.follow(connection, setup.partnerNickname ?? screen.log.words().stranger);
   }
 
   /** A signal from the stranger, relayed by the server. */

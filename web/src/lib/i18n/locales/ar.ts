@@ -1,4 +1,11 @@
-import { formatDateTime, formatDuration, formatList, formatNumber, plural } from '../format.ts';
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatNumber,
+  formatSeconds,
+  plural,
+} from '../format.ts';
 import type { Messages } from './en.ts';
 
 const locale = 'ar';
@@ -9,6 +16,87 @@ const HIDE_IP = '«إخفاء عنوان IP الخاص بي»';
 const room = {
   next: 'التالي',
   showVideo: 'إظهار الفيديو',
+  heading: 'دردشة مع شخص غريب',
+  video: 'الفيديو',
+  strangerVideo: 'فيديو الطرف الآخر',
+  yourVideo: 'الفيديو الخاص بك',
+  blurred: 'الفيديو مموّه إلى أن تختار رؤيته.',
+  reconnecting: (seconds: number) => `جارٍ إعادة الاتصال… ${formatSeconds(locale, seconds)}`,
+  notSendingVideo: 'الطرف الآخر لا يرسل فيديو.',
+  moveTile: 'انقل الفيديو الخاص بك إلى زاوية أخرى',
+  textOnly: {
+    'permission-denied':
+      'الكاميرا والميكروفون محظوران لهذا الموقع، لذا فهذه دردشة نصية فقط. للسماح بهما، انقر الرمز في طرف شريط العنوان (قفل أو كاميرا)، واضبط الكاميرا والميكروفون على «سماح»، ثم اضغط «إيقاف» ثم «ابدأ» من جديد.',
+    'no-devices':
+      'لم يُعثر على كاميرا أو ميكروفون، لذا فهذه دردشة نصية فقط. وصّل أحدهما، ثم اضغط «إيقاف» ثم «ابدأ» من جديد.',
+    'device-busy':
+      'يستخدم تطبيق آخر الكاميرا أو الميكروفون، لذا فهذه دردشة نصية فقط. أغلق ذلك التطبيق، ثم اضغط «إيقاف» ثم «ابدأ» من جديد.',
+    unsupported: 'لا يسمح هذا المتصفح باستخدام الكاميرا في هذه الصفحة، لذا فهذه دردشة نصية فقط.',
+  },
+  textChat: 'الدردشة النصية',
+  messages: 'رسائل الدردشة',
+  pictureNotSent: 'تعذّر إرسال الصورة.',
+  pictureRefused: 'رُفضت الصورة.',
+  imageFromStranger: 'صورة من الطرف الآخر',
+  imageYouSent: 'صورة أرسلتها',
+  sendingImage: 'جارٍ إرسال الصورة',
+  receivingImage: 'جارٍ استلام الصورة',
+  typing: 'الطرف الآخر يكتب…',
+  personalDataKinds: {
+    phone: 'رقم هاتف',
+    email: 'عنوان بريد إلكتروني',
+    address: 'عنوان سكن',
+  },
+  personalData: (kinds: readonly string[]) =>
+    `يبدو أن هذا ${formatList(locale, kinds)}. قد يحتفظ به الطرف الآخر إلى الأبد. اضغط «إرسال» مرة أخرى لإرساله على أي حال، أو عدّل رسالتك.`,
+  message: 'الرسالة',
+  typeMessage: 'اكتب رسالة',
+  chatClosed: 'تُفتح الدردشة عند الاتصال',
+  send: 'إرسال',
+  sendImage: 'إرسال صورة',
+  privacyNote:
+    'تذهب الرسائل والصور مباشرة إلى متصفح الطرف الآخر، لا عبر خادمنا. يُعاد رسم الصور أولًا، فتُزال منها بيانات الموقع والكاميرا.',
+  call: 'المكالمة',
+  stop: 'إيقاف',
+  muteMicrophone: 'كتم الميكروفون',
+  cameraOff: 'إيقاف الكاميرا',
+  switchCamera: 'تبديل الكاميرا',
+  sheet: 'الأمان والإعدادات',
+  soundCues: 'التنبيهات الصوتية',
+  shortcuts: 'اختصارات:',
+  escapeKey: 'Esc',
+  enterKey: 'Enter',
+  arrowsBefore: 'مفاتيح الأسهم على الزر',
+  arrowsAfter: 'تنقل الفيديو الخاص بك.',
+  close: 'إغلاق',
+  report: 'إبلاغ',
+  block: 'حظر',
+  blurVideo: 'تمويه الفيديو',
+  safetyCode: 'رمز الأمان',
+  safetyCodeHint:
+    'يجب أن يرى الطرف الآخر الرمز نفسه. إن اختلف رمزه فقد يكون أحد يتنصّت: اضغط «التالي».',
+  route: 'مسار الاتصال',
+  relayed: 'عبر خادم الترحيل',
+  direct: 'مباشر',
+  routeDirect: 'يستطيع متصفح الطرف الآخر رؤية عنوان IP الخاص بك.',
+  routeRelayed: 'يرى الطرف الآخر عنوان خادم الترحيل لدينا، لا عنوانك.',
+  routeRelayedShared: `يمرّ الصوت والفيديو عبر خادم الترحيل لدينا، لكن متصفحك شارك عناوينه مع متصفح الطرف الآخر أثناء الاتصال. خيار ${HIDE_IP} يمنع ذلك.`,
+  appliesNext: 'يسري من الشخص التالي.',
+  camera: 'الكاميرا',
+  microphone: 'الميكروفون',
+  reportTitle: 'الإبلاغ عن هذا الشخص',
+  reportHint:
+    'تنتهي الدردشة ولن تُجمعا معًا مرة أخرى. يُحتسب البلاغ على اتصاله، ولا يذكر اسمك أبدًا، ولا يحتفظ بأي رسالة أو صورة أو فيديو.',
+  reportQuestion: 'ماذا حدث؟',
+  reasons: {
+    sexual: 'عُري أو محتوى جنسي',
+    harassment: 'تحرّش أو إساءة',
+    underage: 'يبدو أصغر من 18 عامًا',
+    spam: 'رسائل مزعجة أو احتيال',
+    other: 'شيء آخر',
+  },
+  reportAndLeave: 'أبلغ وغادر',
+  cancel: 'إلغاء',
 };
 
 /** "in N minutes", with Arabic's six plural forms. */
@@ -95,6 +183,8 @@ const ar: Messages = {
     strangerLeft: 'غادر الطرف الآخر.',
     microphoneFailed: 'تعذّر فتح هذا الميكروفون.',
     cameraFailed: 'تعذّر فتح هذه الكاميرا.',
+    you: 'أنت',
+    stranger: 'الغريب',
   },
   status: {
     idle: 'اضغط «ابدأ» لتتعرّف على شخص غريب.',

@@ -1,4 +1,11 @@
-import { formatDateTime, formatDuration, formatList, formatNumber, plural } from '../format.ts';
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatNumber,
+  formatSeconds,
+  plural,
+} from '../format.ts';
 import type { Messages } from './en.ts';
 
 const locale = 'de';
@@ -9,6 +16,88 @@ const HIDE_IP = '„Meine IP-Adresse verbergen“';
 const room = {
   next: 'Weiter',
   showVideo: 'Video zeigen',
+  heading: 'Chat mit einer fremden Person',
+  video: 'Video',
+  strangerVideo: 'Video deines Gegenübers',
+  yourVideo: 'Dein Video',
+  blurred: 'Video unscharf, bis du es sehen willst.',
+  reconnecting: (seconds: number) => `Verbinde neu… ${formatSeconds(locale, seconds)}`,
+  notSendingVideo: 'Dein Gegenüber sendet kein Video.',
+  moveTile: 'Dein Video in eine andere Ecke verschieben',
+  textOnly: {
+    'permission-denied':
+      'Kamera und Mikrofon sind für diese Website blockiert, daher ist dies ein reiner Text-Chat. Um sie zu erlauben, klicke auf das Symbol links in der Adressleiste (ein Schloss oder eine Kamera), setze Kamera und Mikrofon auf „Erlauben“ und drücke dann Stopp und erneut Start.',
+    'no-devices':
+      'Es wurde keine Kamera und kein Mikrofon gefunden, daher ist dies ein reiner Text-Chat. Schließe eines an und drücke dann Stopp und erneut Start.',
+    'device-busy':
+      'Deine Kamera oder dein Mikrofon wird von einer anderen App verwendet, daher ist dies ein reiner Text-Chat. Schließe diese App und drücke dann Stopp und erneut Start.',
+    unsupported:
+      'Dieser Browser erlaubt auf dieser Seite keinen Kamerazugriff, daher ist dies ein reiner Text-Chat.',
+  },
+  textChat: 'Text-Chat',
+  messages: 'Chatnachrichten',
+  pictureNotSent: 'Das Bild konnte nicht gesendet werden.',
+  pictureRefused: 'Das Bild wurde abgelehnt.',
+  imageFromStranger: 'Bild von deinem Gegenüber',
+  imageYouSent: 'Bild, das du gesendet hast',
+  sendingImage: 'Bild wird gesendet',
+  receivingImage: 'Bild wird empfangen',
+  typing: 'Dein Gegenüber schreibt…',
+  personalDataKinds: {
+    phone: 'eine Telefonnummer',
+    email: 'eine E-Mail-Adresse',
+    address: 'eine Postanschrift',
+  },
+  personalData: (kinds: readonly string[]) =>
+    `Das sieht aus wie ${formatList(locale, kinds)}. Dein Gegenüber könnte es für immer behalten. Drücke noch einmal Senden, um es trotzdem zu senden, oder ändere deine Nachricht.`,
+  message: 'Nachricht',
+  typeMessage: 'Nachricht schreiben',
+  chatClosed: 'Der Chat öffnet sich, sobald du verbunden bist',
+  send: 'Senden',
+  sendImage: 'Bild senden',
+  privacyNote:
+    'Nachrichten und Bilder gehen direkt an den Browser deines Gegenübers, nicht über unseren Server. Bilder werden vorher neu gezeichnet, dabei werden Standort- und Kameradaten entfernt.',
+  call: 'Anruf',
+  stop: 'Stopp',
+  muteMicrophone: 'Mikrofon stumm',
+  cameraOff: 'Kamera aus',
+  switchCamera: 'Kamera wechseln',
+  sheet: 'Sicherheit und Einstellungen',
+  soundCues: 'Tonsignale',
+  shortcuts: 'Tastenkürzel:',
+  escapeKey: 'Esc',
+  enterKey: 'Eingabe',
+  arrowsBefore: 'Pfeiltasten auf der Schaltfläche',
+  arrowsAfter: 'verschieben dein Video.',
+  close: 'Schließen',
+  report: 'Melden',
+  block: 'Blockieren',
+  blurVideo: 'Video unscharf',
+  safetyCode: 'Sicherheitscode',
+  safetyCodeHint:
+    'Dein Gegenüber sollte denselben Code sehen. Weicht seiner ab, hört vielleicht jemand mit: Drücke Weiter.',
+  route: 'Verbindungsweg',
+  relayed: 'Über Relay',
+  direct: 'Direkt',
+  routeDirect: 'Der Browser deines Gegenübers kann deine IP-Adresse sehen.',
+  routeRelayed: 'Dein Gegenüber sieht die Adresse unseres Relays, nicht deine.',
+  routeRelayedShared: `Ton und Bild laufen über unser Relay, aber dein Browser hat beim Verbinden seine Adressen mit dem deines Gegenübers geteilt. ${HIDE_IP} verhindert das.`,
+  appliesNext: 'Gilt ab der nächsten Person.',
+  camera: 'Kamera',
+  microphone: 'Mikrofon',
+  reportTitle: 'Diese Person melden',
+  reportHint:
+    'Der Chat endet und ihr werdet nicht wieder zusammengebracht. Die Meldung zählt gegen ihre Verbindung, nennt dich nie und speichert keine Nachricht, kein Bild und kein Video.',
+  reportQuestion: 'Was ist passiert?',
+  reasons: {
+    sexual: 'Nacktheit oder sexuelle Inhalte',
+    harassment: 'Belästigung',
+    underage: 'Wirkt jünger als 18',
+    spam: 'Spam oder Betrug',
+    other: 'Etwas anderes',
+  },
+  reportAndLeave: 'Melden und gehen',
+  cancel: 'Abbrechen',
 };
 
 const de: Messages = {
@@ -78,6 +167,8 @@ const de: Messages = {
     strangerLeft: 'Dein Gegenüber ist gegangen.',
     microphoneFailed: 'Dieses Mikrofon konnte nicht geöffnet werden.',
     cameraFailed: 'Diese Kamera konnte nicht geöffnet werden.',
+    you: 'Du',
+    stranger: 'Gegenüber',
   },
   status: {
     idle: 'Drücke Start, um jemanden kennenzulernen.',

@@ -13,10 +13,96 @@ const duration = (ms: number): string =>
   ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1).replace(/\.0$/u, '')} s`;
 const HIDE_IP = '“Hide my IP address”';
 
-/** Names of the room's controls that other sentences refer to (the room itself: issue #25). */
+/** The chat room (its controls' names are also referred to by the start form and the status). */
 const room = {
   next: 'Next',
   showVideo: 'Show video',
+  heading: 'Chat with a stranger',
+  video: 'Video',
+  strangerVideo: "Stranger's video",
+  yourVideo: 'Your video',
+  blurred: 'Video blurred until you choose to see it.',
+  /** The picture's caption while the line is broken: "Reconnecting… 18 s". */
+  reconnecting: (seconds: number) => `Reconnecting… ${number(seconds)} s`,
+  notSendingVideo: 'The stranger is not sending video.',
+  moveTile: 'Move your video to another corner',
+  textOnly: {
+    'permission-denied':
+      'Camera and microphone are blocked for this site, so this is a text-only chat. To allow them, click the icon at the left of the address bar (a lock or a camera), set Camera and Microphone to “Allow”, then press Stop and Start again.',
+    'no-devices':
+      'No camera or microphone was found, so this is a text-only chat. Connect one, then press Stop and Start again.',
+    'device-busy':
+      'Your camera or microphone is being used by another app, so this is a text-only chat. Close that app, then press Stop and Start again.',
+    unsupported:
+      'This browser does not allow camera access on this page, so this is a text-only chat.',
+  },
+  textChat: 'Text chat',
+  messages: 'Chat messages',
+  pictureNotSent: 'The picture could not be sent.',
+  pictureRefused: 'The picture was refused.',
+  imageFromStranger: 'Image from stranger',
+  imageYouSent: 'Image you sent',
+  sendingImage: 'Sending image',
+  receivingImage: 'Receiving image',
+  typing: 'Stranger is typing…',
+  personalDataKinds: {
+    phone: 'a phone number',
+    email: 'an e-mail address',
+    address: 'a street address',
+  },
+  /** `kinds`: names from `personalDataKinds`, e.g. "a phone number and an e-mail address". */
+  personalData: (kinds: readonly string[]) =>
+    `This looks like ${kinds.length <= 1 ? (kinds[0] ?? '') : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1) ?? ''}`}. The stranger could keep it forever. Press Send again to send it anyway, or edit your message.`,
+  message: 'Message',
+  typeMessage: 'Type a message',
+  chatClosed: 'Chat opens when you’re connected',
+  send: 'Send',
+  sendImage: 'Send image',
+  privacyNote:
+    'Messages and pictures go straight to the stranger’s browser, not through our server. Pictures are redrawn first, so location and camera details are removed.',
+  call: 'Call',
+  stop: 'Stop',
+  muteMicrophone: 'Mute microphone',
+  cameraOff: 'Camera off',
+  switchCamera: 'Switch camera',
+  sheet: 'Safety and settings',
+  soundCues: 'Sound cues',
+  /** "Shortcuts: [Esc] Next · [Enter] Send · arrow keys on the ✥ button move your video." */
+  shortcuts: 'Shortcuts:',
+  escapeKey: 'Esc',
+  enterKey: 'Enter',
+  arrowsBefore: 'arrow keys on the',
+  arrowsAfter: 'button move your video.',
+  close: 'Close',
+  report: 'Report',
+  block: 'Block',
+  blurVideo: 'Blur video',
+  safetyCode: 'Safety code',
+  safetyCodeHint:
+    'The stranger should see the same code. If theirs differs, someone may be listening in: press Next.',
+  route: 'Connection route',
+  relayed: 'Relayed',
+  direct: 'Direct',
+  /** The line under the route badge: can the stranger see my address? (route-meaning.ts) */
+  routeDirect: 'The stranger’s browser can see your IP address.',
+  routeRelayed: 'The stranger sees our relay’s address, not yours.',
+  routeRelayedShared: `Media goes through our relay, but your browser shared its addresses with the stranger’s while connecting. ${HIDE_IP} prevents that.`,
+  appliesNext: 'Applies from the next stranger.',
+  camera: 'Camera',
+  microphone: 'Microphone',
+  reportTitle: 'Report this stranger',
+  reportHint:
+    'The chat ends and you will not be matched with them again. The report counts against their connection, never names you, and keeps no message, picture or video.',
+  reportQuestion: 'What happened?',
+  reasons: {
+    sexual: 'Nudity or sexual content',
+    harassment: 'Harassment',
+    underage: 'Looks under 18',
+    spam: 'Spam or scam',
+    other: 'Something else',
+  },
+  reportAndLeave: 'Report and leave',
+  cancel: 'Cancel',
 };
 
 const en = {
@@ -86,6 +172,9 @@ const en = {
     strangerLeft: 'Stranger left.',
     microphoneFailed: 'That microphone could not be opened.',
     cameraFailed: 'That camera could not be opened.',
+    /** The names on the log's lines when no nickname was given. */
+    you: 'You',
+    stranger: 'Stranger',
   },
   status: {
     idle: 'Press Start to meet a stranger.',

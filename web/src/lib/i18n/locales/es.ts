@@ -1,4 +1,11 @@
-import { formatDateTime, formatDuration, formatList, formatNumber, plural } from '../format.ts';
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatNumber,
+  formatSeconds,
+  plural,
+} from '../format.ts';
 import type { Messages } from './en.ts';
 
 const locale = 'es';
@@ -9,6 +16,88 @@ const HIDE_IP = '«Ocultar mi dirección IP»';
 const room = {
   next: 'Siguiente',
   showVideo: 'Mostrar vídeo',
+  heading: 'Chat con una persona desconocida',
+  video: 'Vídeo',
+  strangerVideo: 'Vídeo de la otra persona',
+  yourVideo: 'Tu vídeo',
+  blurred: 'Vídeo difuminado hasta que decidas verlo.',
+  reconnecting: (seconds: number) => `Reconectando… ${formatSeconds(locale, seconds)}`,
+  notSendingVideo: 'La otra persona no está enviando vídeo.',
+  moveTile: 'Mover tu vídeo a otra esquina',
+  textOnly: {
+    'permission-denied':
+      'La cámara y el micrófono están bloqueados para este sitio, así que este chat es solo de texto. Para permitirlos, haz clic en el icono a la izquierda de la barra de direcciones (un candado o una cámara), pon Cámara y Micrófono en «Permitir» y pulsa Parar y luego Empezar.',
+    'no-devices':
+      'No se ha encontrado ninguna cámara ni micrófono, así que este chat es solo de texto. Conecta uno y pulsa Parar y luego Empezar.',
+    'device-busy':
+      'Otra aplicación está usando tu cámara o tu micrófono, así que este chat es solo de texto. Cierra esa aplicación y pulsa Parar y luego Empezar.',
+    unsupported:
+      'Este navegador no permite usar la cámara en esta página, así que este chat es solo de texto.',
+  },
+  textChat: 'Chat de texto',
+  messages: 'Mensajes del chat',
+  pictureNotSent: 'No se ha podido enviar la imagen.',
+  pictureRefused: 'La imagen se ha rechazado.',
+  imageFromStranger: 'Imagen de la otra persona',
+  imageYouSent: 'Imagen que has enviado',
+  sendingImage: 'Enviando imagen',
+  receivingImage: 'Recibiendo imagen',
+  typing: 'La otra persona está escribiendo…',
+  personalDataKinds: {
+    phone: 'un número de teléfono',
+    email: 'una dirección de correo electrónico',
+    address: 'una dirección postal',
+  },
+  personalData: (kinds: readonly string[]) =>
+    `Parece ${formatList(locale, kinds)}. La otra persona podría guardarlo para siempre. Pulsa Enviar otra vez para enviarlo de todos modos, o edita tu mensaje.`,
+  message: 'Mensaje',
+  typeMessage: 'Escribe un mensaje',
+  chatClosed: 'El chat se abre cuando estés conectado',
+  send: 'Enviar',
+  sendImage: 'Enviar imagen',
+  privacyNote:
+    'Los mensajes y las imágenes van directamente al navegador de la otra persona, sin pasar por nuestro servidor. Las imágenes se vuelven a dibujar antes, así que se eliminan la ubicación y los datos de la cámara.',
+  call: 'Llamada',
+  stop: 'Parar',
+  muteMicrophone: 'Silenciar micrófono',
+  cameraOff: 'Apagar cámara',
+  switchCamera: 'Cambiar de cámara',
+  sheet: 'Seguridad y ajustes',
+  soundCues: 'Avisos sonoros',
+  shortcuts: 'Atajos:',
+  escapeKey: 'Esc',
+  enterKey: 'Intro',
+  arrowsBefore: 'las flechas del teclado sobre el botón',
+  arrowsAfter: 'mueven tu vídeo.',
+  close: 'Cerrar',
+  report: 'Denunciar',
+  block: 'Bloquear',
+  blurVideo: 'Difuminar vídeo',
+  safetyCode: 'Código de seguridad',
+  safetyCodeHint:
+    'La otra persona debería ver el mismo código. Si el suyo es distinto, alguien podría estar escuchando: pulsa Siguiente.',
+  route: 'Ruta de la conexión',
+  relayed: 'Retransmitida',
+  direct: 'Directa',
+  routeDirect: 'El navegador de la otra persona puede ver tu dirección IP.',
+  routeRelayed: 'La otra persona ve la dirección de nuestro servidor de retransmisión, no la tuya.',
+  routeRelayedShared: `El audio y el vídeo pasan por nuestro servidor de retransmisión, pero tu navegador compartió sus direcciones con el de la otra persona al conectarse. ${HIDE_IP} lo evita.`,
+  appliesNext: 'Se aplica a partir de la próxima persona.',
+  camera: 'Cámara',
+  microphone: 'Micrófono',
+  reportTitle: 'Denunciar a esta persona',
+  reportHint:
+    'El chat termina y no volveréis a coincidir. La denuncia cuenta contra su conexión, nunca te nombra y no guarda ningún mensaje, imagen ni vídeo.',
+  reportQuestion: '¿Qué ha pasado?',
+  reasons: {
+    sexual: 'Desnudos o contenido sexual',
+    harassment: 'Acoso',
+    underage: 'Parece menor de 18 años',
+    spam: 'Spam o estafa',
+    other: 'Otra cosa',
+  },
+  reportAndLeave: 'Denunciar y salir',
+  cancel: 'Cancelar',
 };
 
 const es: Messages = {
@@ -78,6 +167,8 @@ const es: Messages = {
     strangerLeft: 'La otra persona se ha ido.',
     microphoneFailed: 'No se ha podido abrir ese micrófono.',
     cameraFailed: 'No se ha podido abrir esa cámara.',
+    you: 'Tú',
+    stranger: 'Desconocido',
   },
   status: {
     idle: 'Pulsa Empezar para conocer a alguien.',

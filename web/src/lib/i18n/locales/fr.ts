@@ -1,6 +1,13 @@
 /* eslint no-irregular-whitespace: ['error', { skipStrings: true, skipTemplates: true }] -- French
    typography: no-break spaces before « : », « ; » and inside guillemets. */
-import { formatDateTime, formatDuration, formatList, formatNumber, plural } from '../format.ts';
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatNumber,
+  formatSeconds,
+  plural,
+} from '../format.ts';
 import type { Messages } from './en.ts';
 
 const locale = 'fr';
@@ -11,6 +18,88 @@ const HIDE_IP = '« Masquer mon adresse IP »';
 const room = {
   next: 'Suivant',
   showVideo: 'Afficher la vidéo',
+  heading: 'Discussion avec un inconnu',
+  video: 'Vidéo',
+  strangerVideo: 'Vidéo de votre interlocuteur',
+  yourVideo: 'Votre vidéo',
+  blurred: 'Vidéo floutée jusqu’à ce que vous choisissiez de la voir.',
+  reconnecting: (seconds: number) => `Reconnexion… ${formatSeconds(locale, seconds)}`,
+  notSendingVideo: 'Votre interlocuteur n’envoie pas de vidéo.',
+  moveTile: 'Déplacer votre vidéo dans un autre coin',
+  textOnly: {
+    'permission-denied':
+      'La caméra et le micro sont bloqués pour ce site : cette discussion est donc en texte seul. Pour les autoriser, cliquez sur l’icône à gauche de la barre d’adresse (un cadenas ou une caméra), réglez Caméra et Micro sur « Autoriser », puis appuyez sur Arrêter et à nouveau sur Commencer.',
+    'no-devices':
+      'Aucune caméra ni aucun micro n’a été trouvé : cette discussion est donc en texte seul. Branchez-en un, puis appuyez sur Arrêter et à nouveau sur Commencer.',
+    'device-busy':
+      'Votre caméra ou votre micro est utilisé par une autre application : cette discussion est donc en texte seul. Fermez cette application, puis appuyez sur Arrêter et à nouveau sur Commencer.',
+    unsupported:
+      'Ce navigateur n’autorise pas l’accès à la caméra sur cette page : cette discussion est donc en texte seul.',
+  },
+  textChat: 'Discussion écrite',
+  messages: 'Messages de la discussion',
+  pictureNotSent: 'L’image n’a pas pu être envoyée.',
+  pictureRefused: 'L’image a été refusée.',
+  imageFromStranger: 'Image de votre interlocuteur',
+  imageYouSent: 'Image que vous avez envoyée',
+  sendingImage: 'Envoi de l’image',
+  receivingImage: 'Réception de l’image',
+  typing: 'Votre interlocuteur écrit…',
+  personalDataKinds: {
+    phone: 'un numéro de téléphone',
+    email: 'une adresse e-mail',
+    address: 'une adresse postale',
+  },
+  personalData: (kinds: readonly string[]) =>
+    `Cela ressemble à ${formatList(locale, kinds)}. Votre interlocuteur pourrait le garder pour toujours. Appuyez à nouveau sur Envoyer pour l’envoyer quand même, ou modifiez votre message.`,
+  message: 'Message',
+  typeMessage: 'Écrivez un message',
+  chatClosed: 'La discussion s’ouvre une fois connecté',
+  send: 'Envoyer',
+  sendImage: 'Envoyer une image',
+  privacyNote:
+    'Les messages et les images vont directement au navigateur de votre interlocuteur, sans passer par notre serveur. Les images sont d’abord redessinées : la position et les détails de l’appareil photo sont supprimés.',
+  call: 'Appel',
+  stop: 'Arrêter',
+  muteMicrophone: 'Couper le micro',
+  cameraOff: 'Couper la caméra',
+  switchCamera: 'Changer de caméra',
+  sheet: 'Sécurité et réglages',
+  soundCues: 'Signaux sonores',
+  shortcuts: 'Raccourcis :',
+  escapeKey: 'Échap',
+  enterKey: 'Entrée',
+  arrowsBefore: 'les flèches sur le bouton',
+  arrowsAfter: 'déplacent votre vidéo.',
+  close: 'Fermer',
+  report: 'Signaler',
+  block: 'Bloquer',
+  blurVideo: 'Flouter la vidéo',
+  safetyCode: 'Code de sécurité',
+  safetyCodeHint:
+    'Votre interlocuteur devrait voir le même code. Si le sien est différent, quelqu’un écoute peut-être : appuyez sur Suivant.',
+  route: 'Chemin de la connexion',
+  relayed: 'Par le relais',
+  direct: 'Directe',
+  routeDirect: 'Le navigateur de votre interlocuteur peut voir votre adresse IP.',
+  routeRelayed: 'Votre interlocuteur voit l’adresse de notre relais, pas la vôtre.',
+  routeRelayedShared: `L’audio et la vidéo passent par notre relais, mais votre navigateur a communiqué ses adresses à celui de votre interlocuteur pendant la connexion. ${HIDE_IP} l’évite.`,
+  appliesNext: 'S’applique à partir de la prochaine personne.',
+  camera: 'Caméra',
+  microphone: 'Micro',
+  reportTitle: 'Signaler cette personne',
+  reportHint:
+    'La discussion se termine et vous ne serez plus mis en relation. Le signalement compte contre sa connexion, ne vous nomme jamais et ne garde aucun message, aucune image ni vidéo.',
+  reportQuestion: 'Que s’est-il passé ?',
+  reasons: {
+    sexual: 'Nudité ou contenu sexuel',
+    harassment: 'Harcèlement',
+    underage: 'Semble avoir moins de 18 ans',
+    spam: 'Spam ou arnaque',
+    other: 'Autre chose',
+  },
+  reportAndLeave: 'Signaler et partir',
+  cancel: 'Annuler',
 };
 
 const fr: Messages = {
@@ -81,6 +170,8 @@ const fr: Messages = {
     strangerLeft: 'Votre interlocuteur est parti.',
     microphoneFailed: 'Ce micro n’a pas pu être ouvert.',
     cameraFailed: 'Cette caméra n’a pas pu être ouverte.',
+    you: 'Vous',
+    stranger: 'Inconnu',
   },
   status: {
     idle: 'Appuyez sur Commencer pour rencontrer quelqu’un.',

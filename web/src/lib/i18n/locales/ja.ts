@@ -1,4 +1,10 @@
-import { formatDateTime, formatDuration, formatList, formatNumber } from '../format.ts';
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatNumber,
+  formatSeconds,
+} from '../format.ts';
 import type { Messages } from './en.ts';
 
 const locale = 'ja';
@@ -9,6 +15,88 @@ const HIDE_IP = '「IP アドレスを隠す」';
 const room = {
   next: '次へ',
   showVideo: '映像を表示',
+  heading: '知らない人とのチャット',
+  video: '映像',
+  strangerVideo: '相手の映像',
+  yourVideo: '自分の映像',
+  blurred: '見ると決めるまで映像はぼかされています。',
+  reconnecting: (seconds: number) => `再接続中… ${formatSeconds(locale, seconds)}`,
+  notSendingVideo: '相手は映像を送っていません。',
+  moveTile: '自分の映像を別の隅に移動',
+  textOnly: {
+    'permission-denied':
+      'このサイトではカメラとマイクがブロックされているため、テキストのみのチャットです。許可するには、アドレスバーの左にあるアイコン(鍵またはカメラ)をクリックし、カメラとマイクを「許可」にしてから、「停止」を押してもう一度「開始」を押してください。',
+    'no-devices':
+      'カメラもマイクも見つからないため、テキストのみのチャットです。どちらかを接続してから、「停止」を押してもう一度「開始」を押してください。',
+    'device-busy':
+      'カメラまたはマイクを別のアプリが使っているため、テキストのみのチャットです。そのアプリを閉じてから、「停止」を押してもう一度「開始」を押してください。',
+    unsupported:
+      'このブラウザはこのページでのカメラの使用を許可していないため、テキストのみのチャットです。',
+  },
+  textChat: 'テキストチャット',
+  messages: 'チャットのメッセージ',
+  pictureNotSent: '画像を送信できませんでした。',
+  pictureRefused: '画像は拒否されました。',
+  imageFromStranger: '相手からの画像',
+  imageYouSent: '送信した画像',
+  sendingImage: '画像を送信中',
+  receivingImage: '画像を受信中',
+  typing: '相手が入力中…',
+  personalDataKinds: {
+    phone: '電話番号',
+    email: 'メールアドレス',
+    address: '住所',
+  },
+  personalData: (kinds: readonly string[]) =>
+    `${formatList(locale, kinds)}のようです。相手はこれをずっと保存できます。それでも送るにはもう一度「送信」を押すか、メッセージを編集してください。`,
+  message: 'メッセージ',
+  typeMessage: 'メッセージを入力',
+  chatClosed: '接続するとチャットできます',
+  send: '送信',
+  sendImage: '画像を送信',
+  privacyNote:
+    'メッセージと画像は当社のサーバーを通らず、相手のブラウザに直接届きます。画像は送信前に描き直されるため、位置情報やカメラの情報は取り除かれます。',
+  call: '通話',
+  stop: '停止',
+  muteMicrophone: 'マイクをミュート',
+  cameraOff: 'カメラをオフ',
+  switchCamera: 'カメラを切り替え',
+  sheet: '安全と設定',
+  soundCues: '通知音',
+  shortcuts: 'ショートカット:',
+  escapeKey: 'Esc',
+  enterKey: 'Enter',
+  arrowsBefore: '矢印キー(',
+  arrowsAfter: 'ボタン上)で自分の映像を移動。',
+  close: '閉じる',
+  report: '報告',
+  block: 'ブロック',
+  blurVideo: '映像をぼかす',
+  safetyCode: '安全コード',
+  safetyCodeHint:
+    '相手にも同じコードが表示されているはずです。違っていたら誰かが盗み聞きしているかもしれません。「次へ」を押してください。',
+  route: '接続経路',
+  relayed: '中継',
+  direct: '直接',
+  routeDirect: '相手のブラウザからあなたの IP アドレスが見えます。',
+  routeRelayed: '相手に見えるのはあなたのアドレスではなく、当社の中継サーバーのアドレスです。',
+  routeRelayedShared: `音声と映像は当社の中継サーバーを通っていますが、接続の際にあなたのブラウザが相手のブラウザに自分のアドレスを伝えました。${HIDE_IP}を使うとこれを防げます。`,
+  appliesNext: '次の相手から適用されます。',
+  camera: 'カメラ',
+  microphone: 'マイク',
+  reportTitle: 'この人を報告',
+  reportHint:
+    'チャットは終了し、今後この人とつながることはありません。報告は相手の接続に対して数えられ、あなたの名前が伝わることはなく、メッセージ・画像・映像は一切保存されません。',
+  reportQuestion: '何がありましたか?',
+  reasons: {
+    sexual: '裸や性的な内容',
+    harassment: '嫌がらせ',
+    underage: '18 歳未満に見える',
+    spam: 'スパムや詐欺',
+    other: 'その他',
+  },
+  reportAndLeave: '報告して退出',
+  cancel: 'キャンセル',
 };
 
 const ja: Messages = {
@@ -78,6 +166,8 @@ const ja: Messages = {
     strangerLeft: '相手が退出しました。',
     microphoneFailed: 'そのマイクを開けませんでした。',
     cameraFailed: 'そのカメラを開けませんでした。',
+    you: 'あなた',
+    stranger: '相手',
   },
   status: {
     idle: '「開始」を押すと、知らない人とつながります。',

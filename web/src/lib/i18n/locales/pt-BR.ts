@@ -1,4 +1,11 @@
-import { formatDateTime, formatDuration, formatList, formatNumber, plural } from '../format.ts';
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatNumber,
+  formatSeconds,
+  plural,
+} from '../format.ts';
 import type { Messages } from './en.ts';
 
 const locale = 'pt-BR';
@@ -9,6 +16,88 @@ const HIDE_IP = '“Ocultar meu endereço IP”';
 const room = {
   next: 'Próximo',
   showVideo: 'Mostrar vídeo',
+  heading: 'Conversa com uma pessoa desconhecida',
+  video: 'Vídeo',
+  strangerVideo: 'Vídeo da outra pessoa',
+  yourVideo: 'Seu vídeo',
+  blurred: 'Vídeo desfocado até você escolher ver.',
+  reconnecting: (seconds: number) => `Reconectando… ${formatSeconds(locale, seconds)}`,
+  notSendingVideo: 'A outra pessoa não está enviando vídeo.',
+  moveTile: 'Mover seu vídeo para outro canto',
+  textOnly: {
+    'permission-denied':
+      'A câmera e o microfone estão bloqueados para este site, então esta conversa é só de texto. Para permitir, clique no ícone à esquerda da barra de endereço (um cadeado ou uma câmera), coloque Câmera e Microfone em “Permitir” e toque em Parar e depois em Começar.',
+    'no-devices':
+      'Nenhuma câmera ou microfone foi encontrado, então esta conversa é só de texto. Conecte um e toque em Parar e depois em Começar.',
+    'device-busy':
+      'Sua câmera ou seu microfone está sendo usado por outro app, então esta conversa é só de texto. Feche esse app e toque em Parar e depois em Começar.',
+    unsupported:
+      'Este navegador não permite acesso à câmera nesta página, então esta conversa é só de texto.',
+  },
+  textChat: 'Chat de texto',
+  messages: 'Mensagens do chat',
+  pictureNotSent: 'Não foi possível enviar a imagem.',
+  pictureRefused: 'A imagem foi recusada.',
+  imageFromStranger: 'Imagem da outra pessoa',
+  imageYouSent: 'Imagem que você enviou',
+  sendingImage: 'Enviando imagem',
+  receivingImage: 'Recebendo imagem',
+  typing: 'A outra pessoa está digitando…',
+  personalDataKinds: {
+    phone: 'um número de telefone',
+    email: 'um endereço de e-mail',
+    address: 'um endereço residencial',
+  },
+  personalData: (kinds: readonly string[]) =>
+    `Isso parece ${formatList(locale, kinds)}. A outra pessoa pode guardar isso para sempre. Toque em Enviar de novo para enviar mesmo assim, ou edite sua mensagem.`,
+  message: 'Mensagem',
+  typeMessage: 'Digite uma mensagem',
+  chatClosed: 'O chat abre quando você estiver conectado',
+  send: 'Enviar',
+  sendImage: 'Enviar imagem',
+  privacyNote:
+    'Mensagens e imagens vão direto para o navegador da outra pessoa, sem passar pelo nosso servidor. As imagens são redesenhadas antes, então a localização e os dados da câmera são removidos.',
+  call: 'Chamada',
+  stop: 'Parar',
+  muteMicrophone: 'Silenciar microfone',
+  cameraOff: 'Desligar câmera',
+  switchCamera: 'Trocar câmera',
+  sheet: 'Segurança e configurações',
+  soundCues: 'Avisos sonoros',
+  shortcuts: 'Atalhos:',
+  escapeKey: 'Esc',
+  enterKey: 'Enter',
+  arrowsBefore: 'as setas no botão',
+  arrowsAfter: 'movem seu vídeo.',
+  close: 'Fechar',
+  report: 'Denunciar',
+  block: 'Bloquear',
+  blurVideo: 'Desfocar vídeo',
+  safetyCode: 'Código de segurança',
+  safetyCodeHint:
+    'A outra pessoa deve ver o mesmo código. Se o dela for diferente, alguém pode estar escutando: toque em Próximo.',
+  route: 'Rota da conexão',
+  relayed: 'Retransmitida',
+  direct: 'Direta',
+  routeDirect: 'O navegador da outra pessoa pode ver seu endereço IP.',
+  routeRelayed: 'A outra pessoa vê o endereço do nosso servidor de retransmissão, não o seu.',
+  routeRelayedShared: `Áudio e vídeo passam pelo nosso servidor de retransmissão, mas seu navegador compartilhou os endereços dele com o da outra pessoa ao conectar. ${HIDE_IP} evita isso.`,
+  appliesNext: 'Vale a partir da próxima pessoa.',
+  camera: 'Câmera',
+  microphone: 'Microfone',
+  reportTitle: 'Denunciar esta pessoa',
+  reportHint:
+    'A conversa termina e vocês não serão mais juntados. A denúncia conta contra a conexão dela, nunca cita você e não guarda nenhuma mensagem, imagem ou vídeo.',
+  reportQuestion: 'O que aconteceu?',
+  reasons: {
+    sexual: 'Nudez ou conteúdo sexual',
+    harassment: 'Assédio',
+    underage: 'Parece ter menos de 18 anos',
+    spam: 'Spam ou golpe',
+    other: 'Outra coisa',
+  },
+  reportAndLeave: 'Denunciar e sair',
+  cancel: 'Cancelar',
 };
 
 const ptBR: Messages = {
@@ -79,6 +168,8 @@ const ptBR: Messages = {
     strangerLeft: 'A outra pessoa saiu.',
     microphoneFailed: 'Não foi possível abrir esse microfone.',
     cameraFailed: 'Não foi possível abrir essa câmera.',
+    you: 'Você',
+    stranger: 'Desconhecido',
   },
   status: {
     idle: 'Toque em Começar para conhecer alguém.',

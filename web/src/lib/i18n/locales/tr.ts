@@ -1,4 +1,11 @@
-import { formatDateTime, formatDuration, formatList, formatNumber, plural } from '../format.ts';
+import {
+  formatDateTime,
+  formatDuration,
+  formatList,
+  formatNumber,
+  formatSeconds,
+  plural,
+} from '../format.ts';
 import type { Messages } from './en.ts';
 
 const locale = 'tr';
@@ -9,6 +16,88 @@ const HIDE_IP = '“IP adresimi gizle”';
 const room = {
   next: 'Sonraki',
   showVideo: 'Videoyu göster',
+  heading: 'Bir yabancıyla sohbet',
+  video: 'Video',
+  strangerVideo: 'Karşındaki kişinin videosu',
+  yourVideo: 'Senin videon',
+  blurred: 'Görmeyi seçene kadar video bulanık.',
+  reconnecting: (seconds: number) => `Yeniden bağlanılıyor… ${formatSeconds(locale, seconds)}`,
+  notSendingVideo: 'Karşındaki kişi video göndermiyor.',
+  moveTile: 'Videonu başka bir köşeye taşı',
+  textOnly: {
+    'permission-denied':
+      'Kamera ve mikrofon bu site için engelli, bu yüzden bu yalnızca yazılı bir sohbet. İzin vermek için adres çubuğunun solundaki simgeye (kilit ya da kamera) tıkla, Kamera ve Mikrofon’u “İzin ver” yap, sonra Durdur’a ve yeniden Başla’ya bas.',
+    'no-devices':
+      'Kamera ya da mikrofon bulunamadı, bu yüzden bu yalnızca yazılı bir sohbet. Birini bağla, sonra Durdur’a ve yeniden Başla’ya bas.',
+    'device-busy':
+      'Kameran ya da mikrofonun başka bir uygulama tarafından kullanılıyor, bu yüzden bu yalnızca yazılı bir sohbet. O uygulamayı kapat, sonra Durdur’a ve yeniden Başla’ya bas.',
+    unsupported:
+      'Bu tarayıcı bu sayfada kameraya erişime izin vermiyor, bu yüzden bu yalnızca yazılı bir sohbet.',
+  },
+  textChat: 'Yazılı sohbet',
+  messages: 'Sohbet mesajları',
+  pictureNotSent: 'Resim gönderilemedi.',
+  pictureRefused: 'Resim reddedildi.',
+  imageFromStranger: 'Karşındaki kişiden gelen resim',
+  imageYouSent: 'Gönderdiğin resim',
+  sendingImage: 'Resim gönderiliyor',
+  receivingImage: 'Resim alınıyor',
+  typing: 'Karşındaki kişi yazıyor…',
+  personalDataKinds: {
+    phone: 'bir telefon numarası',
+    email: 'bir e-posta adresi',
+    address: 'bir açık adres',
+  },
+  personalData: (kinds: readonly string[]) =>
+    `Bu, ${formatList(locale, kinds)} gibi görünüyor. Karşındaki kişi bunu sonsuza kadar saklayabilir. Yine de göndermek için Gönder’e tekrar bas ya da mesajını düzenle.`,
+  message: 'Mesaj',
+  typeMessage: 'Bir mesaj yaz',
+  chatClosed: 'Sohbet, bağlandığında açılır',
+  send: 'Gönder',
+  sendImage: 'Resim gönder',
+  privacyNote:
+    'Mesajlar ve resimler sunucumuzdan geçmeden doğrudan karşındaki kişinin tarayıcısına gider. Resimler önce yeniden çizilir, böylece konum ve kamera bilgileri silinir.',
+  call: 'Görüşme',
+  stop: 'Durdur',
+  muteMicrophone: 'Mikrofonu kapat',
+  cameraOff: 'Kamerayı kapat',
+  switchCamera: 'Kamerayı değiştir',
+  sheet: 'Güvenlik ve ayarlar',
+  soundCues: 'Sesli uyarılar',
+  shortcuts: 'Kısayollar:',
+  escapeKey: 'Esc',
+  enterKey: 'Enter',
+  arrowsBefore: 'ok tuşları',
+  arrowsAfter: 'düğmesinin üzerindeyken videonu taşır.',
+  close: 'Kapat',
+  report: 'Şikâyet et',
+  block: 'Engelle',
+  blurVideo: 'Videoyu bulanıklaştır',
+  safetyCode: 'Güvenlik kodu',
+  safetyCodeHint:
+    'Karşındaki kişi de aynı kodu görmeli. Onunki farklıysa biri dinliyor olabilir: Sonraki düğmesine bas.',
+  route: 'Bağlantı yolu',
+  relayed: 'Aktarmalı',
+  direct: 'Doğrudan',
+  routeDirect: 'Karşındaki kişinin tarayıcısı IP adresini görebilir.',
+  routeRelayed: 'Karşındaki kişi senin adresini değil, aktarma sunucumuzun adresini görür.',
+  routeRelayedShared: `Ses ve görüntü aktarma sunucumuzdan geçiyor, ama tarayıcın bağlanırken adreslerini karşındaki kişinin tarayıcısıyla paylaştı. ${HIDE_IP} bunu önler.`,
+  appliesNext: 'Sonraki kişiden itibaren geçerli.',
+  camera: 'Kamera',
+  microphone: 'Mikrofon',
+  reportTitle: 'Bu kişiyi şikâyet et',
+  reportHint:
+    'Sohbet biter ve bir daha eşleşmezsiniz. Şikâyet onun bağlantısı aleyhine sayılır, seni asla belli etmez ve hiçbir mesaj, resim ya da video saklamaz.',
+  reportQuestion: 'Ne oldu?',
+  reasons: {
+    sexual: 'Çıplaklık ya da cinsel içerik',
+    harassment: 'Taciz',
+    underage: '18 yaşından küçük görünüyor',
+    spam: 'Spam ya da dolandırıcılık',
+    other: 'Başka bir şey',
+  },
+  reportAndLeave: 'Şikâyet et ve çık',
+  cancel: 'Vazgeç',
 };
 
 const tr: Messages = {
@@ -76,6 +165,8 @@ const tr: Messages = {
     strangerLeft: 'Karşındaki kişi ayrıldı.',
     microphoneFailed: 'Bu mikrofon açılamadı.',
     cameraFailed: 'Bu kamera açılamadı.',
+    you: 'Sen',
+    stranger: 'Yabancı',
   },
   status: {
     idle: 'Biriyle tanışmak için Başla’ya bas.',
