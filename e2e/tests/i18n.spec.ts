@@ -112,11 +112,10 @@ test('no cookie, no storage, no other origin in any language', async ({ browser,
   await close();
 });
 
-test('a chat in Spanish: the status and the chat log speak Spanish', async ({
+test('a chat in Spanish: the status, the chat log and the room speak Spanish', async ({
   browser,
   baseURL,
 }) => {
-  // The room's own controls (Stop, Next, …) are still English: issue #25 rewrites the room.
   const people = [
     await open(browser, baseURL, '/es', { locale: 'es-ES' }),
     await open(browser, baseURL, '/es', { locale: 'es-ES' }),
@@ -134,7 +133,18 @@ test('a chat in Spanish: the status and the chat log speak Spanish', async ({
   await expect(first.getByRole('status')).toContainText('Conexión establecida', {
     timeout: 20_000,
   });
-  await second.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(first.getByRole('button', { name: 'Siguiente', exact: true })).toBeVisible();
+  await expect(first.getByRole('textbox', { name: 'Mensaje' })).toHaveAttribute(
+    'placeholder',
+    'Escribe un mensaje',
+  );
+  await first.getByRole('button', { name: 'Seguridad y ajustes' }).click();
+  const sheet = first.getByRole('dialog', { name: 'Seguridad y ajustes' });
+  await expect(sheet.getByRole('heading', { name: 'Código de seguridad' })).toBeVisible();
+  await expect(sheet.getByRole('checkbox', { name: 'Ocultar mi dirección IP' })).toBeVisible();
+  await sheet.getByRole('button', { name: 'Cerrar' }).click();
+  await expect(sheet).toBeHidden();
+  await second.getByRole('button', { name: 'Parar', exact: true }).click();
   await expect(first.getByRole('status')).toContainText('La otra persona se ha ido.');
   await expect(first.getByRole('log')).toContainText('La otra persona se ha ido.');
   for (const { close } of people) await close();

@@ -1,18 +1,18 @@
 /**
  * The pseudo-locale (`/en-XA/…`) turns every catalogue string into `[!! Ŝţàŕţ !!]`: a plain
  * English word of the catalogue left on the page is text the catalogue does not hold, i.e.
- * hard-coded English. Covers the pages and states converted so far: the start form (with its
- * error messages and the language list open), the privacy page, the connection test (details
- * open) and the error page. The
- * chat room (VideoStage, ChatPanel, ChatRoom, ReportControls) is not converted yet (issue #25
- * rewrites it): add its states here when it is.
+ * hard-coded English. Covers every page: the start form (with its error messages and the
+ * language list open), the privacy page, the connection test (details open), the error page, and
+ * the chat room (two strangers meet at /en-XA: blurred video, the typing line, messages, the
+ * sheet open, the report dialog open, the stranger gone).
  *
  * Left out on purpose: the language switcher (each language named in itself), the spoken-language
  * list (names from `Intl.DisplayNames` in the page's locale, which for en-XA is English), the
  * server's own English sentences on the privacy page (`lang="en"`), technical data in `<code>`
- * (ICE candidates: `host · udp · 10.0.0.1:5000`), and the brand name.
+ * (ICE candidates: `host · udp · 10.0.0.1:5000`), the device names in the room's pickers (the
+ * browser's), the key name "Esc" and the brand name.
  */
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import en from '../../web/src/lib/i18n/locales/en';
 import { pseudoText } from '../../web/src/lib/i18n/pseudo';
 import { expect, test } from '../support/fixtures';
@@ -79,10 +79,15 @@ async function pageTexts(page: Page): Promise<string[]> {
   }, EXCLUDED);
 }
 
-async function expectNoEnglish(page: Page, where: string): Promise<void> {
+/** `inserted`: words a message inserted as data (a language's name from `Intl.DisplayNames`). */
+async function expectNoEnglish(
+  page: Page,
+  where: string,
+  inserted: readonly string[] = [],
+): Promise<void> {
   const found = (await pageTexts(page)).flatMap((text) =>
     (text.match(/[A-Za-z]{4,}/gu) ?? [])
-      .filter((word) => ENGLISH_WORDS.has(word.toLowerCase()))
+      .filter((word) => ENGLISH_WORDS.has(word.toLowerCase()) && !inserted.includes(word))
       .map((word) => `${word} in "${text}"`),
   );
   expect(found, `plain English on ${where}`).toEqual([]);
@@ -125,4 +130,62 @@ test('the start form, privacy page and connection test have no hard-coded Englis
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(pseudoText(en.error.notFound));
   await expectNoEnglish(page, 'the page for a missing address');
   await context.close();
+});
+
+/** A page at /en-XA that has pressed Start. */
+async function startAtPseudoLocale(browser: Browser, baseURL: string | undefined): Promise<Page> {
+  const context = await browser.newContext({ baseURL, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto('/en-XA');
+  await expect(page.getByRole('status')).toHaveText(pseudoText(en.status.idle));
+  await page.getByRole('checkbox', { name: pseudoText(en.start.adult) }).check();
+  await page.getByRole('button', { name: pseudoText(en.start.start) }).click();
+  return page;
+}
+
+test('the chat room has no hard-coded English', async ({ browser, baseURL }) => {
+  const room = en.room;
+  const first = await startAtPseudoLocale(browser, baseURL);
+  await expect(first.getByRole('status')).toContainText(pseudo(en.status.waiting));
+  const second = await startAtPseudoLocale(browser, baseURL);
+  // "… You both speak English.": the page's language, ticked by default, named in English.
+  const connected = pseudoText(en.status.connected(undefined, [], 'English'), ['English']);
+  for (const page of [first, second]) {
+    await expect(page.getByRole('status')).toHaveText(connected, { timeout: 20_000 });
+  }
+  // Safe start: the stranger's video is blurred, with its button.
+  await expect(first.getByRole('button', { name: pseudoText(room.showVideo) })).toBeVisible();
+  await expectNoEnglish(first, 'the room with the video blurred', ['English']);
+
+  await first.getByRole('button', { name: pseudoText(room.showVideo) }).click();
+  const message = (page: Page) => page.getByRole('textbox', { name: pseudoText(room.message) });
+  await message(second).fill('ciao 42');
+  await expect(first.getByText(pseudoText(room.typing))).toBeVisible();
+  await expectNoEnglish(first, 'the room with the typing line', ['English']);
+  await second.getByRole('button', { name: pseudoText(room.send), exact: true }).click();
+  await expect(first.getByRole('log')).toContainText('ciao 42');
+  await message(first).fill('hola 7');
+  await first.getByRole('button', { name: pseudoText(room.send), exact: true }).click();
+  await expect(second.getByRole('log')).toContainText('hola 7');
+  await expect(first.getByRole('log')).toContainText(`${pseudoText(en.chat.stranger)}:`);
+  await expect(first.getByRole('log')).toContainText(`${pseudoText(en.chat.you)}:`);
+  await expectNoEnglish(first, 'the room with messages', ['English']);
+
+  await first.getByRole('button', { name: pseudoText(room.sheet) }).click();
+  const sheet = first.getByRole('dialog', { name: pseudoText(room.sheet) });
+  await expect(sheet.getByLabel(pseudoText(room.safetyCode))).toHaveText(/\S/u);
+  await expectNoEnglish(first, 'the sheet', ['English']);
+
+  await sheet.getByRole('button', { name: pseudoText(room.report) }).click();
+  const report = first.getByRole('dialog', { name: pseudoText(room.reportTitle) });
+  await expect(report.getByRole('radio', { name: pseudoText(room.reasons.spam) })).toBeVisible();
+  await expectNoEnglish(first, 'the report dialog', ['English']);
+  await report.getByRole('button', { name: pseudoText(room.cancel) }).click();
+  await expect(report).toBeHidden();
+
+  await second.getByRole('button', { name: pseudoText(room.stop), exact: true }).click();
+  await expect(first.getByRole('status')).toHaveText(pseudoText(en.status.partnerLeft));
+  await expectNoEnglish(first, 'the room after the stranger left', ['English']);
+  await first.context().close();
+  await second.context().close();
 });
