@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import type { BrowserContextOptions, Page } from '@playwright/test';
+import ar from '../../web/src/lib/i18n/locales/ar';
+import type { CameraColour } from '../support/fake-camera';
 import { expect, test, type Stranger } from '../support/fixtures';
 import { jpegWithExif } from '../support/images';
 import { expectStrangerVideo } from '../support/media';
@@ -110,4 +112,57 @@ test('screenshot of the start form in Arabic, right to left', async ({ browser, 
   await page.getByText('اللغات التي تتحدثها:').click();
   await capture(page, 'start-ar');
   await context.close();
+});
+
+test('screenshot of a chat on a phone in Arabic, right to left', async ({
+  browserPool,
+  baseURL,
+}) => {
+  const open = async (context: BrowserContextOptions, colour: CameraColour): Promise<Page> => {
+    const browser = await browserPool.get({ colour });
+    const page = await (
+      await browser.newContext({ baseURL, locale: 'ar-EG', ...context })
+    ).newPage();
+    await page.goto('/ar');
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+    await page.getByRole('checkbox', { name: ar.start.adult }).check();
+    await page.getByRole('button', { name: ar.start.start }).click();
+    return page;
+  };
+  const phone = await open(PHONE, 'red');
+  await expect(phone.getByRole('status')).toContainText(ar.status.waiting);
+  const other = await open(DESKTOP, 'blue');
+  const message = (page: Page) => page.getByRole('textbox', { name: ar.room.message });
+  for (const page of [phone, other]) await expect(message(page)).toBeEnabled({ timeout: 20_000 });
+  // expectStrangerVideo finds the video by its English name.
+  await expect
+    .poll(() =>
+      phone
+        .getByLabel(ar.room.strangerVideo)
+        .evaluate((video: HTMLVideoElement) => video.videoWidth),
+    )
+    .toBeGreaterThan(2);
+  await phone.getByRole('button', { name: ar.room.showVideo }).click();
+  const send = async (page: Page, text: string): Promise<void> => {
+    await message(page).fill(text);
+    await page.getByRole('button', { name: ar.room.send, exact: true }).click();
+  };
+  await send(phone, 'مرحبًا! هل تحب الشطرنج أيضًا؟');
+  await expect(other.getByRole('log')).toContainText('الشطرنج');
+  await send(other, 'نعم! الشطرنج السريع غالبًا.');
+  await expect(phone.getByRole('log')).toContainText('السريع');
+
+  // Mirrored: your own video at the top left, Next at the bottom left, Sound cues at the right.
+  const screen = phone.viewportSize() ?? { width: 0, height: 0 };
+  const centre = async (name: string): Promise<number> => {
+    const box = await phone.getByRole('button', { name, exact: true }).boundingBox();
+    return (box?.x ?? 0) + (box?.width ?? 0) / 2;
+  };
+  const tile = await phone.getByLabel(ar.room.yourVideo).boundingBox();
+  expect((tile?.x ?? screen.width) + (tile?.width ?? 0) / 2).toBeLessThan(screen.width / 2);
+  expect(await centre(ar.room.next)).toBeLessThan(screen.width / 2);
+  expect(await centre(ar.room.soundCues)).toBeGreaterThan(screen.width / 2);
+  await capture(phone, 'phone-connected-ar');
+  await phone.context().close();
+  await other.context().close();
 });
