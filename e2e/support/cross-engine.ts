@@ -49,7 +49,7 @@ export { expect, meet } from './fixtures';
 export type Camera = CameraColour | 'changing colour';
 
 /** Run before any script of every document a stranger's page loads, in every engine. */
-const INIT_SCRIPTS = [recordPeerConnections, recordObjectUrls];
+export const INIT_SCRIPTS = [recordPeerConnections, recordObjectUrls];
 
 const STRANGERS_VIDEO: ContractElement = { label: "Stranger's video" };
 
@@ -235,7 +235,7 @@ export interface CrossEngineStrangerOptions {
 }
 
 /** What a failing test keeps of a stranger: their screen, console and WebRTC stats. */
-async function attachDiagnostics(stranger: CrossEngineStranger, testInfo: TestInfo) {
+export async function attachDiagnostics(stranger: CrossEngineStranger, testInfo: TestInfo) {
   const name = `stranger ${stranger.name}`;
   // Playwright screenshots its own pages by itself (`screenshot: 'only-on-failure'`).
   if (stranger.engine !== 'chromium') {
