@@ -73,6 +73,7 @@ export class LabStranger extends CrossEngineStranger {
 export interface LabStrangerOptions {
   /** @default 'A', 'B', ... */
   label?: string;
+  nickname?: string;
   /** Sets "Hide my IP address"; by default it stays as the server's default left it. */
   hideIp?: boolean;
   /** A Chromium stranger's camera colour. @default the next of red, blue, green, yellow */
@@ -159,6 +160,9 @@ export const test = crossEngineTest.extend<LabFixtures, LabWorkerFixtures>({
       opened.push(stranger);
       await page.goto(target.url);
       await stranger.waitForState('Press Start');
+      if (options.nickname !== undefined) {
+        await page.fill({ role: 'textbox', name: 'Nickname' }, options.nickname);
+      }
       if (options.hideIp !== undefined) {
         await page.setChecked({ role: 'checkbox', name: 'Hide my IP address' }, options.hideIp);
       }
@@ -169,7 +173,10 @@ export const test = crossEngineTest.extend<LabFixtures, LabWorkerFixtures>({
     if (failed) for (const stranger of opened) await attachDiagnostics(stranger, testInfo);
     for (const stranger of opened) await stranger.page.close();
     // A test that cut a network gives it back, for the file's next test.
-    await Promise.all(opened.map((stranger) => stranger.site.setOnline(true)));
+    for (const site of new Set(opened.map((stranger) => stranger.site))) {
+      await site.setOnline(true);
+      await site.setUplink(true);
+    }
     if (failed && target.log !== '') {
       await testInfo.attach('server output', { body: target.log, contentType: 'text/plain' });
     }

@@ -402,6 +402,21 @@ export class Site {
     );
   }
 
+  /**
+   * The router's uplink goes silent (every packet between the home network and the public one
+   * dropped, nothing said) or works again. The browser's own interface stays up.
+   */
+  async setUplink(working: boolean): Promise<void> {
+    await this.router.nft(
+      working
+        ? // `add` first: deleting a table that is not there fails.
+          'add table ip uplink\ndelete table ip uplink'
+        : `table ip uplink {
+             chain forward { type filter hook forward priority filter - 10; policy drop; }
+           }`,
+    );
+  }
+
   /** Writes an executable that runs `command` with its arguments first, then the caller's. */
   #wrapper(name: string, command: readonly string[]): string {
     const file = path.join(this.#wrapperDir, name);
