@@ -13,15 +13,15 @@
  */
 import type { Page } from '@playwright/test';
 import {
-  attachDiagnostics,
+  closeStrangers,
   CrossEngineStranger,
-  INIT_SCRIPTS,
+  openApp,
+  openPageIn,
   test as crossEngineTest,
   type Camera,
 } from './cross-engine';
 import type { Engine } from './engines';
 import type { CameraColour } from './fake-camera';
-import { openFirefoxPage } from './firefox';
 import { AUTO_COLOURS } from './fixtures';
 import {
   LAB_ORIGIN,
@@ -143,43 +143,21 @@ export const test = crossEngineTest.extend<LabFixtures, LabWorkerFixtures>({
     await use(async (siteName, engine, options = {}) => {
       const site = lab.site(siteName);
       const label = options.label ?? String.fromCharCode(65 + opened.length);
-      let page: StrangerDriver;
-      let camera: Camera;
-      if (engine === 'firefox') {
-        page = await openFirefoxPage(await site.firefox(), INIT_SCRIPTS);
-        camera = 'changing colour';
-      } else {
-        const colour =
-          options.colour ?? AUTO_COLOURS[opened.length % AUTO_COLOURS.length] ?? 'grey';
-        const context = await (await site.chromium(colour)).newContext();
-        for (const script of INIT_SCRIPTS) await context.addInitScript(script);
-        page = new PlaywrightDriver(await context.newPage());
-        camera = colour;
-      }
+      const colour = options.colour ?? AUTO_COLOURS[opened.length % AUTO_COLOURS.length];
+      const { page, camera } = await openPageIn(engine, site, colour);
       const stranger = new LabStranger(label, page, camera, testInfo.outputPath(), site);
       opened.push(stranger);
-      await page.goto(target.url);
-      await stranger.waitForState('Press Start');
-      if (options.nickname !== undefined) {
-        await page.fill({ role: 'textbox', name: 'Nickname' }, options.nickname);
-      }
-      if (options.hideIp !== undefined) {
-        await page.setChecked({ role: 'checkbox', name: 'Hide my IP address' }, options.hideIp);
-      }
+      await openApp(stranger, target.url, options);
       return stranger;
     });
 
-    const failed = testInfo.status !== testInfo.expectedStatus;
-    if (failed) for (const stranger of opened) await attachDiagnostics(stranger, testInfo);
-    for (const stranger of opened) await stranger.page.close();
-    // A test that cut a network gives it back, for the file's next test.
-    for (const site of new Set(opened.map((stranger) => stranger.site))) {
-      await site.setOnline(true);
-      await site.setUplink(true);
-    }
-    if (failed && target.log !== '') {
-      await testInfo.attach('server output', { body: target.log, contentType: 'text/plain' });
-    }
+    await closeStrangers(opened, testInfo, target, async () => {
+      // A test that cut a network gives it back, for the file's next test.
+      for (const site of new Set(opened.map((stranger) => stranger.site))) {
+        await site.setOnline(true);
+        await site.setUplink(true);
+      }
+    });
   },
 });
 
