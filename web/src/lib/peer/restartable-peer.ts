@@ -9,7 +9,9 @@
  *    then a new offer through simple-peer's own negotiation); the other side asks it to, with
  *    simple-peer's `renegotiate` signal, which the initiator answers with a restart. Fresh ICE
  *    servers (new TURN credentials) apply to the restart; the transport policy ("relay" when
- *    hiding the IP address) stays as it was.
+ *    hiding the IP address) stays as it was. An offer of ours that was never answered (it left
+ *    while the server could not pass it on) is rolled back first, else simple-peer would queue
+ *    every later offer behind it.
  * The DTLS certificate does not change, so neither does the safety code.
  */
 import SimplePeer from '@thaunknown/simple-peer';
@@ -47,7 +49,18 @@ export class RestartablePeer extends SimplePeer {
       const config = this._pc.getConfiguration();
       this._pc.setConfiguration({ ...config, iceServers: iceServers.map((s) => ({ ...s })) });
     }
-    if (this.initiator) {
+    if (this.initiator && this._pc.signalingState === 'have-local-offer') {
+      // Our last offer was never answered: it left while the server (or the stranger) was out of
+      // reach, and simple-peer would queue every later offer behind it for ever. Take it back;
+      // simple-peer's handler of the stable state then makes the queued offer, a restart.
+      this._queuedNegotiation = true;
+      this._pc.setLocalDescription({ type: 'rollback' }).then(
+        () => {
+          if (!this.destroyed) this._pc.restartIce();
+        },
+        (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+    } else if (this.initiator) {
       this._pc.restartIce();
       this.negotiate();
     } else {
