@@ -18,6 +18,9 @@ import SimplePeer from '@thaunknown/simple-peer';
 import type { IceServer } from '@mayfly/protocol';
 
 export class RestartablePeer extends SimplePeer {
+  /** Our unanswered offer is being taken back: an answer to it must not be applied. */
+  #rollingBack = false;
+
   override _onIceStateChange(): void {
     if (this.destroyed) return;
     if (this._pc.iceConnectionState === 'failed') {
@@ -36,7 +39,10 @@ export class RestartablePeer extends SimplePeer {
   }
 
   override signal(data: unknown): void {
-    const request = data as { renegotiate?: unknown } | null;
+    const request = data as { renegotiate?: unknown; type?: unknown } | null;
+    // The answer to an offer we took back (restartIce): the offer that replaced it gets its own.
+    const stale = this.#rollingBack || this._pc.signalingState === 'stable';
+    if (request?.type === 'answer' && stale) return;
     // The other side asks for a restart: only the initiator makes offers.
     if (request?.renegotiate === true && this.initiator && !this.destroyed) this._pc.restartIce();
     super.signal(data);
@@ -50,16 +56,24 @@ export class RestartablePeer extends SimplePeer {
       this._pc.setConfiguration({ ...config, iceServers: iceServers.map((s) => ({ ...s })) });
     }
     if (this.initiator && this._pc.signalingState === 'have-local-offer') {
-      // Our last offer was never answered: it left while the server (or the stranger) was out of
-      // reach, and simple-peer would queue every later offer behind it for ever. Take it back;
-      // simple-peer's handler of the stable state then makes the queued offer, a restart.
+      // Our last offer is unanswered: it may have left while the server (or the stranger) was
+      // out of reach, and simple-peer would queue every later offer behind it for ever. Take it
+      // back; simple-peer's handler of the stable state then makes the queued offer, a restart.
+      // (Should its answer still come, signal() drops it; a new answer is on its way.)
+      this._pc.restartIce();
       this._queuedNegotiation = true;
-      this._pc.setLocalDescription({ type: 'rollback' }).then(
-        () => {
-          if (!this.destroyed) this._pc.restartIce();
-        },
-        (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
-      );
+      this.#rollingBack = true;
+      this._pc
+        .setLocalDescription({ type: 'rollback' })
+        .then(
+          () => {
+            if (!this.destroyed) this._pc.restartIce();
+          },
+          (error: unknown) => console.warn('mayfly: could not take our offer back', error),
+        )
+        .finally(() => {
+          this.#rollingBack = false;
+        });
     } else if (this.initiator) {
       this._pc.restartIce();
       this.negotiate();
