@@ -11,8 +11,8 @@ import path from 'node:path';
 import { type Children, REPO_ROOT } from '../children.js';
 import type { BenchOptions } from '../options.js';
 import { median } from '../stats.js';
+import { RUNNER, runE2eConfig } from './part.js';
 
-const RUNNER = path.join(REPO_ROOT, 'e2e/scripts/run.mjs');
 const CONFIG = path.join(REPO_ROOT, 'bench/browser/recovery.config.ts');
 /** A stale build plus three calls of `trials` breaks each, each bounded by its own timeouts. */
 const RUNNER_TIMEOUT_MS = 40 * 60_000;
@@ -82,17 +82,10 @@ export async function runRecoveryPart(
     deps.log(
       `recovery: ${options.trials} breaks of 5 s on each of ${RECOVERY_VARIANTS.length} calls, via ${RUNNER}`,
     );
-    const child = deps.children.spawnToStderr(process.execPath, [RUNNER, '--config', CONFIG], {
-      ...process.env,
+    const code = await runE2eConfig(deps.children, CONFIG, RUNNER_TIMEOUT_MS, {
       BENCH_RECOVERY_OUT: dir,
       BENCH_RECOVERY_TRIALS: String(options.trials),
     });
-    const timer = setTimeout(() => void deps.children.stop(child), RUNNER_TIMEOUT_MS);
-    const code = await new Promise<number | null>((resolve) => {
-      child.once('exit', (exitCode) => resolve(exitCode));
-      child.once('error', () => resolve(null));
-    });
-    clearTimeout(timer);
     if (code !== 0) return { status: 'failed', reason: `the e2e runner exited with ${code}` };
     const variants = RECOVERY_VARIANTS.map((variant) => {
       const file = path.join(dir, `${variant}.json`);
