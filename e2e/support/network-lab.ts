@@ -272,7 +272,6 @@ export class Site {
   readonly #chromiums = new Map<string, Promise<Browser>>();
   #firefox: Promise<PuppeteerBrowser> | undefined;
   readonly #wrapperDir = mkdtempSync(path.join(tmpdir(), 'mayfly-lab-'));
-  #browserHost = 2;
 
   private constructor(
     readonly name: string,
@@ -291,9 +290,8 @@ export class Site {
     return `192.168.${this.index}.1`;
   }
 
-  /** The browser's address in its home network (renumberBrowser() changes it). */
   get browserAddress(): string {
-    return `192.168.${this.index}.${this.#browserHost}`;
+    return `192.168.${this.index}.2`;
   }
 
   static async create(
@@ -401,20 +399,6 @@ export class Site {
         ? `ip link set ${device} up
            ip route replace default via ${this.routerLanAddress} dev ${device} onlink`
         : `ip link set ${device} down`,
-    );
-  }
-
-  /**
-   * The browser gets another address in its home network (2 and 3 in turn), as on a new network:
-   * its host candidates and the router's mappings for it all change. Only on a plain link
-   * (a veth pair), while its interface is down.
-   */
-  async renumberBrowser(): Promise<void> {
-    const old = this.browserAddress;
-    this.#browserHost = this.#browserHost === 2 ? 3 : 2;
-    await this.browserNamespace.sh(
-      `ip addr del ${old}/24 dev ${this.#browserInterface}
-       ip addr add ${this.browserAddress}/24 dev ${this.#browserInterface}`,
     );
   }
 

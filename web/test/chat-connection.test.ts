@@ -352,20 +352,6 @@ describe('ChatConnection', () => {
       expect(peer.received).toEqual([RESTART_REQUEST, RESTART_REQUEST]);
     });
 
-    it('restarts again when signaling is back, even within the interval: the last restart went nowhere', async () => {
-      const t = setup();
-      const peer = await open(t);
-      peer.events.emit('iceInterrupted', 'failed');
-      expect(peer.restarts).toHaveLength(1);
-      t.connection.restart(TURN);
-      expect(peer.restarts).toHaveLength(1);
-      t.connection.restart(TURN, true);
-      expect(peer.restarts).toEqual([[], TURN]);
-      // It counts: the stranger's request right after it is answered by it.
-      t.connection.signal({ type: 'renegotiate', renegotiate: true });
-      expect(peer.received).toEqual([]);
-    });
-
     it('ends the chat when the line stays broken past the window', async () => {
       const t = setup();
       await flush();

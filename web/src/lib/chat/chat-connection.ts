@@ -229,16 +229,12 @@ export class ChatConnection {
 
   /**
    * Restarts ICE now (the browser came back online, the signaling came back), with fresh ICE
-   * servers when given; at most once per RESTART_INTERVAL_MS, unless `signalingBack` (our
-   * connection to the server, or the stranger's, has just come back). Only while a break is
-   * suspected or ICE is down: a healthy connection is left alone.
+   * servers when given; at most once per RESTART_INTERVAL_MS. Only while a break is suspected
+   * or ICE is down: a healthy connection is left alone.
    */
-  restart(iceServers?: readonly IceServer[], signalingBack = false): void {
+  restart(iceServers?: readonly IceServer[]): void {
     if (iceServers !== undefined && iceServers.length > 0) this.#iceServers = iceServers;
     if (this.#state === 'interrupted' || (this.#state === 'open' && this.#iceDown)) {
-      // A restart made while the server could not pass it on went nowhere: when signaling is back
-      // (ours or the stranger's), restart even if one was made within the interval.
-      if (signalingBack) this.#restartedAt = Number.NEGATIVE_INFINITY;
       this.#restartIce();
     }
   }

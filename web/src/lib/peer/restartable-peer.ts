@@ -9,18 +9,13 @@
  *    then a new offer through simple-peer's own negotiation); the other side asks it to, with
  *    simple-peer's `renegotiate` signal, which the initiator answers with a restart. Fresh ICE
  *    servers (new TURN credentials) apply to the restart; the transport policy ("relay" when
- *    hiding the IP address) stays as it was. An offer of ours that was never answered (it left
- *    while the server could not pass it on) is rolled back first, else simple-peer would queue
- *    every later offer behind it.
+ *    hiding the IP address) stays as it was.
  * The DTLS certificate does not change, so neither does the safety code.
  */
 import SimplePeer from '@thaunknown/simple-peer';
 import type { IceServer } from '@mayfly/protocol';
 
 export class RestartablePeer extends SimplePeer {
-  /** Our unanswered offer is being taken back: an answer to it must not be applied. */
-  #rollingBack = false;
-
   override _onIceStateChange(): void {
     if (this.destroyed) return;
     if (this._pc.iceConnectionState === 'failed') {
@@ -39,10 +34,7 @@ export class RestartablePeer extends SimplePeer {
   }
 
   override signal(data: unknown): void {
-    const request = data as { renegotiate?: unknown; type?: unknown } | null;
-    // The answer to an offer we took back (restartIce): the offer that replaced it gets its own.
-    const stale = this.#rollingBack || this._pc.signalingState === 'stable';
-    if (request?.type === 'answer' && stale) return;
+    const request = data as { renegotiate?: unknown } | null;
     // The other side asks for a restart: only the initiator makes offers.
     if (request?.renegotiate === true && this.initiator && !this.destroyed) this._pc.restartIce();
     super.signal(data);
@@ -55,26 +47,7 @@ export class RestartablePeer extends SimplePeer {
       const config = this._pc.getConfiguration();
       this._pc.setConfiguration({ ...config, iceServers: iceServers.map((s) => ({ ...s })) });
     }
-    if (this.initiator && this._pc.signalingState === 'have-local-offer') {
-      // Our last offer is unanswered: it may have left while the server (or the stranger) was
-      // out of reach, and simple-peer would queue every later offer behind it for ever. Take it
-      // back; simple-peer's handler of the stable state then makes the queued offer, a restart.
-      // (Should its answer still come, signal() drops it; a new answer is on its way.)
-      this._pc.restartIce();
-      this._queuedNegotiation = true;
-      this.#rollingBack = true;
-      this._pc
-        .setLocalDescription({ type: 'rollback' })
-        .then(
-          () => {
-            if (!this.destroyed) this._pc.restartIce();
-          },
-          (error: unknown) => console.warn('mayfly: could not take our offer back', error),
-        )
-        .finally(() => {
-          this.#rollingBack = false;
-        });
-    } else if (this.initiator) {
+    if (this.initiator) {
       this._pc.restartIce();
       this.negotiate();
     } else {
