@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { runBrowserPart } from './browser/part.js';
+import { runRecoveryPart } from './browser/recovery-part.js';
 import { ensureServerBuilt } from './build.js';
 import { Children } from './children.js';
 import { LoadGenerator } from './load/generator.js';
@@ -227,7 +228,9 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
     }
   };
   // Before any clock starts: a build would otherwise land in the first round's start-up.
-  if (options.parts.some((part) => part !== 'browser')) ensureServerBuilt(log);
+  if (options.parts.some((part) => part !== 'browser' && part !== 'recovery')) {
+    ensureServerBuilt(log);
+  }
   const serverParts = options.parts.filter((part) => part === 'relay' || part === 'pairing');
   if (serverParts.length > 0) {
     const workers = Math.max(
@@ -256,6 +259,10 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
     ? await runBrowserPart(options, { children, log })
     : null;
   if (browser?.status === 'failed') failures.push({ part: 'browser', error: browser.reason });
+  const recovery = options.parts.includes('recovery')
+    ? await runRecoveryPart(options, { children, log })
+    : null;
+  if (recovery?.status === 'failed') failures.push({ part: 'recovery', error: recovery.reason });
   return {
     schema: REPORT_SCHEMA,
     startedAt: startedAt.toISOString(),
@@ -267,6 +274,7 @@ async function run(options: BenchOptions, children: Children): Promise<BenchRepo
     instructions,
     turn,
     browser,
+    recovery,
     failures,
   };
 }

@@ -15,20 +15,22 @@ export const USAGE = `usage: npm run bench -- [options]
   --joins N       strangers pressing Start at once in the pairing burst (default 1000)
   --large         15,000 idle connections (relay round-trip percentiles alongside)
   --tiny          a few hundred connections, one round (about 20 s; the test suite's smoke test)
-  --only PART     relay, pairing, browser, instructions or turn: run that part alone
+  --only PART     relay, pairing, browser, instructions, turn or recovery: run that part alone
   --instructions  also count CPU instructions per relayed signal under valgrind (about 2 minutes)
   --turn          also measure the TURN relay: server CPU per relayed packet, embedded against
                   coturn, turnutils_uclient as the load (needs coturn installed; about 2 minutes)
   --turn-clients N  uclient sessions in the TURN part, each 50 packets/s each way (default 50)
   --browser       also time Start-to-video in Chromium (needs a web build, root for the namespace)
-  --trials N      counted browser calls per page (default 10)
+  --recovery      also time how long video takes to flow again after a 5 s network break, in the
+                  network lab (direct, relayed, Firefox partner; root for the namespaces; about 8 min)
+  --trials N      counted browser calls per page, and breaks per call with --recovery (default 10)
   --tuned-baselines  run the baselines with Mayfly's node flags too (npm start's; default: node's defaults)
   --redis-url URL Redis for the multi-node setups (default $BENCH_REDIS_URL or redis://127.0.0.1:6379)
   --json          print the figures as JSON only (progress goes to stderr)
   --out FILE      also write the JSON report to FILE
 `;
 
-export const PARTS = ['relay', 'pairing', 'browser', 'instructions', 'turn'] as const;
+export const PARTS = ['relay', 'pairing', 'browser', 'instructions', 'turn', 'recovery'] as const;
 export type Part = (typeof PARTS)[number];
 export type Mode = 'tiny' | 'default' | 'large';
 
@@ -149,6 +151,7 @@ export function parseBenchOptions(
         browser: { type: 'boolean', default: false },
         instructions: { type: 'boolean', default: false },
         turn: { type: 'boolean', default: false },
+        recovery: { type: 'boolean', default: false },
         'turn-clients': { type: 'string' },
         'redis-url': { type: 'string' },
         'tuned-baselines': { type: 'boolean', default: false },
@@ -170,6 +173,7 @@ export function parseBenchOptions(
   if (values.browser) parts.push('browser');
   if (values.instructions) parts.push('instructions');
   if (values.turn) parts.push('turn');
+  if (values.recovery) parts.push('recovery');
   if (values.only !== undefined) {
     if (!(PARTS as readonly string[]).includes(values.only)) {
       throw new BenchOptionError(

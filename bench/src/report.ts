@@ -6,6 +6,7 @@
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { MarkName } from './browser/marks.js';
 import type { BrowserReport } from './browser/part.js';
+import type { RecoveryReport } from './browser/recovery-part.js';
 import type { BenchOptions, Part } from './options.js';
 import { openFilesLimit } from './proc.js';
 import {
@@ -119,6 +120,8 @@ export interface BenchReport {
   /** null unless asked for (`--turn`). */
   readonly turn: TurnReport | null;
   readonly browser: BrowserReport | null;
+  /** null unless asked for (`--recovery`). */
+  readonly recovery: RecoveryReport | null;
   /** Parts that failed; their figures are null (the browser's say why in their own field). */
   readonly failures: readonly PartFailure[];
 }
@@ -406,15 +409,40 @@ function flagList(flags: readonly string[]): string {
   return flags.length === 0 ? "node's defaults" : flags.join(' ');
 }
 
+function recoveryTable(recovery: RecoveryReport): string {
+  if (recovery.status !== 'measured') return `recovery: not measured (${recovery.reason})`;
+  return renderTable(
+    [
+      'network back to video flowing again (ms)',
+      'both sides, median',
+      'min',
+      'max',
+      'cut side, median',
+      'partner, median',
+      'breaks',
+    ],
+    recovery.variants.map((v) => [
+      v.label,
+      formatFigure(v.bothP50Ms),
+      formatFigure(v.bothMinMs),
+      formatFigure(v.bothMaxMs),
+      formatFigure(v.cutP50Ms),
+      formatFigure(v.partnerP50Ms),
+      String(v.trials),
+    ]),
+  );
+}
+
 export function renderReport(report: BenchReport): string {
   const { options: o, machine: m } = report;
   const what = [
     o.parts.includes('relay') &&
       `${o.idle} idle connections, ${o.pairs} pairs bouncing ${o.signalBytes}-byte signals for ${o.seconds} s`,
     o.parts.includes('pairing') && `${o.joins}-stranger pairing burst`,
-    o.parts.some((part) => part !== 'browser') &&
+    o.parts.some((part) => part !== 'browser' && part !== 'recovery') &&
       `median of ${o.rounds} round${o.rounds === 1 ? '' : 's'}, loopback`,
     o.parts.includes('browser') && `${o.trials} browser calls per page`,
+    o.parts.includes('recovery') && `${o.trials} network breaks of 5 s per call`,
     o.parts.includes('turn') &&
       `TURN: ${o.turn.clients} uclient sessions x ${o.turn.messages} packets of ${o.turn.bytes} bytes every ${o.turn.intervalMs} ms (${formatFigure((2 * o.turn.clients * 1000) / o.turn.intervalMs)} relayed packets/s)`,
   ].filter((part) => part !== false);
@@ -433,6 +461,7 @@ export function renderReport(report: BenchReport): string {
   if (report.instructions !== null) lines.push(instructionsTable(report.instructions), '');
   if (report.turn !== null) lines.push(turnTable(report.turn), '');
   if (report.browser !== null) lines.push(browserTable(report.browser), '');
+  if (report.recovery !== null) lines.push(recoveryTable(report.recovery), '');
   for (const failure of report.failures) lines.push(`${failure.part} FAILED: ${failure.error}`);
   lines.push(`took ${report.durationSeconds.toFixed(0)} s`);
   return lines.join('\n');

@@ -14,7 +14,7 @@
  *     });
  *   }
  */
-import type { TestInfo } from '@playwright/test';
+import type { Browser as PlaywrightBrowser, TestInfo } from '@playwright/test';
 import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { ENGINE_PAIRS, pairSkipReason, type Engine, type EnginePair } from './engines';
 import type { CameraColour } from './fake-camera';
@@ -39,6 +39,7 @@ import {
   webrtcStats,
 } from './media';
 import { PlaywrightDriver, type ContractElement, type StrangerDriver } from './stranger-driver';
+import type { Target } from './target';
 
 export { expect, meet } from './fixtures';
 
@@ -295,47 +296,89 @@ export const test = base.extend<CrossEngineFixtures, CrossEngineWorkerFixtures>(
 
   openStrangerIn: async ({ target, browserPool, firefox }, use, testInfo) => {
     const opened: CrossEngineStranger[] = [];
+    const browsers: StrangerBrowsers = {
+      firefox: () => {
+        if (firefox === undefined) throw new Error('E2E_BROWSERS pairs Firefox with nothing');
+        return Promise.resolve(firefox);
+      },
+      chromium: (colour) => browserPool.get({ colour }),
+    };
 
     await use(async (engine, options = {}) => {
       const label = options.label ?? String.fromCharCode(65 + opened.length);
-      let page: StrangerDriver;
-      let camera: Camera;
-      if (engine === 'firefox') {
-        if (firefox === undefined) throw new Error('E2E_BROWSERS pairs Firefox with nothing');
-        page = await openFirefoxPage(firefox, INIT_SCRIPTS);
-        camera = 'changing colour';
-      } else {
-        const colour =
-          options.colour ?? AUTO_COLOURS[opened.length % AUTO_COLOURS.length] ?? 'grey';
-        const context = await (await browserPool.get({ colour })).newContext();
-        for (const script of INIT_SCRIPTS) await context.addInitScript(script);
-        page = new PlaywrightDriver(await context.newPage());
-        camera = colour;
-      }
+      const colour = options.colour ?? AUTO_COLOURS[opened.length % AUTO_COLOURS.length];
+      const { page, camera } = await openPageIn(engine, browsers, colour);
       const stranger = new CrossEngineStranger(label, page, camera, testInfo.outputPath());
       opened.push(stranger);
-
-      await page.goto(target.url);
-      // The form works once the app has started and the server greeted it.
-      await stranger.waitForState('Press Start');
-      if (options.nickname !== undefined) {
-        await page.fill({ role: 'textbox', name: 'Nickname' }, options.nickname);
-      }
-      if (options.hideIp !== undefined) {
-        await page.setChecked({ role: 'checkbox', name: 'Hide my IP address' }, options.hideIp);
-      }
+      await openApp(stranger, target.url, options);
       return stranger;
     });
 
-    const failed = testInfo.status !== testInfo.expectedStatus;
-    // Every page's diagnostics before any page closes: a closed page ends the other's call.
-    if (failed) for (const stranger of opened) await attachDiagnostics(stranger, testInfo);
-    for (const stranger of opened) await stranger.page.close();
-    if (failed && target.log !== '') {
-      await testInfo.attach('server output', { body: target.log, contentType: 'text/plain' });
-    }
+    await closeStrangers(opened, testInfo, target);
   },
 });
+
+/** Where a new stranger's browser comes from, in each engine. */
+export interface StrangerBrowsers {
+  firefox(): Promise<PuppeteerBrowser>;
+  /** A Chromium whose fake camera films `colour`. */
+  chromium(colour: CameraColour): Promise<PlaywrightBrowser>;
+}
+
+/** A new stranger's page in `engine` (init scripts installed), and what it films. */
+export async function openPageIn(
+  engine: Engine,
+  browsers: StrangerBrowsers,
+  colour: CameraColour = 'grey',
+): Promise<{ page: StrangerDriver; camera: Camera }> {
+  if (engine === 'firefox') {
+    return {
+      page: await openFirefoxPage(await browsers.firefox(), INIT_SCRIPTS),
+      camera: 'changing colour',
+    };
+  }
+  const context = await (await browsers.chromium(colour)).newContext();
+  for (const script of INIT_SCRIPTS) await context.addInitScript(script);
+  return { page: new PlaywrightDriver(await context.newPage()), camera: colour };
+}
+
+/** Opens the app at `url` in `stranger`'s page and fills the start form as `options` say. */
+export async function openApp(
+  stranger: CrossEngineStranger,
+  url: string,
+  options: Pick<CrossEngineStrangerOptions, 'nickname' | 'hideIp'>,
+): Promise<void> {
+  const { page } = stranger;
+  await page.goto(url);
+  // The form works once the app has started and the server greeted it.
+  await stranger.waitForState('Press Start');
+  if (options.nickname !== undefined) {
+    await page.fill({ role: 'textbox', name: 'Nickname' }, options.nickname);
+  }
+  if (options.hideIp !== undefined) {
+    await page.setChecked({ role: 'checkbox', name: 'Hide my IP address' }, options.hideIp);
+  }
+}
+
+/**
+ * After a test: a failed test's diagnostics of every stranger (all before any page closes: a
+ * closed page ends the other's call), every page closed, then `afterClose`, then the server's
+ * output for a failed test.
+ */
+export async function closeStrangers(
+  opened: readonly CrossEngineStranger[],
+  testInfo: TestInfo,
+  target: Pick<Target, 'log'>,
+  afterClose: () => Promise<void> = async () => {},
+): Promise<void> {
+  const failed = testInfo.status !== testInfo.expectedStatus;
+  if (failed) for (const stranger of opened) await attachDiagnostics(stranger, testInfo);
+  for (const stranger of opened) await stranger.page.close();
+  await afterClose();
+  if (failed && target.log !== '') {
+    await testInfo.attach('server output', { body: target.log, contentType: 'text/plain' });
+  }
+}
 
 /** A TURN server the test runs: the URL the product hands out, and the address it relays from. */
 export interface KnownRelay {

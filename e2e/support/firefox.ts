@@ -24,8 +24,15 @@ export const FIREFOX_PREFS: Readonly<Record<string, unknown>> = {
 /** Matches the Playwright config's actionTimeout and navigationTimeout. */
 const ACTION_TIMEOUT_MS = 15_000;
 
-export async function launchFirefox(): Promise<Browser> {
-  const executablePath = firefoxExecutable();
+export interface FirefoxLaunch {
+  /** Run this instead of the Firefox found (the network lab's wrapper). @default firefoxExecutable() */
+  readonly executablePath?: string;
+  /** Prefs besides FIREFOX_PREFS. */
+  readonly prefs?: Readonly<Record<string, unknown>>;
+}
+
+export async function launchFirefox(launch: FirefoxLaunch = {}): Promise<Browser> {
+  const executablePath = launch.executablePath ?? firefoxExecutable();
   if (executablePath === undefined) {
     throw new Error('Firefox not found: apt-get install firefox-esr, or set FIREFOX_PATH');
   }
@@ -33,7 +40,7 @@ export async function launchFirefox(): Promise<Browser> {
     browser: 'firefox',
     executablePath,
     headless: true,
-    extraPrefsFirefox: { ...FIREFOX_PREFS },
+    extraPrefsFirefox: { ...FIREFOX_PREFS, ...launch.prefs },
     // Playwright's worker owns the process's signals; the browser is closed by the fixture.
     handleSIGINT: false,
     handleSIGTERM: false,

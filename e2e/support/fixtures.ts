@@ -54,7 +54,12 @@ export interface StrangerOptions {
 
 /** The states the status region announces (QA contract). */
 export type StrangerState =
-  'Press Start' | 'Looking for a stranger' | 'Connected' | 'Stranger left' | RegExp;
+  | 'Press Start'
+  | 'Looking for a stranger'
+  | 'Connected'
+  | 'The connection to the stranger broke. Reconnecting…'
+  | 'Stranger left'
+  | RegExp;
 
 /** Waits until the page's single role=status region says `state`. */
 export async function waitForState(

@@ -296,6 +296,8 @@ interface CandidateReport {
   selectedAddresses: { local: string; remote: string } | undefined;
   /** The STUN or TURN server URL that gave the selected local candidate, if any (not Firefox). */
   selectedServerUrl: string | undefined;
+  /** How the selected local relay candidate reaches its TURN server (`udp`, `tcp`, `tls`). */
+  selectedRelayProtocol: string | undefined;
   /** Types of every candidate the page learnt from the stranger. */
   remoteTypes: CandidateType[];
   /** `address:port` of every candidate the page learnt from the stranger. */
@@ -313,6 +315,7 @@ export async function candidateReport(page: ScriptHost): Promise<CandidateReport
         selected: undefined,
         selectedAddresses: undefined,
         selectedServerUrl: undefined,
+        selectedRelayProtocol: undefined,
         remoteTypes: [],
         remoteAddresses: [],
       };
@@ -338,6 +341,7 @@ export async function candidateReport(page: ScriptHost): Promise<CandidateReport
           ? { local: addressOf(localCandidate), remote: addressOf(remoteCandidate) }
           : undefined,
       selectedServerUrl: localCandidate?.url as string | undefined,
+      selectedRelayProtocol: localCandidate?.relayProtocol as string | undefined,
       remoteTypes: remoteCandidates.map((report) => report.candidateType as CandidateType),
       remoteAddresses: remoteCandidates.map(addressOf),
     };

@@ -64,6 +64,16 @@ export interface LocalServerOptions {
   readonly productTurnDefaults?: boolean;
   /** The server's working directory. @default the repository's root */
   readonly cwd?: string;
+  /**
+   * Run the server inside another network namespace (the network lab's public network): the
+   * command prefix that enters it, the port it listens on there, and the URL at which this
+   * process reaches it (a forward into the namespace). @default this process's namespace
+   */
+  readonly namespaced?: {
+    readonly enter: readonly string[];
+    readonly port: number;
+    readonly url: string;
+  };
 }
 
 /** DEFAULT_SERVER_ENV as a spec file asked for it. */
@@ -88,13 +98,20 @@ export class LocalServer {
   private constructor(
     private readonly env: Readonly<Record<string, string>>,
     private readonly cwd: string,
-  ) {}
+    private readonly namespaced: LocalServerOptions['namespaced'],
+  ) {
+    this.port = namespaced?.port ?? 0;
+  }
 
   static async start(
     env: Readonly<Record<string, string>> = {},
     options: LocalServerOptions = {},
   ): Promise<LocalServer> {
-    const server = new LocalServer({ ...testDefaults(options), ...env }, options.cwd ?? REPO_ROOT);
+    const server = new LocalServer(
+      { ...testDefaults(options), ...env },
+      options.cwd ?? REPO_ROOT,
+      options.namespaced,
+    );
     await server.launch();
     return server;
   }
@@ -105,7 +122,7 @@ export class LocalServer {
    * asks for localhost's IPv6 address too) waits for a DNS server it cannot reach.
    */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.namespaced?.url ?? `http://127.0.0.1:${this.port}`;
   }
 
   get healthUrl(): string {
@@ -149,7 +166,12 @@ export class LocalServer {
   }
 
   private async launch(): Promise<void> {
-    const child = spawn(process.execPath, [ENTRY], {
+    const [command = process.execPath, ...args] = [
+      ...(this.namespaced?.enter ?? []),
+      process.execPath,
+      ENTRY,
+    ];
+    const child = spawn(command, args, {
       cwd: this.cwd,
       // A clean environment: a PORT or TURN_* of the person's shell must not leak in.
       env: {

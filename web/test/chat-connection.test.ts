@@ -364,6 +364,32 @@ describe('ChatConnection', () => {
       expect(peer.restarts).toEqual([TURN, TURN]);
     });
 
+    it('as the initiator, answers the stranger’s restart request with one restart, not a second on top of its own', async () => {
+      const RESTART_REQUEST: Signal = { type: 'renegotiate', renegotiate: true };
+      const t = setup({ initiator: true });
+      const peer = await open(t);
+      peer.events.emit('iceInterrupted', 'failed');
+      expect(peer.restarts).toHaveLength(1);
+      // The stranger noticed the break too and asks: our restart under way answers it.
+      t.connection.signal(RESTART_REQUEST);
+      expect(peer.received).toEqual([]);
+      await t.clock.advance(RESTART_INTERVAL_MS);
+      t.connection.signal(RESTART_REQUEST);
+      expect(peer.received).toEqual([RESTART_REQUEST]);
+      // …and a restart of ours right after the one the stranger asked for waits its turn.
+      peer.events.emit('iceInterrupted', 'failed');
+      expect(peer.restarts).toHaveLength(1);
+    });
+
+    it('as the answerer, passes restart requests on as they come (only the initiator restarts)', async () => {
+      const RESTART_REQUEST: Signal = { type: 'renegotiate', renegotiate: true };
+      const t = setup({ initiator: false });
+      const peer = await open(t);
+      t.connection.signal(RESTART_REQUEST);
+      t.connection.signal(RESTART_REQUEST);
+      expect(peer.received).toEqual([RESTART_REQUEST, RESTART_REQUEST]);
+    });
+
     it('ends the chat when the line stays broken past the window', async () => {
       const t = setup();
       await flush();

@@ -31,6 +31,8 @@ export class FakeSignaling implements SignalingPort {
   }[] = [];
   readonly signals: Signal[] = [];
   acks: RequestResult[] = [];
+  /** How often the controller asked to try the server at once. */
+  reconnectsNow = 0;
 
   on<E extends keyof SignalingEvents>(event: E, listener: SignalingEvents[E]): () => void {
     return this.events.on(event, listener);
@@ -78,6 +80,10 @@ export class FakeSignaling implements SignalingPort {
 
   signal(signal: Signal): void {
     this.signals.push(signal);
+  }
+
+  reconnectNow(): void {
+    this.reconnectsNow++;
   }
 
   /** Resume tokens sent; answered with `resumeAcks` in order (ok, partner present, by default). */

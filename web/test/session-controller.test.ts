@@ -173,6 +173,17 @@ describe('a chat that survives a network change', () => {
     t.comeOnline();
     expect(peer.restarts).toHaveLength(1);
   });
+
+  it('tries the server at once when the browser comes back online, waiting or chatting', async () => {
+    const t = setup();
+    t.signaling.welcome();
+    t.comeOnline();
+    expect(t.signaling.reconnectsNow).toBe(1);
+    await connected(t);
+    t.signaling.goOffline();
+    t.comeOnline();
+    expect(t.signaling.reconnectsNow).toBe(2);
+  });
 });
 
 describe('SessionController', () => {

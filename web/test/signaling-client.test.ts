@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,17 +25,35 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(env: Record<string, string>): Promise<string> {
+/**
+ * The real server on `port` (0: any). `drop()` cuts every connection without a word, as a lost
+ * network does, then stops it.
+ */
+async function startServer(env: Record<string, string>, port = 0) {
   const logDir = mkdtempSync(path.join(tmpdir(), 'mayfly-web-logs-'));
   const config = parseConfig({ LOG_DIR: logDir, TURN_MODE: 'off', POW_DIFFICULTY: '1000', ...env });
   const httpServer = createServer();
+  const sockets = new Set<Socket>();
+  httpServer.on('connection', (socket) => sockets.add(socket));
   const app = createApp(httpServer, config);
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  cleanups.push(async () => {
+  await new Promise<void>((resolve) => httpServer.listen(port, '127.0.0.1', resolve));
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
     await app.close();
     rmSync(logDir, { recursive: true, force: true });
-  });
-  return `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  };
+  cleanups.push(close);
+  const drop = async (): Promise<void> => {
+    for (const socket of sockets) socket.destroy();
+    await close();
+  };
+  return { port: (httpServer.address() as AddressInfo).port, drop };
+}
+
+async function serve(env: Record<string, string>): Promise<string> {
+  return `http://127.0.0.1:${(await startServer(env)).port}`;
 }
 
 /** Our solver in this thread, in place of the Web Worker Node does not have. */
@@ -130,5 +148,31 @@ describe('signaling client and proof of work', () => {
     });
     await until(() => client.status === 'check-failed');
     expect(checks).toBe(3);
+  });
+});
+
+describe('signaling client after a lost connection', () => {
+  it('tries the server at once when told the network is back, not when the back-off says', async () => {
+    const first = await startServer({ POW: 'off' });
+    const url = `http://127.0.0.1:${first.port}`;
+    // A back-off longer than the test's timeout: only reconnectNow() can bring the client back.
+    const { client, welcomed } = open({ url, retry: { minMs: 600_000, maxMs: 600_000 } });
+    await welcomed;
+    await first.drop();
+    await until(() => client.status === 'offline');
+    await startServer({ POW: 'off' }, first.port);
+    const welcomedAgain = new Promise<Welcome>((resolve) => client.on('welcome', resolve));
+    client.reconnectNow();
+    await welcomedAgain;
+    expect(client.status).toBe('online');
+  });
+
+  it('leaves a connected client alone', async () => {
+    const url = await serve({ POW: 'off' });
+    const { client, statuses, welcomed } = open({ url });
+    await welcomed;
+    client.reconnectNow();
+    expect(client.status).toBe('online');
+    expect(statuses).toEqual(['online']);
   });
 });

@@ -16,7 +16,7 @@ import type { BenchOptions } from '../options.js';
 import { median } from '../stats.js';
 import { MARKS, type PageMarks } from './marks.js';
 
-const RUNNER = path.join(REPO_ROOT, 'e2e/scripts/run.mjs');
+export const RUNNER = path.join(REPO_ROOT, 'e2e/scripts/run.mjs');
 const CONFIG = path.join(REPO_ROOT, 'bench/browser/playwright.config.ts');
 const SIZE_SCRIPT = path.join(REPO_ROOT, 'web/scripts/size.mjs');
 /** A stale build (about a minute here) plus every call, each bounded by its own timeouts. */
@@ -160,6 +160,30 @@ function measureFirstLoadJs(log: (line: string) => void): FirstLoadJs | null {
   }
 }
 
+/**
+ * Runs the end-to-end runner with the Playwright config `config` and `env` besides this
+ * process's environment; resolves with its exit code (null: it could not start), stopping it
+ * after `timeoutMs`.
+ */
+export async function runE2eConfig(
+  children: Children,
+  config: string,
+  timeoutMs: number,
+  env: Readonly<Record<string, string>>,
+): Promise<number | null> {
+  const child = children.spawnToStderr(process.execPath, [RUNNER, '--config', config], {
+    ...process.env,
+    ...env,
+  });
+  const timer = setTimeout(() => void children.stop(child), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => {
+    child.once('exit', (exitCode) => resolve(exitCode));
+    child.once('error', () => resolve(null));
+  });
+  clearTimeout(timer);
+  return code;
+}
+
 export async function runBrowserPart(
   options: Pick<BenchOptions, 'trials'>,
   deps: { children: Children; log: (line: string) => void },
@@ -170,17 +194,10 @@ export async function runBrowserPart(
     deps.log(
       `browser: ${options.trials} calls each for Mayfly direct, Mayfly relayed and the floor page, and for Mayfly direct and the floor with the CPU throttled 4x, via ${RUNNER}`,
     );
-    const child = deps.children.spawnToStderr(process.execPath, [RUNNER, '--config', CONFIG], {
-      ...process.env,
+    const code = await runE2eConfig(deps.children, CONFIG, RUNNER_TIMEOUT_MS, {
       BENCH_BROWSER_OUT: out,
       BENCH_BROWSER_TRIALS: String(options.trials),
     });
-    const timer = setTimeout(() => void deps.children.stop(child), RUNNER_TIMEOUT_MS);
-    const code = await new Promise<number | null>((resolve) => {
-      child.once('exit', (exitCode) => resolve(exitCode));
-      child.once('error', () => resolve(null));
-    });
-    clearTimeout(timer);
     if (code !== 0) return { status: 'failed', reason: `the e2e runner exited with ${code}` };
     const { chromium, calls } = JSON.parse(readFileSync(out, 'utf8')) as {
       chromium: string;

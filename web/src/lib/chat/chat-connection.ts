@@ -138,6 +138,7 @@ const SEND_PAUSE_MS = 25;
 
 export class ChatConnection {
   readonly #deps: ChatConnectionDeps;
+  readonly #initiator: boolean;
   readonly #events = new TypedEmitter<ChatConnectionEvents>();
   #state: 'connecting' | 'open' | 'interrupted' | 'ended' = 'connecting';
   #iceServers: readonly IceServer[];
@@ -166,6 +167,7 @@ export class ChatConnection {
   /** Starts creating the peer at once; events follow once the constructor has returned. */
   constructor(options: PeerOptions, deps: ChatConnectionDeps) {
     this.#deps = deps;
+    this.#initiator = options.initiator;
     this.#iceServers = options.iceServers;
     this.#connectTimer = deps.clock.setTimeout(() => {
       if (this.#state === 'connecting') this.#lost('timeout');
@@ -183,6 +185,12 @@ export class ChatConnection {
   /** A signal from the stranger; kept until the peer exists. */
   signal(signal: Signal): void {
     if (this.#state === 'ended') return;
+    if (signal.type === 'renegotiate' && this.#initiator && !this.#restartAllowed()) {
+      // The stranger asks us for an ICE restart while one of ours is under way. It answers the
+      // request already: a second restart would cut it short, and Firefox then fails the new
+      // DTLS handshake for good (seen in the network lab: the call was lost).
+      return;
+    }
     if (this.#peer === undefined) {
       if (this.#pendingSignals.length < PENDING_SIGNALS_MAX) this.#pendingSignals.push(signal);
       return;
@@ -378,10 +386,16 @@ export class ChatConnection {
   }
 
   #restartIce(): void {
-    const now = this.#deps.clock.now();
-    if (this.#state === 'ended' || now - this.#restartedAt < RESTART_INTERVAL_MS) return;
-    this.#restartedAt = now;
+    if (this.#state === 'ended' || !this.#restartAllowed()) return;
     this.#peer?.restartIce(this.#iceServers);
+  }
+
+  /** At most one ICE restart per RESTART_INTERVAL_MS, ours or the stranger's request: counts it. */
+  #restartAllowed(): boolean {
+    const now = this.#deps.clock.now();
+    if (now - this.#restartedAt < RESTART_INTERVAL_MS) return false;
+    this.#restartedAt = now;
+    return true;
   }
 
   /** Reads the media route a few times from now on; a newer schedule replaces an older one. */

@@ -114,7 +114,12 @@ export class SessionController {
         this.#queue.cancel();
         this.#end({ kind: 'start-refused', code: 'banned', retryAfterMs });
       }),
-      deps.onBrowserOnline?.(() => this.#chat?.restart(this.#welcome?.iceServers)) ?? (() => {}),
+      deps.onBrowserOnline?.(() => {
+        // Both at once: the call's ICE, and the server, which after a long outage the back-off
+        // would otherwise leave for up to 30 s (the chat's resume waits on it).
+        signaling.reconnectNow();
+        this.#chat?.restart(this.#welcome?.iceServers);
+      }) ?? (() => {}),
     ];
   }
 

@@ -62,6 +62,11 @@ export interface SignalingPort {
   signal(signal: Signal): void;
   /** Takes a chat back after this connection dropped (see the protocol's `resume`). */
   resume(resumeToken: string): Promise<ResumeResult>;
+  /**
+   * The network is back: when not connected, try the server now rather than when the back-off
+   * between attempts says (up to 30 s after a long outage).
+   */
+  reconnectNow(): void;
 }
 
 /** `resume`'s answer, or `unreachable`. */
@@ -72,6 +77,8 @@ export interface SignalingClientOptions {
   url?: string;
   /** Solves a proof-of-work challenge when the server asks; our Web Worker by default. */
   passCheck?: () => Promise<PowProof>;
+  /** The back-off between attempts to reach the server. @default 1 s doubling up to 30 s */
+  retry?: { readonly minMs: number; readonly maxMs: number };
 }
 
 /** Refusals in a row after which the check counts as failed (each one was solved afresh). */
@@ -90,6 +97,8 @@ export class SignalingClient implements SignalingPort {
   #failures = 0;
   #closed = false;
   readonly #passCheck: () => Promise<PowProof>;
+  readonly #retryMinMs: number;
+  readonly #retryMaxMs: number;
   /** The proof for the next attempt; each is good for one connection. */
   #proof: PowProof | undefined;
   #checking = false;
@@ -97,6 +106,8 @@ export class SignalingClient implements SignalingPort {
 
   constructor(options: SignalingClientOptions = {}) {
     this.#passCheck = options.passCheck ?? browserCheck(systemClock);
+    this.#retryMinMs = options.retry?.minMs ?? RETRY_MIN_MS;
+    this.#retryMaxMs = options.retry?.maxMs ?? RETRY_MAX_MS;
     // Same origin, default path /socket.io/. WebSocket first; long polling if a proxy blocks it.
     const socketOptions = {
       autoConnect: false,
@@ -108,8 +119,8 @@ export class SignalingClient implements SignalingPort {
       },
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-      reconnectionDelay: RETRY_MIN_MS,
-      reconnectionDelayMax: RETRY_MAX_MS,
+      reconnectionDelay: this.#retryMinMs,
+      reconnectionDelayMax: this.#retryMaxMs,
       randomizationFactor: 0.5,
       timeout: 10_000,
     };
@@ -136,7 +147,7 @@ export class SignalingClient implements SignalingPort {
     });
     socket.on('shutdown', ({ retryAfterMs }) => {
       // The server is restarting and will disconnect us; come back once it is up again.
-      this.#scheduleReconnect(Math.min(Math.max(retryAfterMs, 0), RETRY_MAX_MS));
+      this.#scheduleReconnect(Math.min(Math.max(retryAfterMs, 0), this.#retryMaxMs));
     });
     socket.on('connect_error', (error: Error & { data?: unknown }) => {
       const refusal = refusalCode(error.data);
@@ -205,6 +216,16 @@ export class SignalingClient implements SignalingPort {
     return this.#request<ResumeAck>((ack) => this.#socket.emit('resume', { resumeToken }, ack));
   }
 
+  reconnectNow(): void {
+    if (this.#closed || this.#checking || this.#socket.connected) return;
+    clearTimeout(this.#retryTimer);
+    this.#failures = 0;
+    // Socket.IO ignores connect() while it waits out its back-off: closing the manager ends the
+    // wait (and resets the back-off), and connect() then tries at once.
+    this.#socket.disconnect();
+    this.#socket.connect();
+  }
+
   /** Sends an event with an acknowledgement; a lost connection or silence counts as a failure. */
   #request<A extends Ack | ResumeAck = Ack>(
     send: (ack: (response: A) => void) => void,
@@ -252,7 +273,7 @@ export class SignalingClient implements SignalingPort {
   }
 
   #backoff(): number {
-    const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(this.#failures, 5));
+    const base = Math.min(this.#retryMaxMs, this.#retryMinMs * 2 ** Math.min(this.#failures, 5));
     return base / 2 + Math.random() * (base / 2);
   }
 
