@@ -21,10 +21,9 @@
  *
  * The kernel here has no netem (CONFIG_NET_SCH_NETEM unset), so an impaired link is made of two
  * TUN devices, each fed by a `socat` over UDP on loopback, with this worker in between dropping
- * and holding back packets (ImpairedLink).
+ * and holding back packets (ImpairedLink, impaired-link.ts).
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { chmodSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +35,7 @@ import { chromiumExecutable, chromiumLaunchOptions } from './chromium';
 import { firefoxExecutable } from './engines';
 import type { CameraColour } from './fake-camera';
 import { launchFirefox } from './firefox';
+import { ImpairedLink, deviceName, tunDevice, type Impairment } from './impaired-link';
 import { IN_TEST_NAMESPACE, REPO_ROOT } from './server';
 
 /** Programs the lab runs, besides `ip` (iproute2) and `unshare` (util-linux). */
@@ -153,14 +153,6 @@ export class Namespace {
   }
 }
 
-/** What the access link between a browser and its router does to packets, both ways. */
-export interface Impairment {
-  /** Share of packets lost, each on its own (0-100). */
-  readonly lossPercent: number;
-  /** How long every packet is held back. */
-  readonly delayMs: number;
-}
-
 export interface SitePlan {
   /**
    * How the router maps ports: `cone` keeps one public port per inside port (STUN finds it and
@@ -172,95 +164,6 @@ export interface SitePlan {
   readonly blockUdp?: boolean;
   /** The link between browser and router loses and delays packets. */
   readonly impairment?: Impairment;
-}
-
-/**
- * Carries packets between two TUN devices (each behind a socat that turns its packets into UDP
- * datagrams on loopback), dropping `lossPercent` of them and holding each back `delayMs`.
- * Runs in the worker: the kernel here has no netem.
- */
-class ImpairedLink {
-  readonly #sockets: [Socket, Socket];
-  /** Each side's socat, learnt from its first datagram (its interface says hello at once). */
-  readonly #peers: [RemoteInfo | undefined, RemoteInfo | undefined] = [undefined, undefined];
-  readonly #timers = new Set<NodeJS.Timeout>();
-
-  private constructor(
-    sockets: [Socket, Socket],
-    private readonly impairment: Impairment,
-  ) {
-    this.#sockets = sockets;
-    sockets.forEach((socket, side) => {
-      socket.on('message', (packet, from) => this.#carry(side, packet, from));
-    });
-  }
-
-  static async create(impairment: Impairment): Promise<ImpairedLink> {
-    const sockets = await Promise.all(
-      [0, 1].map(
-        () =>
-          new Promise<Socket>((resolve, reject) => {
-            const socket = createSocket('udp4');
-            socket.once('error', reject);
-            socket.bind(0, '127.0.0.1', () => resolve(socket));
-          }),
-      ),
-    );
-    const [first, second] = sockets;
-    if (first === undefined || second === undefined) throw new Error('two sockets expected');
-    return new ImpairedLink([first, second], impairment);
-  }
-
-  port(side: 0 | 1): number {
-    return this.#sockets[side].address().port;
-  }
-
-  #carry(side: number, packet: Buffer, from: RemoteInfo): void {
-    this.#peers[side] = from;
-    if (Math.random() * 100 < this.impairment.lossPercent) return;
-    const other = side === 0 ? 1 : 0;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      const to = this.#peers[other];
-      if (to !== undefined) this.#sockets[other].send(packet, to.port, to.address);
-    }, this.impairment.delayMs);
-    this.#timers.add(timer);
-  }
-
-  close(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
-    for (const socket of this.#sockets) socket.close();
-  }
-}
-
-/** A TUN device made by socat in this namespace, its packets as datagrams to `port`. */
-async function tunDevice(name: string, port: number): Promise<ChildProcess> {
-  const socat = spawn(
-    'setpriv',
-    [
-      '--pdeathsig',
-      'KILL',
-      '--',
-      'socat',
-      `TUN,tun-type=tun,tun-name=${name},iff-no-pi`,
-      `UDP:127.0.0.1:${port}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let tries = 0; tries < 500; tries++) {
-    if (spawnSync('ip', ['link', 'show', name], { stdio: 'ignore' }).status === 0) return socat;
-    if (socat.exitCode !== null) break;
-    await delay(10);
-  }
-  socat.kill('SIGKILL');
-  throw new Error(`socat did not make the TUN device ${name}`);
-}
-
-/** Device names made in the worker's namespace before they move: unique per worker. */
-let deviceCount = 0;
-function deviceName(kind: string): string {
-  deviceCount += 1;
-  return `${kind}${process.pid % 100_000}x${deviceCount}`.slice(0, 15);
 }
 
 /** One home network: a router with its NAT, and the browser's namespace behind it. */
