@@ -64,9 +64,17 @@ export class LabStranger extends CrossEngineStranger {
     await this.playwrightPage?.context().setOffline(!online);
   }
 
-  /** What the connection route badge says ("Relayed" or "Direct"). */
-  routeBadge(): Promise<string> {
-    return this.page.textOf({ label: 'Connection route' });
+  /**
+   * What the connection route badge says ("Relayed" or "Direct"), read from the room's sheet as
+   * a person would (opened and closed again); throws while the page does not know the route yet.
+   */
+  async routeBadge(): Promise<string> {
+    await this.page.click({ role: 'button', name: 'Safety and settings' });
+    try {
+      return await this.page.textOf({ label: 'Connection route' });
+    } finally {
+      await this.page.click({ role: 'button', name: 'Close' });
+    }
   }
 }
 
