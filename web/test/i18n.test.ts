@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catalogueShape as shape } from '../src/lib/i18n/catalogue-shape';
 import { plural } from '../src/lib/i18n/format';
 import {
   LOCALES,
@@ -14,16 +15,6 @@ import {
 import { loadMessages, type Messages } from '../src/lib/i18n/messages';
 import en from '../src/lib/i18n/locales/en';
 import { pseudoText } from '../src/lib/i18n/pseudo';
-
-/** Every leaf of a catalogue as `path: kind` (string, or a function and its parameter count). */
-function shape(value: unknown, path = ''): string[] {
-  if (typeof value === 'string') return [`${path}: string`];
-  if (typeof value === 'function') return [`${path}: function(${value.length})`];
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, child]) => shape(child, `${path}.${key}`));
-  }
-  return [`${path}: ${typeof value}`];
-}
 
 /** Calls every message function with sample arguments of the right kind, by parameter name. */
 function render(messages: Messages): string[] {

@@ -14,13 +14,16 @@
  * (start, next, stop), a StrangerChat per stranger, LocalMedia (camera and microphone) and
  * ChatLog (the messages).
  */
-import type { Matched, ReportReason, StartRequest, Welcome } from '@mayfly/protocol';
+import type { Matched, ReportReason, Welcome } from '@mayfly/protocol';
 import { ChatLog, type ChatWords, type ObjectUrls } from '../chat/chat-log';
 import { LocalMedia, type DeviceChoice, type MediaPort } from './local-media';
+import { SearchProfile, type StartOptions } from './search-profile';
 import { ServerQueue } from './server-queue';
 import { initialView, type Phase, type Problem, type SessionView } from './session-view';
 import { StrangerChat, type ChatScreen, type StrangerChatDeps } from './stranger-chat';
 import { ViewPublisher } from './view-publisher';
+
+export type { StartOptions } from './search-profile';
 
 export interface SessionDeps extends StrangerChatDeps {
   media: MediaPort;
@@ -41,18 +44,6 @@ const RECONNECT_MARGIN_MS = 5_000;
 /** The reconnection window against a server that does not say its grace. */
 const DEFAULT_RECONNECT_WINDOW_MS = 25_000;
 
-export interface StartOptions {
-  nickname?: string | undefined;
-  interests?: string[] | undefined;
-  /** Languages the person speaks (primary subtags), up to the protocol's limit. */
-  languages?: string[] | undefined;
-  /** Meet only strangers who speak one of `languages`. */
-  languagesOnly?: boolean | undefined;
-  relayOnly: boolean;
-  /** Blur each new stranger's video until it is revealed; unset keeps the current setting. */
-  safeStart?: boolean | undefined;
-}
-
 export class SessionController {
   readonly #deps: SessionDeps;
   /** Held while one of our WebRTC steps is under way: see ViewPublisher. */
@@ -64,10 +55,7 @@ export class SessionController {
   readonly #screen: ChatScreen;
   #view: SessionView;
   #welcome: Welcome | undefined;
-  #nickname: string | undefined;
-  #interests: string[] | undefined;
-  #languages: string[] | undefined;
-  #languagesOnly = false;
+  #profile = new SearchProfile();
   /** What the person set themselves; the server's defaults no longer apply to it. */
   readonly #chosen = new Set<'relayOnly' | 'safeStart'>();
   /** From the match until the person moves on (Next, Stop, a ban). */
@@ -106,7 +94,7 @@ export class SessionController {
       signaling.on('searchEnded', () => {
         if (this.#view.phase !== 'waiting') return;
         this.#queue.cancel();
-        this.#end({ kind: 'search-ended', languages: this.#languages ?? [] });
+        this.#end({ kind: 'search-ended', languages: this.#profile.languages });
       }),
       // A ban on our address started while we waited or chatted: the server took us out.
       signaling.on('banned', ({ retryAfterMs }) => {
@@ -138,10 +126,7 @@ export class SessionController {
 
   async start(options: StartOptions): Promise<void> {
     if (this.#view.phase !== 'idle') return;
-    this.#nickname = options.nickname;
-    this.#interests = options.interests?.length === 0 ? undefined : options.interests;
-    this.#languages = options.languages?.length === 0 ? undefined : options.languages;
-    this.#languagesOnly = this.#languages !== undefined && options.languagesOnly === true;
+    this.#profile = new SearchProfile(options);
     this.#chosen.add('relayOnly');
     if (options.safeStart !== undefined) this.setSafeStart(options.safeStart);
     this.#deps.preparePeer?.();
@@ -153,7 +138,7 @@ export class SessionController {
       // Stop may have been pressed while the camera prompt was open.
       if (this.#phase() !== 'requesting-media') return;
       this.#update({ phase: 'waiting' });
-      this.#queue.start(this.#request());
+      this.#queue.start(this.#profile.request(this.#view.relayOnly));
     } finally {
       this.#views.release();
     }
@@ -189,7 +174,8 @@ export class SessionController {
     if (relayOnly === this.#view.relayOnly) return;
     this.#update({ relayOnly });
     // The server hears it with the next request; this chat's connection keeps what it had.
-    if (this.#view.phase !== 'idle') this.#queue.update(this.#request());
+    if (this.#view.phase !== 'idle')
+      this.#queue.update(this.#profile.request(this.#view.relayOnly));
   }
 
   /** Safe start on or off; applies from the next stranger. Kept in memory only, for this tab. */
@@ -284,18 +270,8 @@ export class SessionController {
     this.#chat = undefined;
   }
 
-  #request(): StartRequest {
-    return {
-      ...(this.#nickname === undefined ? {} : { nickname: this.#nickname }),
-      ...(this.#interests === undefined ? {} : { interests: this.#interests }),
-      ...(this.#languages === undefined ? {} : { languages: this.#languages }),
-      ...(this.#languagesOnly ? { languagesOnly: true } : {}),
-      relayOnly: this.#view.relayOnly,
-    };
-  }
-
   #myName(): string {
-    return this.#nickname ?? this.#deps.chatWords().you;
+    return this.#profile.nickname ?? this.#deps.chatWords().you;
   }
 
   /** The current phase, read afresh after an await (TypeScript narrows the field too eagerly). */
