@@ -19,7 +19,9 @@ export default defineConfig({
   workers: remote
     ? 1
     : Number(process.env.E2E_WORKERS ?? Math.max(1, Math.floor(availableParallelism() / 2))),
-  timeout: 60_000,
+  // Tests with three or four strangers launch a Chromium each: on a slower machine of two cores
+  // (6 December 2026), under the suite's own load, next.spec took 62-78 s on unchanged code.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   reporter: [['list'], ['./support/summary-reporter.ts']],
   use: {

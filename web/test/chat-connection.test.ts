@@ -112,12 +112,17 @@ describe('ChatConnection', () => {
     t.peerArrives();
     await flush();
     expect(t.peer().received).toEqual([OFFER, CANDIDATE]);
-    // The offer starts a step of ours (the answer): it is not done until the answer leaves.
+    // The offer starts a step of ours (the answer): it is not done until the answer and our
+    // first candidate after it have left.
     expect(t.heard).toEqual([['busy', true]]);
     t.peer().events.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
+    t.peer().events.emit('signal', CANDIDATE);
+    t.peer().events.emit('signal', CANDIDATE);
     expect(t.heard.slice(1)).toEqual([
       ['signal', { type: 'answer', sdp: 'v=0 answer' }],
+      ['signal', CANDIDATE],
       ['busy', false],
+      ['signal', CANDIDATE],
     ]);
   });
 
@@ -129,19 +134,32 @@ describe('ChatConnection', () => {
     expect(t.peer().received).toHaveLength(PENDING_SIGNALS_MAX);
   });
 
-  it('as the answerer with no offer yet, is done with its step once the peer exists', async () => {
+  it('as the answerer with no offer yet, stays busy until its answer and a candidate have left', async () => {
     const t = setup({ initiator: false });
     await flush();
-    expect(t.heard).toEqual([['busy', false]]);
+    expect(t.heard).toEqual([]);
+    t.connection.signal(OFFER);
+    t.peer().events.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
+    expect(t.heard.at(-1)).toEqual(['signal', { type: 'answer', sdp: 'v=0 answer' }]);
+    t.peer().events.emit('signal', CANDIDATE);
+    expect(t.heard).toEqual([
+      ['busy', true],
+      ['signal', { type: 'answer', sdp: 'v=0 answer' }],
+      ['signal', CANDIDATE],
+      ['busy', false],
+    ]);
   });
 
-  it('as the initiator, relays its offer and is done with its step once the offer left', async () => {
+  it('as the initiator, relays its offer and is done with its step once the offer and a candidate left', async () => {
     const t = setup({ initiator: true });
     await flush();
     expect(t.heard).toEqual([]);
     t.peer().events.emit('signal', OFFER);
+    expect(t.heard).toEqual([['signal', OFFER]]);
+    t.peer().events.emit('signal', CANDIDATE);
     expect(t.heard).toEqual([
       ['signal', OFFER],
+      ['signal', CANDIDATE],
       ['busy', false],
     ]);
   });

@@ -8,7 +8,7 @@ import en from '../src/lib/i18n/locales/en';
 import { routeMeaning } from '../src/lib/session/route-meaning';
 import { statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
-import { VIEW_HOLD_MAX_MS } from '../src/lib/session/view-publisher';
+import { START_HOLD_MAX_MS, VIEW_HOLD_MAX_MS } from '../src/lib/session/view-publisher';
 import {
   FakePeer,
   FakeSignaling,
@@ -88,6 +88,10 @@ async function startAndMatch(t: Setup, initiator = true): Promise<FakePeer> {
 
 const phase = (view: SessionView): string => view.phase;
 const TOKEN = `${'a'.repeat(32)}.${'b'.repeat(32)}`;
+const HOST_CANDIDATE = {
+  type: 'candidate',
+  candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 5000 typ host' },
+} as const;
 const NEXT_TOKEN = `${'a'.repeat(32)}.${'c'.repeat(32)}`;
 const FRESH_TURN = [{ urls: 'turn:192.0.2.9:3478', username: 'fresh', credential: 'p' }];
 
@@ -764,7 +768,7 @@ describe('SessionController', () => {
       return heard;
     }
 
-    it('renders the room after the camera has answered and `start` has left', async () => {
+    it('renders the room once the camera has answered and the server has queued us', async () => {
       const t = setup();
       const heard = pageHears(t);
       t.signaling.welcome();
@@ -791,7 +795,7 @@ describe('SessionController', () => {
       expect(heard).toEqual(['idle', 'requesting-media', 'waiting']);
     });
 
-    it('as the initiator, shows "connecting" once its offer has left', async () => {
+    it('as the initiator, shows "connecting" once its offer and first candidate have left', async () => {
       const t = setup();
       const heard = pageHears(t);
       const peer = await startAndMatch(t, true);
@@ -799,10 +803,13 @@ describe('SessionController', () => {
       expect(heard.at(-1)).toBe('waiting');
       peer.events.emit('signal', { type: 'offer', sdp: 'v=0' });
       expect(t.signaling.signals).toEqual([{ type: 'offer', sdp: 'v=0' }]);
+      expect(heard.at(-1)).toBe('waiting');
+      peer.events.emit('signal', HOST_CANDIDATE);
+      expect(t.signaling.signals).toEqual([{ type: 'offer', sdp: 'v=0' }, HOST_CANDIDATE]);
       expect(heard.at(-1)).toBe('connecting');
     });
 
-    it('as the answerer, shows "connecting" once its peer exists, and the stranger after its answer', async () => {
+    it('as the answerer, shows "connecting" and the stranger once its answer and a candidate have left', async () => {
       const t = setup();
       const heard = pageHears(t);
       let streams = 0;
@@ -810,7 +817,8 @@ describe('SessionController', () => {
         if (view.remoteStream !== undefined) streams++;
       });
       const peer = await startAndMatch(t, false);
-      expect(heard.at(-1)).toBe('connecting');
+      expect(phase(t.controller.view)).toBe('connecting');
+      expect(heard.at(-1)).toBe('waiting');
       t.signaling.events.emit('signal', { type: 'offer', sdp: 'v=0' });
       expect(peer.received).toEqual([{ type: 'offer', sdp: 'v=0' }]);
       peer.events.emit(
@@ -819,8 +827,59 @@ describe('SessionController', () => {
       );
       expect(t.controller.view.remoteStream).toBeDefined();
       expect(streams).toBe(0);
+      expect(heard.at(-1)).toBe('waiting');
       peer.events.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
+      expect(streams).toBe(0);
+      peer.events.emit('signal', HOST_CANDIDATE);
       expect(streams).toBe(1);
+      expect(heard.at(-1)).toBe('connecting');
+    });
+
+    /**
+     * Start, when a stranger was waiting: the server pairs us before it answers our start.
+     * Returns the phases the page heard.
+     */
+    async function startMatchedAtOnce(t: Setup): Promise<string[]> {
+      const heard = pageHears(t);
+      const start = t.signaling.start.bind(t.signaling);
+      t.signaling.start = (request) => {
+        t.signaling.events.emit('matched', {
+          initiator: false,
+          sharedInterests: [],
+          partnerNickname: 'Bo',
+          resumeToken: TOKEN,
+        });
+        return start(request);
+      };
+      t.signaling.welcome();
+      await t.controller.start({ relayOnly: false });
+      await flush();
+      return heard;
+    }
+
+    it('matched at once after Start, first renders the room when its answer and a candidate have left', async () => {
+      const t = setup();
+      const heard = await startMatchedAtOnce(t);
+      const peer = t.peers.at(-1);
+      if (peer === undefined) throw new Error('no peer created');
+      expect(phase(t.controller.view)).toBe('connecting');
+      // Past the hold of a single step: the whole set-up after Start counts.
+      await t.clock.advance(VIEW_HOLD_MAX_MS);
+      t.signaling.events.emit('signal', { type: 'offer', sdp: 'v=0' });
+      expect(heard).toEqual(['idle']);
+      peer.events.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
+      expect(heard).toEqual(['idle']);
+      peer.events.emit('signal', HOST_CANDIDATE);
+      expect(heard).toEqual(['idle', 'connecting']);
+    });
+
+    it(`matched at once after Start, shows the room within ${START_HOLD_MAX_MS} ms even without an offer`, async () => {
+      const t = setup();
+      const heard = await startMatchedAtOnce(t);
+      await t.clock.advance(START_HOLD_MAX_MS - 1);
+      expect(heard).toEqual(['idle']);
+      await t.clock.advance(1);
+      expect(heard).toEqual(['idle', 'connecting']);
     });
 
     it('never holds longer than the longest hold, and not past the end of the chat', async () => {

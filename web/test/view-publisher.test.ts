@@ -30,6 +30,40 @@ describe('ViewPublisher', () => {
     expect(heard).toEqual(['a', 'c', 'd']);
   });
 
+  it('holds for a bound of its own when given one, and prolong() moves the deadline', async () => {
+    const { clock, views, heard } = setup();
+    views.hold(300);
+    views.publish('b');
+    await clock.advance(VIEW_HOLD_MAX_MS);
+    expect(heard).toEqual(['a']);
+    views.prolong(500);
+    await clock.advance(499);
+    expect(heard).toEqual(['a']);
+    await clock.advance(1);
+    expect(heard).toEqual(['a', 'b']);
+    // Not held: prolong() holds anew.
+    views.prolong(50);
+    views.publish('c');
+    await clock.advance(49);
+    expect(heard).toEqual(['a', 'b']);
+    await clock.advance(1);
+    expect(heard).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a live listener hears every change at once, held or not', () => {
+    const { views, heard } = setup();
+    const live: string[] = [];
+    views.subscribe((view) => live.push(view), { live: true });
+    views.hold();
+    views.publish('b');
+    views.publish('c');
+    expect(live).toEqual(['a', 'b', 'c']);
+    expect(heard).toEqual(['a']);
+    views.release();
+    expect(heard).toEqual(['a', 'c']);
+    expect(live).toEqual(['a', 'b', 'c']);
+  });
+
   it('says nothing on release when nothing changed while held', () => {
     const { views, heard } = setup();
     views.hold();

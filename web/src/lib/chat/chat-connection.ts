@@ -63,8 +63,8 @@ export interface ChatConnectionEvents {
   signal: (signal: Signal) => void;
   /**
    * One of our WebRTC steps is under way (`true`: the stranger's offer is being answered) or
-   * done (`false`: our offer or answer has left, or we wait for the stranger's offer). A new
-   * connection starts busy: the peer is being created, then our offer made.
+   * done (`false`: our offer or answer has left, and our first candidate after it). A new
+   * connection starts busy: the peer is being created, then our offer (or answer) made.
    */
   busy: (busy: boolean) => void;
   /** The data channel is open. */
@@ -291,9 +291,17 @@ export class ChatConnection {
     }
     this.#peer = peer;
     this.#codec = codec;
+    // Our step ends with our first candidate after our description, not with the description:
+    // the candidates leave before the page renders (the stranger's checks need them), and
+    // gathering them takes a few ms (a relay candidate longer: the view's hold has a bound).
+    let describedAt: 'offer' | 'answer' | undefined;
     peer.on('signal', (signal) => {
       this.#events.emit('signal', signal);
-      if (signal.type === 'offer' || signal.type === 'answer') this.#events.emit('busy', false);
+      if (signal.type === 'offer' || signal.type === 'answer') describedAt = signal.type;
+      else if (signal.type === 'candidate' && describedAt !== undefined) {
+        describedAt = undefined;
+        this.#events.emit('busy', false);
+      }
     });
     peer.on('connected', () => {
       this.#deps.clock.clearTimeout(this.#connectTimer);
@@ -319,11 +327,8 @@ export class ChatConnection {
     peer.on('closed', () => this.#lost('connection-failed'));
     const pending = this.#pendingSignals;
     this.#pendingSignals = [];
+    // The answerer stays busy until its answer has left: the stranger's offer is on its way.
     for (const signal of pending) this.signal(signal);
-    // The answerer's next step waits for the stranger's offer.
-    if (!options.initiator && !pending.some((signal) => signal.type === 'offer')) {
-      this.#events.emit('busy', false);
-    }
   }
 
   #receive(bytes: Uint8Array): void {

@@ -34,8 +34,22 @@ export function defaultSpokenLanguages(pageLocale: string, browser: readonly str
   return browser.slice(0, 1);
 }
 
-/** Names languages in `locale`; the code itself where the browser has no name for it. */
+const namers = new Map<string, (code: string) => string>();
+
+/**
+ * Names languages in `locale`; the code itself where the browser has no name for it. One namer
+ * per locale: the status line names the shared languages at every change of a call's state.
+ */
 export function languageNamer(locale: string): (code: string) => string {
+  let namer = namers.get(locale);
+  if (namer === undefined) {
+    namer = newLanguageNamer(locale);
+    namers.set(locale, namer);
+  }
+  return namer;
+}
+
+function newLanguageNamer(locale: string): (code: string) => string {
   let names: Intl.DisplayNames | undefined;
   try {
     names = new Intl.DisplayNames([locale], { type: 'language', fallback: 'code' });

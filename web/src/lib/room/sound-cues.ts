@@ -4,9 +4,9 @@
  * memory, like every other choice of the page).
  *
  * Browsers let a page make sound only after the person interacted with it. The audio context is
- * therefore created by `unlock()`, which the room calls once the page is idle after Start (the
- * click's activation lasts), at the first tap or key in the room and from the on/off button; a
- * cue before that is skipped, never queued.
+ * therefore created by `unlock()`, which the room calls when the page is idle and no call is being
+ * set up (the activation of the age box's tick lasts), at the first tap or key and from the on/off
+ * button; a cue before that is skipped, never queued.
  */
 
 /** What the cues use of an AudioContext (a fake in unit tests). */
@@ -36,6 +36,11 @@ export class SoundCues {
 
   get on(): boolean {
     return this.#on;
+  }
+
+  /** The audio context exists (it may still wait for a gesture to run). */
+  get ready(): boolean {
+    return this.#context !== undefined;
   }
 
   /** Creates (or wakes) the audio context; sound needs the page to have had a user gesture. */

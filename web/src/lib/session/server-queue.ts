@@ -15,6 +15,8 @@ export interface ServerQueueDeps {
   clock: Clock;
   /** The server will not queue us (e.g. `invalid_nickname`, `banned`); the search is over. */
   onRefused(problem: StartRefused): void;
+  /** The server took a start or next and no stranger was found with it: we wait in its queue. */
+  onQueued?(): void;
 }
 
 /** How long to wait before asking again when the server names no time. */
@@ -149,7 +151,12 @@ export class ServerQueue {
         result = await signaling.start(this.#request);
       }
     }
-    if (result.ok || !this.#looking) return undefined;
+    if (!this.#looking) return undefined;
+    if (result.ok) {
+      // A stranger found at once comes before the answer (matched() ended the looking).
+      this.#deps.onQueued?.();
+      return undefined;
+    }
     switch (result.code) {
       case 'unreachable':
       case 'shutting_down':

@@ -21,7 +21,7 @@ import { SearchProfile, type StartOptions } from './search-profile';
 import { ServerQueue } from './server-queue';
 import { initialView, type Phase, type Problem, type SessionView } from './session-view';
 import { StrangerChat, type ChatScreen, type StrangerChatDeps } from './stranger-chat';
-import { ViewPublisher } from './view-publisher';
+import { START_HOLD_MAX_MS, ViewPublisher } from './view-publisher';
 
 export type { StartOptions } from './search-profile';
 
@@ -66,7 +66,13 @@ export class SessionController {
     const { signaling, clock } = deps;
     this.#view = { ...initialView(), server: signaling.status };
     this.#views = new ViewPublisher(this.#view, clock);
-    this.#queue = new ServerQueue({ signaling, clock, onRefused: (problem) => this.#end(problem) });
+    this.#queue = new ServerQueue({
+      signaling,
+      clock,
+      onRefused: (problem) => this.#end(problem),
+      // Waiting in the queue: the room shows now (see start()).
+      onQueued: () => this.#views.release(),
+    });
     this.#media = new LocalMedia(deps.media, {
       onChange: (media) => this.#update(media),
       onTrackReplaced: (old, fresh, stream) => this.#chat?.replaceTrack(old, fresh, stream),
@@ -115,8 +121,9 @@ export class SessionController {
     return this.#view;
   }
 
-  subscribe(listener: (view: SessionView) => void): () => void {
-    return this.#views.subscribe(listener);
+  /** See ViewPublisher.subscribe: a `live` listener hears changes even while the view is held. */
+  subscribe(listener: (view: SessionView) => void, options?: { live?: boolean }): () => void {
+    return this.#views.subscribe(listener, options);
   }
 
   /** Start is likely to come next: load what a chat needs now. */
@@ -130,17 +137,22 @@ export class SessionController {
     this.#chosen.add('relayOnly');
     if (options.safeStart !== undefined) this.setSafeStart(options.safeStart);
     this.#deps.preparePeer?.();
-    // The room's first render waits until the camera has answered and `start` has left.
+    // The room's first render waits for the camera (a prompt still shows at once to the eye),
+    // then for the server's answer: queued, it shows then; matched at once, when our
+    // description has left (START_HOLD_MAX_MS at most; see view-publisher.ts).
     this.#views.hold();
+    let asked = false;
     try {
       this.#update({ phase: 'requesting-media', problem: undefined, relayOnly: options.relayOnly });
       await this.#media.acquire();
       // Stop may have been pressed while the camera prompt was open.
       if (this.#phase() !== 'requesting-media') return;
+      this.#views.prolong(START_HOLD_MAX_MS);
       this.#update({ phase: 'waiting' });
       this.#queue.start(this.#profile.request(this.#view.relayOnly));
+      asked = true;
     } finally {
-      this.#views.release();
+      if (!asked) this.#views.release();
     }
   }
 

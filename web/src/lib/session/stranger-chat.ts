@@ -72,7 +72,7 @@ export class StrangerChat {
     this.#resumeToken = setup.resumeToken;
     this.#reconnectWindowMs = setup.reconnectWindowMs;
     const { initiator, iceServers, stream, relayOnly } = setup;
-    // The "connecting" view renders once our offer has left (initiator) or our peer is ready.
+    // The "connecting" view renders once our description (offer or answer) has left.
     screen.views.hold();
     screen.update({
       phase: 'connecting',

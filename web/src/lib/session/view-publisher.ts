@@ -19,8 +19,19 @@ import type { Clock } from '../clock';
 /** Below what people perceive as a delay after their action. */
 export const VIEW_HOLD_MAX_MS = 100;
 
+/**
+ * After Start, the room's first render waits for the server's answer: queued, it shows at once
+ * (one round trip); matched at once, it waits until our description and first candidate have
+ * left, so that showing the room does not sit between the steps of the call, and the person
+ * sees the room with the stranger arriving rather than a "connecting" room first. At most this
+ * long: the status line, which is not held, says what is happening meanwhile. On a phone-class
+ * CPU the call's set-up takes most of a second by itself.
+ */
+export const START_HOLD_MAX_MS = 1000;
+
 export class ViewPublisher<View> {
   readonly #listeners = new Set<(view: View) => void>();
+  readonly #liveListeners = new Set<(view: View) => void>();
   readonly #clock: Clock;
   readonly #maxHoldMs: number;
   #view: View;
@@ -34,28 +45,41 @@ export class ViewPublisher<View> {
     this.#maxHoldMs = maxHoldMs;
   }
 
-  /** The listener hears the current view now, then every change. */
-  subscribe(listener: (view: View) => void): () => void {
-    this.#listeners.add(listener);
+  /**
+   * The listener hears the current view now, then every change; a `live` one hears each change
+   * at once even while the view is held (for what is cheap to render and must not wait: the
+   * status line).
+   */
+  subscribe(listener: (view: View) => void, { live = false } = {}): () => void {
+    const listeners = live ? this.#liveListeners : this.#listeners;
+    listeners.add(listener);
     listener(this.#view);
-    return () => this.#listeners.delete(listener);
+    return () => listeners.delete(listener);
   }
 
   /** The view as it is now; listeners hear it at once unless the view is held. */
   publish(view: View): void {
     this.#view = view;
+    for (const listener of this.#liveListeners) listener(view);
     if (this.#held) this.#unpublished = true;
     else this.#notify();
   }
 
   /**
-   * Holds changes back until `release()`, for `maxHoldMs` at most from the first hold. Holding
-   * while held keeps the earlier deadline.
+   * Holds changes back until `release()`, for `maxMs` (`maxHoldMs` unless given) at most from
+   * the first hold. Holding while held keeps the earlier deadline.
    */
-  hold(): void {
+  hold(maxMs = this.#maxHoldMs): void {
     if (this.#held) return;
     this.#held = true;
-    this.#holdTimer = this.#clock.setTimeout(() => this.release(), this.#maxHoldMs);
+    this.#holdTimer = this.#clock.setTimeout(() => this.release(), maxMs);
+  }
+
+  /** Holds (or goes on holding) for `maxMs` from now, whatever the earlier deadline. */
+  prolong(maxMs: number): void {
+    this.#clock.clearTimeout(this.#holdTimer);
+    this.#held = true;
+    this.#holdTimer = this.#clock.setTimeout(() => this.release(), maxMs);
   }
 
   /** Listeners hear the latest view, if it changed while held. */
@@ -71,6 +95,7 @@ export class ViewPublisher<View> {
     this.#held = false;
     this.#clock.clearTimeout(this.#holdTimer);
     this.#listeners.clear();
+    this.#liveListeners.clear();
   }
 
   #notify(): void {
