@@ -175,6 +175,7 @@ export class Site {
   readonly #chromiums = new Map<string, Promise<Browser>>();
   #firefox: Promise<PuppeteerBrowser> | undefined;
   readonly #wrapperDir = mkdtempSync(path.join(tmpdir(), 'mayfly-lab-'));
+  #browserHost = 2;
 
   private constructor(
     readonly name: string,
@@ -193,8 +194,9 @@ export class Site {
     return `192.168.${this.index}.1`;
   }
 
+  /** The browser's address in its home network (renumberBrowser() changes it). */
   get browserAddress(): string {
-    return `192.168.${this.index}.2`;
+    return `192.168.${this.index}.${this.#browserHost}`;
   }
 
   static async create(
@@ -302,6 +304,37 @@ export class Site {
         ? `ip link set ${device} up
            ip route replace default via ${this.routerLanAddress} dev ${device} onlink`
         : `ip link set ${device} down`,
+    );
+  }
+
+  /**
+   * The browser gets another address in its home network (2 and 3 in turn), as on a new network:
+   * its host candidates and the router's mappings for it all change. Only on a plain link
+   * (a veth pair), while its interface is down.
+   */
+  async renumberBrowser(): Promise<void> {
+    const old = this.browserAddress;
+    this.#browserHost = this.#browserHost === 2 ? 3 : 2;
+    await this.browserNamespace.sh(
+      `ip addr del ${old}/24 dev ${this.#browserInterface}
+       ip addr add ${this.browserAddress}/24 dev ${this.#browserInterface}`,
+    );
+  }
+
+  /**
+   * The signaling server refuses this site's connections (a reset for each), or takes them
+   * again: a network on which the server is out of reach for a while when the rest works.
+   */
+  async setServerReachable(reachable: boolean): Promise<void> {
+    await this.router.nft(
+      reachable
+        ? 'add table ip no_server\ndelete table ip no_server'
+        : `table ip no_server {
+             chain forward {
+               type filter hook forward priority filter - 10; policy accept;
+               ip daddr ${PUBLIC_SERVER_ADDRESS} tcp dport ${LAB_SERVER_PORT} reject with tcp reset
+             }
+           }`,
     );
   }
 

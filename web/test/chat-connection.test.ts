@@ -408,6 +408,71 @@ describe('ChatConnection', () => {
       expect(peer.received).toEqual([RESTART_REQUEST, RESTART_REQUEST]);
     });
 
+    describe('a restart offer lost with a dropped connection to the server', () => {
+      const ANSWER: Signal = { type: 'answer', sdp: 'v=0 answer' };
+
+      /** Open, broken, and restarted once by ICE failing: our restart offer is out. */
+      async function offerOut(): Promise<[Setup, FakePeer]> {
+        const t = setup({ initiator: true });
+        const peer = await open(t);
+        peer.events.emit('signal', OFFER);
+        t.connection.signal(ANSWER);
+        peer.events.emit('iceInterrupted', 'failed');
+        expect(peer.takeBacks).toEqual([false]);
+        peer.events.emit('signal', OFFER);
+        return [t, peer];
+      }
+
+      it('is taken back and replaced when the signaling comes back, once the interval since the last restart is over', async () => {
+        const [t, peer] = await offerOut();
+        await t.clock.advance(1_000);
+        t.connection.restart(TURN, { signalingBack: true });
+        // The stranger may have seen the last one: not two restarts within the interval.
+        expect(peer.takeBacks).toEqual([false]);
+        await t.clock.advance(RESTART_INTERVAL_MS - 1_000 - 1);
+        expect(peer.takeBacks).toEqual([false]);
+        await t.clock.advance(1);
+        expect(peer.takeBacks).toEqual([false, true]);
+        expect(peer.restarts.at(-1)).toEqual(TURN);
+        // Its replacement is answered: nothing more.
+        peer.events.emit('signal', OFFER);
+        t.connection.signal(ANSWER);
+        t.connection.restart(TURN, { signalingBack: true });
+        await t.clock.advance(RESTART_INTERVAL_MS);
+        expect(peer.takeBacks).toEqual([false, true]);
+      });
+
+      it('is replaced at once when the last restart is older than the interval, even on a line that healed', async () => {
+        const [t, peer] = await offerOut();
+        peer.events.emit('iceReconnected');
+        await t.clock.advance(RESTART_INTERVAL_MS);
+        expect(t.connection.interrupted).toBe(false);
+        // The stranger came back to the server: our offer went to their old connection.
+        t.connection.restart(undefined, { signalingBack: true });
+        expect(peer.takeBacks).toEqual([false, true]);
+      });
+
+      it('is left alone when its answer comes before the replacement is due, and an answered offer is never taken back', async () => {
+        const [t, peer] = await offerOut();
+        t.connection.restart(TURN, { signalingBack: true });
+        t.connection.signal(ANSWER);
+        await t.clock.advance(RESTART_INTERVAL_MS);
+        expect(peer.takeBacks).toEqual([false]);
+        // A later break restarts as usual, without taking anything back.
+        peer.events.emit('iceInterrupted', 'failed');
+        expect(peer.takeBacks).toEqual([false, false]);
+      });
+
+      it('is not looked for by the answerer, whose restarts are requests', async () => {
+        const t = setup({ initiator: false });
+        const peer = await open(t);
+        peer.strangerAlive = false;
+        await t.clock.advance(SILENCE_MS + HEARTBEAT_MS);
+        t.connection.restart(TURN, { signalingBack: true });
+        expect(peer.takeBacks).toEqual([false]);
+      });
+    });
+
     it('ends the chat when the line stays broken past the window', async () => {
       const t = setup();
       await flush();

@@ -233,8 +233,11 @@ export class FakePeer implements PeerLike {
   }
   /** ICE restarts asked for, with the ICE servers given. */
   readonly restarts: (readonly unknown[])[] = [];
-  restartIce(iceServers: readonly unknown[]): void {
+  /** For each restart, whether it took back our unanswered offer first. */
+  readonly takeBacks: boolean[] = [];
+  restartIce(iceServers: readonly unknown[], options?: { takeBackOffer?: boolean }): void {
     this.restarts.push(iceServers);
+    this.takeBacks.push(options?.takeBackOffer ?? false);
   }
   routeType(): Promise<RouteType | undefined> {
     this.routeReads++;

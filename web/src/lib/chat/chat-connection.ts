@@ -16,6 +16,12 @@
  * online, the signaling was resumed). Frames flowing again over a connected ICE end it
  * (`restored`); an interruption longer than the window ends the chat (`left`).
  *
+ * A restart offer can be lost: made while our connection to the server was down, or carried by
+ * a connection (ours or the stranger's) that dropped before the answer came back. Its answer
+ * then never comes, and the peer would queue every later offer behind it. When the signaling
+ * comes back (`restart(…, { signalingBack: true })`) an offer still unanswered is such an offer:
+ * the next restart takes it back and replaces it.
+ *
  * Ending stops all of it at once: timers are cleared, a picture on its way is cancelled, the
  * peer is destroyed and no event follows. Whoever holds a connection therefore never has to ask
  * whether a late result still belongs to the current stranger: a new stranger is a new object.
@@ -147,6 +153,9 @@ export class ChatConnection {
   #typingSentAt = Number.NEGATIVE_INFINITY;
   #typingHeardAt = Number.NEGATIVE_INFINITY;
   #restartedAt = Number.NEGATIVE_INFINITY;
+  /** Our latest offer (initiator): answered, unanswered, or lost with a dropped connection. */
+  #offer: 'answered' | 'unanswered' | 'lost' = 'answered';
+  #lostOfferTimer: unknown;
   #heartbeatTimer: unknown;
   #iceDownTimer: unknown;
   #giveUpTimer: unknown;
@@ -197,6 +206,7 @@ export class ChatConnection {
     }
     // What the stranger's offer starts (their tracks, our answer) is one step of ours.
     if (signal.type === 'offer') this.#events.emit('busy', true);
+    if (signal.type === 'answer') this.#offer = 'answered';
     this.#peer.signal(signal);
   }
 
@@ -248,13 +258,16 @@ export class ChatConnection {
   /**
    * Restarts ICE now (the browser came back online, the signaling came back), with fresh ICE
    * servers when given; at most once per RESTART_INTERVAL_MS. Only while a break is suspected
-   * or ICE is down: a healthy connection is left alone.
+   * or ICE is down: a healthy connection is left alone. `signalingBack`: our connection to the
+   * server, or the stranger's, dropped and is back; an offer of ours still unanswered was lost
+   * with it, and is replaced even on a healthy line (see the top of this file).
    */
-  restart(iceServers?: readonly IceServer[]): void {
+  restart(iceServers?: readonly IceServer[], { signalingBack = false } = {}): void {
     if (iceServers !== undefined && iceServers.length > 0) this.#iceServers = iceServers;
-    if (this.#state === 'interrupted' || (this.#state === 'open' && this.#iceDown)) {
-      this.#restartIce();
-    }
+    if (signalingBack && this.#offer === 'unanswered') this.#offer = 'lost';
+    const live = this.#state === 'open' || this.#state === 'interrupted';
+    const broken = this.#state === 'interrupted' || (this.#state === 'open' && this.#iceDown);
+    if (broken || (live && this.#offer === 'lost')) this.#restartIce();
   }
 
   /** Whether the connection is interrupted right now. */
@@ -296,6 +309,7 @@ export class ChatConnection {
     // gathering them takes a few ms (a relay candidate longer: the view's hold has a bound).
     let describedAt: 'offer' | 'answer' | undefined;
     peer.on('signal', (signal) => {
+      if (signal.type === 'offer') this.#offer = 'unanswered';
       this.#events.emit('signal', signal);
       if (signal.type === 'offer' || signal.type === 'answer') describedAt = signal.type;
       else if (signal.type === 'candidate' && describedAt !== undefined) {
@@ -391,8 +405,21 @@ export class ChatConnection {
   }
 
   #restartIce(): void {
-    if (this.#state === 'ended' || !this.#restartAllowed()) return;
-    this.#peer?.restartIce(this.#iceServers);
+    if (this.#state === 'ended') return;
+    const { clock } = this.#deps;
+    if (!this.#restartAllowed()) {
+      // A lost offer must be replaced, but not sooner than the interval after the last restart:
+      // the stranger may have seen that one, and Firefox fails the DTLS handshake for good when
+      // two restarts reach it close together.
+      if (this.#offer !== 'lost') return;
+      clock.clearTimeout(this.#lostOfferTimer);
+      const wait = this.#restartedAt + RESTART_INTERVAL_MS - clock.now();
+      this.#lostOfferTimer = clock.setTimeout(() => {
+        if (this.#offer === 'lost') this.#restartIce();
+      }, wait);
+      return;
+    }
+    this.#peer?.restartIce(this.#iceServers, { takeBackOffer: this.#offer === 'lost' });
   }
 
   /** At most one ICE restart per RESTART_INTERVAL_MS, ours or the stranger's request: counts it. */
@@ -468,6 +495,7 @@ export class ChatConnection {
     clock.clearTimeout(this.#heartbeatTimer);
     clock.clearTimeout(this.#iceDownTimer);
     clock.clearTimeout(this.#giveUpTimer);
+    clock.clearTimeout(this.#lostOfferTimer);
     this.#stopWaiting();
     this.#pendingSignals = [];
     if (this.#codec !== undefined) this.#peer?.send(this.#codec.bye());

@@ -5,6 +5,7 @@
 import type { IceServer, Signal } from '@mayfly/protocol';
 import { TypedEmitter } from '../typed-emitter';
 import { deriveSafetyCode } from './safety-code';
+import type { RestartOptions } from './restartable-peer';
 
 /** The options of simple-peer this module uses. */
 export interface SimplePeerOptions {
@@ -32,7 +33,7 @@ export interface SimplePeerInstance {
   getStats(callback: (error: Error | null, reports: unknown[]) => void): void;
   readonly bufferedAmount: number;
   /** Restarts ICE with these servers (restartable-peer.ts); absent from plain simple-peer. */
-  restartIce?(iceServers: readonly IceServer[]): void;
+  restartIce?(iceServers: readonly IceServer[], options?: RestartOptions): void;
 }
 
 export type SimplePeerConstructor = new (options: SimplePeerOptions) => SimplePeerInstance;
@@ -289,10 +290,11 @@ export class PeerConnection {
 
   /**
    * Restarts ICE after a network change (the initiator makes a new offer; the other side asks
-   * it to), with fresh ICE servers when given. Same connection, same DTLS: same safety code.
+   * it to), with fresh ICE servers when given; `takeBackOffer` rolls back an offer of ours that
+   * can no longer be answered first. Same connection, same DTLS: same safety code.
    */
-  restartIce(iceServers: readonly IceServer[]): void {
-    if (!this.#ended) this.#peer.restartIce?.(iceServers);
+  restartIce(iceServers: readonly IceServer[], options?: RestartOptions): void {
+    if (!this.#ended) this.#peer.restartIce?.(iceServers, options);
   }
 
   /**

@@ -7,6 +7,8 @@ declare module '@thaunknown/simple-peer' {
     readonly destroyed: boolean;
     /** The RTCPeerConnection (simple-peer's own field). */
     _pc: RTCPeerConnection;
+    /** Set: simple-peer makes another offer once the signaling state is stable again. */
+    _queuedNegotiation: boolean;
     _onIceStateChange(): void;
     _onConnectionStateChange(): void;
     negotiate(): void;

@@ -127,7 +127,7 @@ export class StrangerChat {
     if (this.#resumeToken !== token || !this.#paired()) return;
     if (result.ok) {
       this.#resumeToken = result.resumeToken;
-      this.#connection?.restart(iceServers);
+      this.#connection?.restart(iceServers, { signalingBack: true });
       // The server had lost the chat and waits for the stranger to come back too. The call needs
       // no server: only a broken line is news for the person (a restart leaves calls flowing).
       if (!result.partnerPresent && this.#connection?.interrupted === true) {
@@ -154,7 +154,7 @@ export class StrangerChat {
   partnerReturned(back: PartnerReturned, iceServers: readonly IceServer[] | undefined): void {
     if (!this.#paired()) return;
     if (back.resumeToken !== undefined) this.#resumeToken = back.resumeToken;
-    this.#connection?.restart(iceServers);
+    this.#connection?.restart(iceServers, { signalingBack: true });
   }
 
   /** The server says the stranger left. */
