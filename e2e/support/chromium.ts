@@ -18,6 +18,12 @@ export interface BrowserOptions {
   readonly colour?: CameraColour;
   /** Refuse camera and microphone, as a person clicking "Block" would. @default false */
   readonly cameraDenied?: boolean;
+  /**
+   * Several cameras, as on a phone with a front and a back one: Chromium's own fake devices
+   * (`fake_device_0`, `fake_device_1`, ...: a moving pattern; the second a depth camera),
+   * instead of one filming `colour`. @default 1
+   */
+  readonly cameras?: number;
 }
 
 export function chromiumLaunchOptions(options: BrowserOptions = {}): LaunchOptions {
@@ -35,12 +41,17 @@ export function chromiumLaunchOptions(options: BrowserOptions = {}): LaunchOptio
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--use-fake-device-for-media-stream',
       // The flag's value decides the answer to every camera prompt.
       options.cameraDenied === true
         ? '--use-fake-ui-for-media-stream=deny'
         : '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${cameraFile(options.colour ?? 'grey')}`,
+      // A camera file is one device; the fake devices can be several.
+      ...((options.cameras ?? 1) > 1
+        ? [`--use-fake-device-for-media-stream=device-count=${options.cameras}`]
+        : [
+            '--use-fake-device-for-media-stream',
+            `--use-file-for-fake-video-capture=${cameraFile(options.colour ?? 'grey')}`,
+          ]),
     ],
   };
 }

@@ -33,6 +33,8 @@ export interface StrangerOptions {
   colour?: CameraColour;
   /** They block camera and microphone. @default false */
   cameraDenied?: boolean;
+  /** Several cameras (as front and back), filming a pattern rather than `colour`. @default 1 */
+  cameras?: number;
   /**
    * The languages they tick, by name as the page shows them ("Spanish"); by default the page's
    * choice stands: the page's language if the browser lists it, else the browser's first
@@ -225,8 +227,14 @@ class BrowserPool {
   private readonly browsers = new Map<string, Promise<Browser>>();
 
   get(options: BrowserOptions): Promise<Browser> {
-    // A browser without camera access films nothing: one serves every colour.
-    const key = options.cameraDenied === true ? 'camera denied' : (options.colour ?? 'grey');
+    // A browser without camera access films nothing, and one with several cameras a pattern:
+    // one of each serves every colour.
+    const key =
+      options.cameraDenied === true
+        ? 'camera denied'
+        : (options.cameras ?? 1) > 1
+          ? `${options.cameras} cameras`
+          : (options.colour ?? 'grey');
     let browser = this.browsers.get(key);
     if (browser === undefined) {
       browser = chromium.launch(chromiumLaunchOptions(options));
@@ -298,7 +306,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(async (options = {}) => {
       const label = options.label ?? String.fromCharCode(65 + opened.length);
       const colour = options.colour ?? AUTO_COLOURS[opened.length % AUTO_COLOURS.length] ?? 'grey';
-      const browser = await browserPool.get({ colour, cameraDenied: options.cameraDenied });
+      const { cameraDenied, cameras } = options;
+      const browser = await browserPool.get({ colour, cameraDenied, cameras });
       const context = await browser.newContext({ baseURL: target.url, ...options.context });
       await context.addInitScript(recordPeerConnections);
       const page = await context.newPage();

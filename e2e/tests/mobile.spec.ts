@@ -1,6 +1,6 @@
 import { devices } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
-import { expectStrangerVideo } from '../support/media';
+import { expectStrangerVideo, expectVideoKeepsFlowing } from '../support/media';
 
 test('the main flow works on a phone-sized screen', async ({ openStranger }) => {
   const phone = await openStranger({ label: 'phone', context: devices['Pixel 7'] });
@@ -76,4 +76,53 @@ test('the main flow works on a phone-sized screen', async ({ openStranger }) => 
   await desktop.waitForState('Stranger left', { timeout: 3000 });
   await phone.button('Stop').tap();
   await expect(phone.button('Start')).toBeVisible();
+});
+
+test('a phone with several cameras switches between them mid-call, and the stranger keeps seeing it', async ({
+  openStranger,
+}) => {
+  const phone = await openStranger({ label: 'phone', context: devices['Pixel 7'], cameras: 3 });
+  const desktop = await openStranger({ label: 'desktop' });
+  const { page } = phone;
+  const switchCamera = page.getByRole('button', { name: 'Switch camera' });
+
+  await (await phone.ageConfirmation()).tap();
+  await phone.button('Start').tap();
+  await phone.waitForState('Looking for a stranger');
+  await desktop.start();
+  await phone.waitForState('Connected');
+  await desktop.waitForState('Connected');
+  await expectStrangerVideo(page, desktop.colour);
+
+  /** The camera the phone films with, in its own tile and in what it sends the stranger. */
+  const filming = () =>
+    page.evaluate(() => {
+      const own = document.querySelector<HTMLVideoElement>('video[aria-label="Your video"]');
+      const stream = own?.srcObject instanceof MediaStream ? own.srcObject : undefined;
+      const connections = (window as unknown as { __e2ePeerConnections: RTCPeerConnection[] })
+        .__e2ePeerConnections;
+      const sender = connections
+        .at(-1)
+        ?.getSenders()
+        .find((candidate) => candidate.track?.kind === 'video');
+      return { tile: stream?.getVideoTracks()[0]?.label, sent: sender?.track?.label };
+    });
+  const desktopSees = (): Promise<void> =>
+    expectVideoKeepsFlowing([{ label: 'desktop', page: desktop.page }], { durationMs: 2_000 });
+  // Only where there are several cameras: the desktop stranger has one.
+  await expect(desktop.page.getByRole('button', { name: 'Switch camera' })).toHaveCount(0);
+  expect(await filming()).toEqual({ tile: 'fake_device_0', sent: 'fake_device_0' });
+  await desktopSees();
+
+  // Each press takes the next camera, on the same call (no renegotiation). Chromium's second fake
+  // camera is a depth camera (16-bit grey) that WebRTC does not encode: the stranger's picture
+  // is checked on the others.
+  for (const camera of ['fake_device_1', 'fake_device_2', 'fake_device_0']) {
+    await switchCamera.tap();
+    await expect
+      .poll(filming, { message: `the phone films with ${camera}` })
+      .toEqual({ tile: camera, sent: camera });
+    if (camera !== 'fake_device_1') await desktopSees();
+    await desktop.waitForState('Connected');
+  }
 });
