@@ -1,18 +1,23 @@
 import { devices } from '@playwright/test';
-import { expect, test } from '../support/fixtures';
+import { expect, test, type Stranger } from '../support/fixtures';
 import { expectStrangerVideo, expectVideoKeepsFlowing } from '../support/media';
 
-test('the main flow works on a phone-sized screen', async ({ openStranger }) => {
-  const phone = await openStranger({ label: 'phone', context: devices['Pixel 7'] });
-  const desktop = await openStranger({ label: 'desktop' });
-  const { page } = phone;
-
+/** The phone waits first, tapping as a person would; the desktop stranger comes. */
+async function meetOnPhone(phone: Stranger, desktop: Stranger): Promise<void> {
   await (await phone.ageConfirmation()).tap();
   await phone.button('Start').tap();
   await phone.waitForState('Looking for a stranger');
   await desktop.start();
   await phone.waitForState('Connected');
   await desktop.waitForState('Connected');
+}
+
+test('the main flow works on a phone-sized screen', async ({ openStranger }) => {
+  const phone = await openStranger({ label: 'phone', context: devices['Pixel 7'] });
+  const desktop = await openStranger({ label: 'desktop' });
+  const { page } = phone;
+
+  await meetOnPhone(phone, desktop);
 
   await expectStrangerVideo(page, desktop.colour);
   await expectStrangerVideo(desktop.page, phone.colour);
@@ -86,12 +91,7 @@ test('a phone with several cameras switches between them mid-call, and the stran
   const { page } = phone;
   const switchCamera = page.getByRole('button', { name: 'Switch camera' });
 
-  await (await phone.ageConfirmation()).tap();
-  await phone.button('Start').tap();
-  await phone.waitForState('Looking for a stranger');
-  await desktop.start();
-  await phone.waitForState('Connected');
-  await desktop.waitForState('Connected');
+  await meetOnPhone(phone, desktop);
   await expectStrangerVideo(page, desktop.colour);
 
   /** The camera the phone films with, in its own tile and in what it sends the stranger. */
