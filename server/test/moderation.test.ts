@@ -74,6 +74,14 @@ afterEach(async () => {
   deployment = undefined;
 });
 
+/** A budget that a few hundred events overrun, and cool-downs of 10 s, doubling. */
+const COOL_DOWN_ENV = {
+  RATE_LIMIT_BURST: '5',
+  RATE_LIMIT_DISCONNECT_AFTER: '10',
+  CUT_OFF_COOLDOWN_SECONDS: '10',
+  CUT_OFF_COOLDOWN_MAX_SECONDS: '900',
+};
+
 describe.each(BACKENDS)('moderation (%s)', (_name, backend) => {
   async function serve(env: Record<string, string> = {}, clock?: ManualClock): Promise<Deployment> {
     deployment = await backend({ TRUST_PROXY_HOPS: '1', ...env }, clock);
@@ -310,30 +318,41 @@ describe.each(BACKENDS)('moderation (%s)', (_name, backend) => {
     });
   });
 
+  /**
+   * `address` is refused a connection, once the server has recorded why: a cut-off reaches
+   * Redis a moment after the connection is gone (the record is not awaited).
+   */
+  async function expectRefused(address: string): Promise<void> {
+    await expect
+      .poll(
+        () =>
+          from(address).then(
+            () => 'connected',
+            () => 'refused',
+          ),
+        { timeout: 2_000 },
+      )
+      .toBe('refused');
+  }
+
+  /** Floods the server from `address` until it cuts the connection off. */
+  async function floodFrom(address: string): Promise<void> {
+    const flooder = await from(address);
+    const gone = new Promise<string>((resolve) => flooder.once('disconnect', resolve));
+    for (let i = 0; i < 200 && flooder.connected; i++) flooder.emit('stop');
+    expect(await gone).toBe('io server disconnect');
+  }
+
   describe('cool-down after a cut-off', () => {
     it('refuses the address of a connection cut off for flooding for a while, longer each time, and no one else', async () => {
       const clock = new ManualClock(Date.now());
-      const target = await serve(
-        {
-          RATE_LIMIT_BURST: '5',
-          RATE_LIMIT_DISCONNECT_AFTER: '10',
-          CUT_OFF_COOLDOWN_SECONDS: '10',
-          CUT_OFF_COOLDOWN_MAX_SECONDS: '900',
-        },
-        clock,
-      );
-      const flood = async (): Promise<void> => {
-        const flooder = await from('203.0.113.9');
-        const gone = new Promise<string>((resolve) => flooder.once('disconnect', resolve));
-        for (let i = 0; i < 200 && flooder.connected; i++) flooder.emit('stop');
-        expect(await gone).toBe('io server disconnect');
-      };
-      await flood();
+      const target = await serve(COOL_DOWN_ENV, clock);
+      await floodFrom('203.0.113.9');
       // Reconnecting at once does not buy a fresh budget; other addresses are not affected.
-      await expect(from('203.0.113.9')).rejects.toThrow();
+      await expectRefused('203.0.113.9');
       await expect(from('198.51.100.1')).resolves.toBeDefined();
       clock.advance(10_000);
-      await flood();
+      await floodFrom('203.0.113.9');
       // The second cut-off costs twice as long.
       clock.advance(10_000);
       await expect(from('203.0.113.9')).rejects.toThrow();
@@ -352,6 +371,31 @@ describe.each(BACKENDS)('moderation (%s)', (_name, backend) => {
         ),
       ).toHaveLength(1);
       expect(JSON.stringify(records)).not.toContain('203.0.113.9');
+    });
+  });
+
+  describe('cool-down across a key change', () => {
+    it('keeps refusing, and keeps doubling, when the address tags change epoch between cut-offs', async () => {
+      // Blocks, bans and report windows of a minute: the tags' key changes every minute.
+      const epochMs = 60_000;
+      const boundary = Math.ceil(Date.now() / epochMs) * epochMs + epochMs;
+      const clock = new ManualClock(boundary - 1_000);
+      await serve(
+        { ...COOL_DOWN_ENV, BLOCK_MINUTES: '1', BAN_MINUTES: '1', REPORT_WINDOW_MINUTES: '1' },
+        clock,
+      );
+      await floodFrom('203.0.113.9');
+      await expectRefused('203.0.113.9');
+      // A second later the key has changed: the cut-off under the old tag still holds.
+      clock.advance(2_000);
+      await expect(from('203.0.113.9')).rejects.toThrow();
+      clock.advance(8_000);
+      await floodFrom('203.0.113.9');
+      // The second cut-off, under the new tag, still costs twice as long as the first.
+      clock.advance(10_000);
+      await expect(from('203.0.113.9')).rejects.toThrow();
+      clock.advance(10_000);
+      await expect(from('203.0.113.9')).resolves.toBeDefined();
     });
   });
 

@@ -26,17 +26,19 @@ export const CUT_OFF_MEMORY_MS = 60 * 60_000;
 
 export interface AddressLimits {
   /**
-   * Counts a new connection; resolves with how long to wait when over the limit or in a
-   * cool-down (then nothing is counted).
+   * Counts a new connection of the address with these tags (current epoch first); resolves with
+   * how long to wait when over the limit or in a cool-down (then nothing is counted). A cut-off
+   * recorded under the previous epoch's tag still holds after the key change.
    */
-  takeConnection(tag: string): Promise<number | undefined>;
+  takeConnection(tags: readonly string[]): Promise<number | undefined>;
   /** Counts a Start or Next; resolves with how long to wait when over the limit. */
   takeStart(tag: string): Promise<number | undefined>;
   /**
-   * A connection of this address was cut off (flood, malformed packets): its address may not
-   * connect for a cool-down that doubles with each cut-off remembered. Resolves with its length.
+   * A connection of the address with these tags (current epoch first) was cut off (flood,
+   * malformed packets): its address may not connect for a cool-down that doubles with each
+   * cut-off remembered, under any of its tags. Resolves with its length.
    */
-  recordCutOff(tag: string): Promise<number>;
+  recordCutOff(tags: readonly string[]): Promise<number>;
 }
 
 /** The cool-down after the `count`-th remembered cut-off. */
@@ -77,41 +79,48 @@ export function memoryAddressLimits(config: AddressLimitsConfig, clock: Clock): 
     }
   };
   return {
-    async takeConnection(tag) {
+    async takeConnection(tags) {
       const now = clock.now();
       sweep(now);
-      const until = cutOffs.get(tag)?.until ?? 0;
+      const until = Math.max(0, ...tags.map((tag) => cutOffs.get(tag)?.until ?? 0));
       if (until > now) return until - now;
-      return take(connections, tag);
+      return take(connections, tags[0] ?? '');
     },
     takeStart: (tag) => take(starts, tag),
-    async recordCutOff(tag) {
+    async recordCutOff(tags) {
       const now = clock.now();
       sweep(now);
-      const known = cutOffs.get(tag);
-      const count =
-        known !== undefined && known.lastAt + CUT_OFF_MEMORY_MS > now ? known.count + 1 : 1;
+      const remembered = tags.map((tag) => cutOffs.get(tag));
+      const counts = remembered.map((known) =>
+        known !== undefined && known.lastAt + CUT_OFF_MEMORY_MS > now ? known.count : 0,
+      );
+      const count = Math.max(0, ...counts) + 1;
       const cooldown = cutOffCooldownMs(config, count);
-      cutOffs.set(tag, { count, lastAt: now, until: now + cooldown });
+      cutOffs.set(tags[0] ?? '', { count, lastAt: now, until: now + cooldown });
       return cooldown;
     },
   };
 }
 
-// ARGV: key, now, first cool-down, longest cool-down, memory. Returns the cool-down in ms.
+// ARGV: now, first cool-down, longest cool-down, memory, then the keys of the address's tags
+// (current epoch first). Counts on from the most cut-offs remembered under any of them, records
+// under the first. Returns the cool-down in ms.
 const RECORD_CUT_OFF = String.raw`
-local key = ARGV[1]
-local now = tonumber(ARGV[2])
-local first = tonumber(ARGV[3])
-local longest = tonumber(ARGV[4])
-local memory = tonumber(ARGV[5])
-local count = redis.call('HINCRBY', key, 'count', 1)
+local now = tonumber(ARGV[1])
+local first = tonumber(ARGV[2])
+local longest = tonumber(ARGV[3])
+local memory = tonumber(ARGV[4])
+local count = 0
+for i = 5, #ARGV do
+  local known = tonumber(redis.call('HGET', ARGV[i], 'count') or '0') or 0
+  if known > count then count = known end
+end
+count = count + 1
 local cooldown = math.min(first * 2 ^ math.min(count - 1, 30), longest)
-redis.call('HSET', key, 'until', now + cooldown)
-redis.call('PEXPIRE', key, memory)
+redis.call('HSET', ARGV[5], 'count', count, 'until', now + cooldown)
+redis.call('PEXPIRE', ARGV[5], memory)
 return cooldown
 `;
-
 export function redisAddressLimits(
   redis: Redis,
   keyPrefix: string,
@@ -132,23 +141,28 @@ export function redisAddressLimits(
   const starts = shared('rate-starts', config.startsPerMinute);
   const cutOffKey = (tag: string): string => `${keyPrefix}cut-offs:${tag}`;
   return {
-    async takeConnection(tag) {
+    async takeConnection(tags) {
       // Redis away: no cool-down is known, and the per-minute limit counts on this node alone.
-      const until = Number((await redis.hget(cutOffKey(tag), 'until').catch(() => null)) ?? 0);
+      const untils = await Promise.all(
+        tags.map(async (tag) =>
+          Number((await redis.hget(cutOffKey(tag), 'until').catch(() => null)) ?? 0),
+        ),
+      );
+      const until = Math.max(0, ...untils);
       const now = clock.now();
       if (until > now) return until - now;
-      return take(connections, tag);
+      return take(connections, tags[0] ?? '');
     },
     takeStart: (tag) => take(starts, tag),
-    async recordCutOff(tag) {
+    async recordCutOff(tags) {
       const cooldown = await redis.eval(
         RECORD_CUT_OFF,
         0,
-        cutOffKey(tag),
         clock.now(),
         config.cutOffCooldownMs,
         config.cutOffCooldownMaxMs,
         CUT_OFF_MEMORY_MS,
+        ...tags.map(cutOffKey),
       );
       return Number(cooldown);
     },

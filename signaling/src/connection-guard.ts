@@ -21,8 +21,8 @@ export interface ConnectionGuardDeps {
   readonly metadataLog: MetadataSink;
   readonly pseudonymOf: (address: string) => string;
   readonly addressLimits: AddressLimits;
-  /** The address tag the connection was admitted under (HandshakeAdmission.tagOf). */
-  readonly admittedTagOf: (connection: EngineConnection) => string | undefined;
+  /** The address tags the connection was admitted under (HandshakeAdmission.tagsOf). */
+  readonly admittedTagsOf: (connection: EngineConnection) => readonly string[] | undefined;
   /** Reports a failed call to shared state (Redis away), once per outage. */
   readonly onSharedStateFailure: (operation: string) => (error: unknown) => void;
 }
@@ -87,9 +87,9 @@ export class ConnectionGuard {
     const session = this.#sessions.get(connection);
     metadataLog.write({ event: 'cut_off', client: this.#clientOf(connection, session), reason });
     // Reconnecting at once must not buy a fresh budget: the address cools down, longer each time.
-    const tag = session?.data.tags[0] ?? this.#deps.admittedTagOf(connection);
-    if (tag !== undefined) {
-      addressLimits.recordCutOff(tag).catch(this.#deps.onSharedStateFailure('recordCutOff'));
+    const tags = session?.data.tags ?? this.#deps.admittedTagsOf(connection) ?? [];
+    if (tags.length > 0) {
+      addressLimits.recordCutOff(tags).catch(this.#deps.onSharedStateFailure('recordCutOff'));
     }
     // A graceful WebSocket close waits for the client's close frame, which a flooder sends
     // only after all it has queued: stop reading now, and drop the connection soon after.

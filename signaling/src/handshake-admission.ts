@@ -61,17 +61,17 @@ export interface HandshakeAdmissionDeps {
 
 interface Slot {
   readonly release: () => void;
-  /** The address tag the connection was counted under. */
-  readonly tag: string;
+  /** The address's tags the connection was counted under (current epoch first). */
+  readonly tags: readonly string[];
   readonly timer: NodeJS.Timeout;
 }
 
-type Verdict = RejectionReason | { release: () => void; tag: string };
+type Verdict = RejectionReason | { release: () => void; tags: readonly string[] };
 
 export class HandshakeAdmission {
   readonly #deps: HandshakeAdmissionDeps;
   readonly #slots = new WeakMap<IncomingMessage, Slot>();
-  readonly #tags = new WeakMap<EngineConnection, string>();
+  readonly #tags = new WeakMap<EngineConnection, readonly string[]>();
   readonly #rejectionsLogged = new Map<string, number>();
 
   constructor(deps: HandshakeAdmissionDeps) {
@@ -121,12 +121,12 @@ export class HandshakeAdmission {
     if (request === undefined || slot === undefined) return;
     this.#slots.delete(request);
     clearTimeout(slot.timer);
-    this.#tags.set(connection, slot.tag);
+    this.#tags.set(connection, slot.tags);
     connection.once('close', slot.release);
   }
 
-  /** The address tag a connection was admitted under; undefined when it could not be made. */
-  tagOf(connection: EngineConnection): string | undefined {
+  /** The address tags a connection was admitted under; undefined when they could not be made. */
+  tagsOf(connection: EngineConnection): readonly string[] | undefined {
     return this.#tags.get(connection);
   }
 
@@ -140,11 +140,11 @@ export class HandshakeAdmission {
   async #admit(request: IncomingMessage): Promise<Verdict> {
     const { moderation, addressLimits, connectionCap, config } = this.#deps;
     const addressKey = clientAddressKey(clientAddressOf(request, config.trustProxyHops));
-    const [tag] = await moderation.tagsOf(addressKey);
-    if (tag === undefined) throw new Error('no address tag');
-    if ((await addressLimits.takeConnection(tag)) !== undefined) return 'connection_rate';
+    const tags = await moderation.tagsOf(addressKey);
+    if (tags.length === 0) throw new Error('no address tag');
+    if ((await addressLimits.takeConnection(tags)) !== undefined) return 'connection_rate';
     const release = await connectionCap.acquire(addressKey);
-    return release === undefined ? 'connection_cap' : { release, tag };
+    return release === undefined ? 'connection_cap' : { release, tags };
   }
 
   #reject(request: IncomingMessage, reason: RejectionReason): void {

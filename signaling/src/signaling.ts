@@ -134,7 +134,7 @@ export function attachSignaling(
     metadataLog,
     pseudonymOf,
     addressLimits,
-    admittedTagOf: (connection) => admission.tagOf(connection),
+    admittedTagsOf: (connection) => admission.tagsOf(connection),
     onSharedStateFailure: (operation) => delivery.failure(operation),
   });
   const handlers = eventHandlers({

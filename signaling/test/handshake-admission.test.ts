@@ -84,7 +84,7 @@ describe('handshake admission', () => {
     expect(await decide(first)).toBe(true);
     const connection = connectionFor(first);
     admission.connectionOpened(connection);
-    expect(admission.tagOf(connection)).toMatch(/^[0-9a-f]{32}$/u);
+    expect(admission.tagsOf(connection)?.[0]).toMatch(/^[0-9a-f]{32}$/u);
     expect(await decide(request('192.0.2.1'))).toBe(false);
     expect(await decide(request('192.0.2.2'))).toBe(true);
     connection.close();
