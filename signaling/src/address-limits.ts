@@ -90,10 +90,10 @@ export function memoryAddressLimits(config: AddressLimitsConfig, clock: Clock): 
     async recordCutOff(tags) {
       const now = clock.now();
       sweep(now);
-      const remembered = tags.map((tag) => cutOffs.get(tag));
-      const counts = remembered.map((known) =>
-        known !== undefined && known.lastAt + CUT_OFF_MEMORY_MS > now ? known.count : 0,
-      );
+      const counts = tags.map((tag) => {
+        const known = cutOffs.get(tag);
+        return known !== undefined && known.lastAt + CUT_OFF_MEMORY_MS > now ? known.count : 0;
+      });
       const count = Math.max(0, ...counts) + 1;
       const cooldown = cutOffCooldownMs(config, count);
       cutOffs.set(tags[0] ?? '', { count, lastAt: now, until: now + cooldown });
@@ -121,6 +121,7 @@ redis.call('HSET', ARGV[5], 'count', count, 'until', now + cooldown)
 redis.call('PEXPIRE', ARGV[5], memory)
 return cooldown
 `;
+
 export function redisAddressLimits(
   redis: Redis,
   keyPrefix: string,
