@@ -353,6 +353,7 @@ describe.each(BACKENDS)('moderation (%s)', (_name, backend) => {
       await expect(from('198.51.100.1')).resolves.toBeDefined();
       clock.advance(10_000);
       await floodFrom('203.0.113.9');
+      await expectRefused('203.0.113.9');
       // The second cut-off costs twice as long.
       clock.advance(10_000);
       await expect(from('203.0.113.9')).rejects.toThrow();
@@ -391,6 +392,7 @@ describe.each(BACKENDS)('moderation (%s)', (_name, backend) => {
       await expect(from('203.0.113.9')).rejects.toThrow();
       clock.advance(8_000);
       await floodFrom('203.0.113.9');
+      await expectRefused('203.0.113.9');
       // The second cut-off, under the new tag, still costs twice as long as the first.
       clock.advance(10_000);
       await expect(from('203.0.113.9')).rejects.toThrow();
