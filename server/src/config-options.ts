@@ -307,9 +307,9 @@ export const OPTIONS = {
     'random per process',
   ),
   METRICS_PORT: optionalInteger(
-    1,
+    0,
     65535,
-    'port of a separate HTTP server answering only `GET /metrics` (Prometheus); unset: no such server',
+    'port of a separate HTTP server answering only `GET /metrics` (Prometheus); `0`: any free port (printed at start); unset: no such server',
   ),
   METRICS_LISTEN_ADDRESS: text(
     '127.0.0.1',

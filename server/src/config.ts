@@ -190,7 +190,12 @@ export function parseConfig(env: Source = process.env, argv: readonly string[] =
       `"${option.METRICS_LISTEN_ADDRESS}" is not an IP address`,
     );
   }
-  if (option.METRICS_PORT !== undefined && option.METRICS_PORT === option.PORT) {
+  // Two 0s are two free ports, not the same one.
+  if (
+    option.METRICS_PORT !== undefined &&
+    option.METRICS_PORT !== 0 &&
+    option.METRICS_PORT === option.PORT
+  ) {
     throw new ConfigError('METRICS_PORT', `must differ from PORT (${option.PORT})`);
   }
   if (option.CUT_OFF_COOLDOWN_MAX_SECONDS < option.CUT_OFF_COOLDOWN_SECONDS) {

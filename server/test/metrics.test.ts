@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config.js';
 import { startMayfly, type Mayfly } from '../src/server.js';
-import { freePort, testPrefix, TEST_REDIS_URL } from './cluster-helpers.js';
+import { testPrefix, TEST_REDIS_URL } from './cluster-helpers.js';
 import { type Client, connectClient, nextEvent, startSearch } from './helpers.js';
 import { expositionProblems } from './metrics-exposition.js';
 
@@ -26,6 +26,13 @@ afterEach(async () => {
     await cleanup();
   }
 });
+
+/** The port the separate metrics server bound (METRICS_PORT=0: any free one). */
+function metricsPortOf(mayfly: Mayfly): number {
+  const port = mayfly.metricsPort();
+  if (port === undefined) throw new Error('no metrics server');
+  return port;
+}
 
 async function start(env: Record<string, string>): Promise<{ mayfly: Mayfly; url: string }> {
   const logDir = mkdtempSync(path.join(tmpdir(), 'mayfly-metrics-'));
@@ -94,9 +101,9 @@ describe('metrics endpoint', () => {
   });
 
   it('serves /metrics alone on METRICS_PORT, and nothing there needs a token', async () => {
-    const port = await freePort();
-    const { url, mayfly } = await start({ METRICS_PORT: String(port) });
-    expect(mayfly.metricsPort()).toBe(port);
+    const { url, mayfly } = await start({ METRICS_PORT: '0' });
+    const port = metricsPortOf(mayfly);
+    expect(port).not.toBe(Number(new URL(url).port));
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(404);
@@ -106,13 +113,14 @@ describe('metrics endpoint', () => {
 
   it('has every metric the Grafana dashboard in deploy/ charts', async () => {
     // With Redis, as a deployment of several nodes runs, so that mayfly_redis_up is there too.
-    const port = await freePort();
-    await start({
-      METRICS_PORT: String(port),
+    const { mayfly } = await start({
+      METRICS_PORT: '0',
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: testPrefix(),
     });
-    const exposition = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const exposition = await (
+      await fetch(`http://127.0.0.1:${metricsPortOf(mayfly)}/metrics`)
+    ).text();
     const dashboard = readFileSync(
       path.resolve(import.meta.dirname, '../../deploy/grafana/mayfly.json'),
       'utf8',
@@ -133,8 +141,8 @@ const BACKENDS: [string, () => Record<string, string>][] = [
 
 describe.each(BACKENDS)('what a scrape holds (%s)', (_name, backendEnv) => {
   it('counts a call, a Next, a report and a ban, and carries no address, pseudonym, nickname or interest', async () => {
-    const port = await freePort();
-    const { url } = await start({ ...backendEnv(), METRICS_PORT: String(port) });
+    const { url, mayfly } = await start({ ...backendEnv(), METRICS_PORT: '0' });
+    const port = metricsPortOf(mayfly);
     const scrape = async (): Promise<string> =>
       (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const secrets = ['203.0.113.77', '2001:db8:77::5', 'Zanzibar', 'ornithology', 'bouldering'];

@@ -18,7 +18,6 @@ import {
 } from '../src/ice-servers.js';
 import type { IceServer } from '@mayfly/protocol';
 import { startMayfly, type Mayfly } from '../src/server.js';
-import { freePort } from './cluster-helpers.js';
 import { ManualClock, nextEvent } from './helpers.js';
 import { sampleValue } from './metrics-exposition.js';
 
@@ -281,8 +280,8 @@ describe('the product with embedded TURN', () => {
   });
 
   it('counts the bytes the embedded relay carries in /metrics, each way', async () => {
-    const metricsPort = await freePort();
-    const { product, port } = await startProduct({ METRICS_PORT: String(metricsPort) });
+    const { product, port } = await startProduct({ METRICS_PORT: '0' });
+    const metricsPort = product.metricsPort();
     const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true });
     const [ice] = (await nextEvent(socket, 'welcome')).iceServers;
     socket.disconnect();

@@ -87,7 +87,11 @@ export class ConnectionGuard {
     const session = this.#sessions.get(connection);
     metadataLog.write({ event: 'cut_off', client: this.#clientOf(connection, session), reason });
     // Reconnecting at once must not buy a fresh budget: the address cools down, longer each time.
-    const tags = session?.data.tags ?? this.#deps.admittedTagsOf(connection) ?? [];
+    // A session's tags are empty until its registration is done (a moment on Redis), which is
+    // when a flooder floods: the tags it was admitted under stand in.
+    const sessionTags = session?.data.tags ?? [];
+    const tags =
+      sessionTags.length > 0 ? sessionTags : (this.#deps.admittedTagsOf(connection) ?? []);
     if (tags.length > 0) {
       addressLimits.recordCutOff(tags).catch(this.#deps.onSharedStateFailure('recordCutOff'));
     }

@@ -9,7 +9,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryAddressLimits } from '../src/address-limits.js';
 import { localConnectionCap } from '../src/connection-cap.js';
 import type { EngineConnection } from '../src/engine-connection.js';
+import { ConnectionGuard } from '../src/connection-guard.js';
 import { HandshakeAdmission } from '../src/handshake-admission.js';
+import type { SignalingSocket } from '../src/signaling-socket.js';
 import type { SignalingRecord } from '../src/metadata.js';
 import { memoryModeration } from '../src/moderation.js';
 import { SharedStateOutage } from '../src/decision-delivery.js';
@@ -28,6 +30,15 @@ function request(address: string, origin?: string): IncomingMessage {
 function setup(limits: { perMinute?: number; cap?: number } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 11, 6));
   const records: SignalingRecord[] = [];
+  const addressLimits = memoryAddressLimits(
+    {
+      connectionsPerMinute: limits.perMinute ?? 100,
+      startsPerMinute: 100,
+      cutOffCooldownMs: 10_000,
+      cutOffCooldownMaxMs: 60_000,
+    },
+    clock,
+  );
   const admission = new HandshakeAdmission({
     config: { allowedOrigins: ['https://friend.example'], trustProxyHops: 0 },
     clock,
@@ -37,21 +48,13 @@ function setup(limits: { perMinute?: number; cap?: number } = {}) {
       { blockMs: 60_000, banReports: 3, reportWindowMs: 60_000, banMs: 60_000 },
       clock,
     ),
-    addressLimits: memoryAddressLimits(
-      {
-        connectionsPerMinute: limits.perMinute ?? 100,
-        startsPerMinute: 100,
-        cutOffCooldownMs: 10_000,
-        cutOffCooldownMaxMs: 60_000,
-      },
-      clock,
-    ),
+    addressLimits,
     connectionCap: localConnectionCap(limits.cap ?? 100),
     isShuttingDown: () => false,
   });
   const decide = (req: IncomingMessage): Promise<boolean> =>
     new Promise((resolve) => admission.allowRequest(req, (_error, success) => resolve(success)));
-  return { admission, clock, records, decide };
+  return { admission, addressLimits, clock, records, decide };
 }
 
 /** An Engine.IO connection as far as admission sees it, which can be closed. */
@@ -111,6 +114,48 @@ describe('handshake admission', () => {
       'connection_rate',
       'origin',
     ]);
+  });
+});
+
+describe('the cut-off of a connection', () => {
+  it('cools its address down even when its session has no tags yet (registration pending)', async () => {
+    const { admission, addressLimits, clock, records, decide } = setup();
+    const flooding = request('192.0.2.1');
+    expect(await decide(flooding)).toBe(true);
+    const connection = connectionFor(flooding);
+    admission.connectionOpened(connection);
+    const guard = new ConnectionGuard({
+      limits: {
+        maxMessageBytes: 65_536,
+        rateLimitBurst: 5,
+        rateLimitPerSecond: 1,
+        rateLimitDisconnectAfter: 10,
+        connectTimeoutMs: 5_000,
+        pingIntervalMs: 10_000,
+        pingTimeoutMs: 5_000,
+      },
+      trustProxyHops: 0,
+      clock,
+      metadataLog: { write: (record) => records.push(record) },
+      pseudonymOf: (address) => `p(${address})`,
+      addressLimits,
+      admittedTagsOf: (opened) => admission.tagsOf(opened),
+      onSharedStateFailure: () => () => undefined,
+    });
+    // A session as it is right after the connection event: its tags are registered a moment
+    // later (Redis round trips), and a flooder is cut off within that moment.
+    const session = {
+      conn: connection,
+      connected: false,
+      data: { client: 'p(192.0.2.1)', tags: [] },
+    } as unknown as SignalingSocket;
+    guard.sessionJoined(session);
+    guard.cutOff(connection, 'flood');
+    await Promise.resolve();
+    expect(await decide(request('192.0.2.1'))).toBe(false);
+    expect(await decide(request('192.0.2.2'))).toBe(true);
+    clock.advance(10_000);
+    expect(await decide(request('192.0.2.1'))).toBe(true);
   });
 });
 
