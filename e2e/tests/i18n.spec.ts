@@ -60,6 +60,9 @@ test('Accept-Language picks the language at /: ja-JP gets Japanese', async ({
 
 test('the switcher changes the language by URL, and lang with it', async ({ browser, baseURL }) => {
   const { page, close } = await open(browser, baseURL, '/connectivity', { locale: 'en-US' });
+  // Until the app has started the switcher is disabled: a choice made then would be dropped.
+  const served = await (await page.request.get('/connectivity')).text();
+  expect(served).toMatch(/<select[^>]*\sdisabled[\s>]/u);
   await expect(html(page)).toHaveAttribute('lang', 'en');
   await page.getByRole('combobox', { name: 'Language' }).selectOption('fr');
   await expect(page).toHaveURL(/\/fr\/connectivity$/u);
