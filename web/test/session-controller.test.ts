@@ -9,6 +9,7 @@ import { routeMeaning } from '../src/lib/session/route-meaning';
 import { statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
 import { START_HOLD_MAX_MS, VIEW_HOLD_MAX_MS } from '../src/lib/session/view-publisher';
+import { PREPARED_MAX_AGE_MS } from '../src/lib/session/prepared-offer';
 import {
   FakePeer,
   FakeSignaling,
@@ -94,6 +95,110 @@ const HOST_CANDIDATE = {
 } as const;
 const NEXT_TOKEN = `${'a'.repeat(32)}.${'c'.repeat(32)}`;
 const FRESH_TURN = [{ urls: 'turn:192.0.2.9:3478', username: 'fresh', credential: 'p' }];
+
+describe('the offer made while waiting in the queue', () => {
+  async function waiting(t: Setup): Promise<FakePeer> {
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    expect(t.peers).toHaveLength(1);
+    const prepared = t.peers[0];
+    if (prepared === undefined) throw new Error('no peer prepared');
+    expect(prepared.options).toMatchObject({ initiator: true, relayOnly: false });
+    expect(prepared.options.stream).toBe(t.stream);
+    return prepared;
+  }
+  const OFFER = { type: 'offer', sdp: 'v=0 offer' } as const;
+  const match = (t: Setup, initiator: boolean): void =>
+    t.signaling.events.emit('matched', { initiator, sharedInterests: [], resumeToken: TOKEN });
+
+  it('is made once we are queued, kept in the tab, and leaves at once on the match', async () => {
+    const t = setup();
+    const prepared = await waiting(t);
+    prepared.events.emit('signal', OFFER);
+    prepared.events.emit('signal', HOST_CANDIDATE);
+    await flush();
+    expect(t.signaling.signals, 'nothing leaves before a stranger is found').toEqual([]);
+
+    match(t, true);
+    await flush();
+    expect(t.peers, 'no second peer').toHaveLength(1);
+    expect(prepared.destroyed).toBe(false);
+    expect(t.signaling.signals).toEqual([OFFER, HOST_CANDIDATE]);
+    expect(phase(t.controller.view)).toBe('connecting');
+    // It is the chat's peer from here on: its later signals leave, the stranger's reach it.
+    const later = {
+      ...HOST_CANDIDATE,
+      candidate: { candidate: 'candidate:2 1 udp 1 x 1 typ host' },
+    };
+    prepared.events.emit('signal', later);
+    t.signaling.events.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
+    expect(t.signaling.signals.at(-1)).toEqual(later);
+    expect(prepared.received).toEqual([{ type: 'answer', sdp: 'v=0 answer' }]);
+    prepared.open();
+    expect(phase(t.controller.view)).toBe('connected');
+  });
+
+  it('is thrown away when we are matched as the answering side', async () => {
+    const t = setup();
+    const prepared = await waiting(t);
+    prepared.events.emit('signal', OFFER);
+    match(t, false);
+    await flush();
+    expect(prepared.destroyed).toBe(true);
+    expect(t.peers[1]?.options.initiator).toBe(false);
+    expect(t.signaling.signals, 'the offer made ahead never leaves').toEqual([]);
+  });
+
+  it('is made again when what the chat needs changes: Hide my IP address, a camera, the network', async () => {
+    let call = 0;
+    const camera2 = new FakeStream(new FakeTrack('video', 'video-2'));
+    const t = setup({ media: () => Promise.resolve(++call === 1 ? t.stream : camera2) });
+    const first = await waiting(t);
+    t.controller.setRelayOnly(true);
+    await flush();
+    expect(first.destroyed).toBe(true);
+    expect(t.peers[1]?.options.relayOnly).toBe(true);
+
+    await t.controller.selectDevice('video', { deviceId: { exact: 'video-2' } });
+    await flush();
+    expect(t.peers[1]?.destroyed).toBe(true);
+    expect(t.peers[2]?.destroyed).toBe(false);
+
+    t.comeOnline();
+    await flush();
+    expect(t.peers[2]?.destroyed).toBe(true);
+    expect(t.peers.map((peer) => peer.destroyed)).toEqual([true, true, true, false]);
+    match(t, true);
+    await flush();
+    expect(t.peers, 'the chat took the last one').toHaveLength(4);
+  });
+
+  it('is made again when it grows old, and the chat makes its own if it broke', async () => {
+    const t = setup();
+    const first = await waiting(t);
+    await t.clock.advance(PREPARED_MAX_AGE_MS);
+    expect(first.destroyed).toBe(true);
+    const second = t.peers[1];
+    expect(second?.destroyed).toBe(false);
+    second?.events.emit('closed');
+    match(t, true);
+    await flush();
+    expect(t.peers.map((peer) => [peer.options.initiator, peer.destroyed])).toEqual([
+      [true, true],
+      [true, true],
+      [true, false],
+    ]);
+  });
+
+  it('is thrown away on Stop', async () => {
+    const t = setup();
+    const prepared = await waiting(t);
+    t.controller.stop();
+    await flush();
+    expect(prepared.destroyed).toBe(true);
+  });
+});
 
 describe('a chat that survives a network change', () => {
   async function connected(t: Setup): Promise<FakePeer> {
@@ -293,7 +398,12 @@ describe('SessionController', () => {
     // The offer can arrive before simple-peer has loaded; it must not be lost.
     t.signaling.events.emit('signal', { type: 'offer', sdp: 'v=0' });
     await flush();
-    const peer = t.peers[0];
+    // The first, made as an initiator's while we waited, was thrown away (see PreparedOffer).
+    expect(t.peers.map((p) => [p.options.initiator, p.destroyed])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+    const peer = t.peers[1];
     expect(peer?.options).toMatchObject({
       initiator: false,
       relayOnly: true,
@@ -620,7 +730,8 @@ describe('SessionController', () => {
     t.controller.stop();
     t.signaling.events.emit('matched', { initiator: true, sharedInterests: [] });
     await flush();
-    expect(t.peers).toEqual([]);
+    // The offer prepared while we waited was thrown away with the rest.
+    expect(t.peers.map((peer) => peer.destroyed)).toEqual([true]);
     expect(phase(t.controller.view)).toBe('idle');
   });
 

@@ -12,11 +12,13 @@
  * It keeps the session's phases (the chat's own, from `connecting` on, are StrangerChat's), the
  * view and the person's choices against the server's defaults, and wires the parts: ServerQueue
  * (start, next, stop), a StrangerChat per stranger, LocalMedia (camera and microphone) and
- * ChatLog (the messages).
+ * ChatLog (the messages). While we wait in the queue, PreparedOffer makes our offer ahead of the
+ * match (the one who waited sends it).
  */
 import type { Matched, ReportReason, Welcome } from '@mayfly/protocol';
 import { ChatLog, type ChatWords, type ObjectUrls } from '../chat/chat-log';
 import { LocalMedia, type DeviceChoice, type MediaPort } from './local-media';
+import { PreparedOffer } from './prepared-offer';
 import { SearchProfile, type StartOptions } from './search-profile';
 import { ServerQueue } from './server-queue';
 import { initialView, type Phase, type Problem, type SessionView } from './session-view';
@@ -60,22 +62,37 @@ export class SessionController {
   readonly #chosen = new Set<'relayOnly' | 'safeStart'>();
   /** From the match until the person moves on (Next, Stop, a ban). */
   #chat: StrangerChat | undefined;
+  readonly #prepared: PreparedOffer;
+  /** What each chat is built with: the session's own, and the offer prepared while waiting. */
+  readonly #chatDeps: StrangerChatDeps;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
     const { signaling, clock } = deps;
     this.#view = { ...initialView(), server: signaling.status };
     this.#views = new ViewPublisher(this.#view, clock);
+    this.#prepared = new PreparedOffer({ createPeer: deps.createPeer, clock });
+    this.#chatDeps = {
+      ...deps,
+      createPeer: (options) => this.#prepared.take(options) ?? deps.createPeer(options),
+    };
     this.#queue = new ServerQueue({
       signaling,
       clock,
       onRefused: (problem) => this.#end(problem),
-      // Waiting in the queue: the room shows now (see start()).
-      onQueued: () => this.#views.release(),
+      onQueued: () => {
+        // Waiting in the queue: the room shows now (see start()), and whoever waits will be
+        // the initiator: our offer can be made now.
+        this.#views.release();
+        this.#prepareOffer();
+      },
     });
     this.#media = new LocalMedia(deps.media, {
       onChange: (media) => this.#update(media),
-      onTrackReplaced: (old, fresh, stream) => this.#chat?.replaceTrack(old, fresh, stream),
+      onTrackReplaced: (old, fresh, stream) => {
+        this.#chat?.replaceTrack(old, fresh, stream);
+        if (this.#prepared.active) this.#prepareOffer();
+      },
     });
     const { objectUrls } = deps;
     this.#log = new ChatLog({
@@ -113,6 +130,8 @@ export class SessionController {
         // would otherwise leave for up to 30 s (the chat's resume waits on it).
         signaling.reconnectNow();
         this.#chat?.restart(this.#welcome?.iceServers);
+        // Our candidates may name the network we left.
+        if (this.#prepared.active) this.#prepareOffer();
       }) ?? (() => {}),
     ];
   }
@@ -188,6 +207,7 @@ export class SessionController {
     // The server hears it with the next request; this chat's connection keeps what it had.
     if (this.#view.phase !== 'idle')
       this.#queue.update(this.#profile.request(this.#view.relayOnly));
+    if (this.#prepared.active) this.#prepareOffer();
   }
 
   /** Safe start on or off; applies from the next stranger. Kept in memory only, for this tab. */
@@ -239,6 +259,7 @@ export class SessionController {
     this.stop();
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     this.#queue.dispose();
+    this.#prepared.discard();
     this.#views.close();
   }
 
@@ -267,12 +288,25 @@ export class SessionController {
     const reconnectWindowMs =
       grace === undefined ? DEFAULT_RECONNECT_WINDOW_MS : grace + RECONNECT_MARGIN_MS;
     const setup = { ...matched, iceServers, stream, relayOnly, safeStart, reconnectWindowMs };
-    this.#chat = new StrangerChat(setup, this.#deps, this.#screen);
+    // Made as an initiator's, the chat takes the offer prepared while we waited (see #chatDeps).
+    this.#chat = new StrangerChat(setup, this.#chatDeps, this.#screen);
+  }
+
+  /** We wait in the queue: the offer we will most likely send is made now (PreparedOffer). */
+  #prepareOffer(): void {
+    if (this.#phase() !== 'waiting') {
+      this.#prepared.discard();
+      return;
+    }
+    const stream = this.#media.state.localStream;
+    const iceServers = this.#welcome?.iceServers ?? [];
+    this.#prepared.prepare({ iceServers, relayOnly: this.#view.relayOnly, stream });
   }
 
   /** Back to idle: the stranger, the queue and the camera all let go. */
   #end(problem: Problem | undefined): void {
     this.#leaveChat();
+    this.#prepared.discard();
     this.#media.release();
     this.#update({ phase: 'idle', problem });
   }
