@@ -91,7 +91,7 @@ export class SessionController {
       onChange: (media) => this.#update(media),
       onTrackReplaced: (old, fresh, stream) => {
         this.#chat?.replaceTrack(old, fresh, stream);
-        if (this.#prepared.active) this.#prepareOffer();
+        this.#prepareOfferAgain();
       },
     });
     const { objectUrls } = deps;
@@ -131,7 +131,7 @@ export class SessionController {
         signaling.reconnectNow();
         this.#chat?.restart(this.#welcome?.iceServers);
         // Our candidates may name the network we left.
-        if (this.#prepared.active) this.#prepareOffer();
+        this.#prepareOfferAgain();
       }) ?? (() => {}),
     ];
   }
@@ -207,7 +207,7 @@ export class SessionController {
     // The server hears it with the next request; this chat's connection keeps what it had.
     if (this.#view.phase !== 'idle')
       this.#queue.update(this.#profile.request(this.#view.relayOnly));
-    if (this.#prepared.active) this.#prepareOffer();
+    this.#prepareOfferAgain();
   }
 
   /** Safe start on or off; applies from the next stranger. Kept in memory only, for this tab. */
@@ -301,6 +301,11 @@ export class SessionController {
     const stream = this.#media.state.localStream;
     const iceServers = this.#welcome?.iceServers ?? [];
     this.#prepared.prepare({ iceServers, relayOnly: this.#view.relayOnly, stream });
+  }
+
+  /** What the prepared offer was made with changed: made again, if there is one. */
+  #prepareOfferAgain(): void {
+    if (this.#prepared.active) this.#prepareOffer();
   }
 
   /** Back to idle: the stranger, the queue and the camera all let go. */
