@@ -177,10 +177,18 @@ describe('PeerConnection', () => {
   it('derives the safety code from its own and the received description', async () => {
     const { connection, fake } = create();
     const codes: string[] = [];
-    connection.on('safetyCode', (code) => codes.push(code));
+    // The digest is the platform's (crypto.subtle), which may settle after many turns of the
+    // event loop on a loaded machine: wait for the event rather than a fixed number of ticks.
+    const heard = new Promise<void>((resolve) =>
+      connection.on('safetyCode', (code) => {
+        codes.push(code);
+        resolve();
+      }),
+    );
     fake.emit('signal', { type: 'offer', sdp: SDP_A });
     connection.signal({ type: 'answer', sdp: SDP_B });
     expect(fake.signals).toEqual([{ type: 'answer', sdp: SDP_B }]);
+    await heard;
     await flush();
     expect(codes).toEqual([await deriveSafetyCode(SDP_B, SDP_A)]);
     expect(connection.safetyCode).toBe(codes[0]);
