@@ -5,8 +5,10 @@
  * offline), then comes back. Measured: from the moment the network is back until both strangers'
  * videos move again (the third new frame on each side after that moment, recorded by the pages
  * themselves with the wall clock the test uses too). The same break, trial after trial on one
- * call, for three calls one after the other: Chromium x Chromium direct, the same relayed (both hide
- * their IP address), and a Chromium stranger cut with a Firefox partner, direct. The product as
+ * call, for four calls one after the other: Chromium x Chromium direct, the same relayed (both
+ * hide their IP address), a Chromium stranger cut with a Firefox partner, direct, and a Firefox
+ * stranger cut with a Chromium partner, direct (Firefox's DTLS fails for good when its interface
+ * goes down: each break is repaired by rebuilding the peer connection). The product as
  * deployed: default resume grace and ping settings. Writes every trial into the folder $BENCH_RECOVERY_OUT (a file per call);
  * checks only that each trial ends with video (a benchmark, not a test).
  */
@@ -55,14 +57,16 @@ async function flowingAgainAt(stranger: LabStranger, since: number): Promise<num
 
 interface VariantPlan {
   readonly variant: RecoveryVariant;
+  readonly cut: Engine;
   readonly partner: Engine;
   readonly hideIp: boolean;
 }
 
 const VARIANTS: readonly VariantPlan[] = [
-  { variant: 'chromium-direct', partner: 'chromium', hideIp: false },
-  { variant: 'chromium-relayed', partner: 'chromium', hideIp: true },
-  { variant: 'firefox-partner-direct', partner: 'firefox', hideIp: false },
+  { variant: 'chromium-direct', cut: 'chromium', partner: 'chromium', hideIp: false },
+  { variant: 'chromium-relayed', cut: 'chromium', partner: 'chromium', hideIp: true },
+  { variant: 'firefox-partner-direct', cut: 'chromium', partner: 'firefox', hideIp: false },
+  { variant: 'firefox-cut-direct', cut: 'firefox', partner: 'chromium', hideIp: false },
 ];
 
 for (const plan of VARIANTS) {
@@ -75,7 +79,7 @@ for (const plan of VARIANTS) {
     }
     const trials = Number(process.env.BENCH_RECOVERY_TRIALS ?? '10');
     test.setTimeout(90_000 + trials * 40_000);
-    const cut = await openStrangerAt('home', 'chromium', { hideIp: plan.hideIp });
+    const cut = await openStrangerAt('home', plan.cut, { hideIp: plan.hideIp });
     const partner = await openStrangerAt('cafe', plan.partner, { hideIp: plan.hideIp });
     await meetAndSeeEachOther(cut, partner);
     for (const stranger of [cut, partner]) await runInPage(stranger.page, recordFrameTimes);

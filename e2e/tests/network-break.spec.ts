@@ -116,6 +116,20 @@ test('firefox x chromium: a Firefox stranger’s router loses its uplink for 5 s
   await expectCallSurvivesBreak(a, b, uplinkSilent);
 });
 
+// Firefox fails its DTLS transport for good within 0.2 s of its own interface going down: the
+// peer connection is rebuilt on both sides (same certificates: the same safety code).
+test.describe('a Firefox stranger’s interface goes down', () => {
+  for (const cutAnswers of [false, true]) {
+    test(`firefox x chromium: the ${cutAnswers ? 'answering' : 'offering'} Firefox stranger’s interface goes down for 5 s and the call comes back on a rebuilt connection`, async ({
+      openStrangerAt,
+    }) => {
+      const a = await openStrangerAt('home', 'firefox', { label: 'Ada', nickname: 'Ada' });
+      const b = await openStrangerAt('cafe', 'chromium', { label: 'Bo', nickname: 'Bo' });
+      await expectCallSurvivesBreak(a, b, interfaceDown, { cutAnswers });
+    });
+  }
+});
+
 // A new address, and the server out of reach for a while longer: the restart offer made at once
 // is lost (by our dropped connection to the server, or by the stranger's), and is made again.
 test.describe('a new network', () => {

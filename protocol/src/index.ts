@@ -230,8 +230,23 @@ export interface RenegotiateSignal {
   renegotiate: true;
 }
 
-/** The WebRTC signaling messages the server relays, in simple-peer's shapes. */
-export type Signal = SessionDescriptionSignal | CandidateSignal | RenegotiateSignal;
+/**
+ * The sender has replaced its peer connection with a new one (the old one's DTLS failed for
+ * good, as Firefox's does when its own network interface goes down) and asks the partner to do
+ * the same. Every signal the sender sends after this one belongs to the new connection;
+ * `generation` counts the connections of one chat (the first is 0), so a request that crossed
+ * the partner's own is recognised.
+ */
+export interface RebuildSignal {
+  type: 'rebuild';
+  generation: number;
+}
+
+/** The highest `RebuildSignal.generation`: a chat that rebuilds more often has failed. */
+export const REBUILD_GENERATION_MAX = 10_000;
+
+/** The WebRTC signaling messages the server relays, in simple-peer's shapes (and ours). */
+export type Signal = SessionDescriptionSignal | CandidateSignal | RenegotiateSignal | RebuildSignal;
 
 export interface IceServer {
   urls: string | string[];

@@ -12,6 +12,7 @@ import {
   normalizeNickname,
   normalizeLanguages,
   LANGUAGES_MAX_COUNT,
+  REBUILD_GENERATION_MAX,
   REPORT_REASONS,
   type ReportRequest,
   type ResumeRequest,
@@ -58,6 +59,10 @@ const signalSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('renegotiate'),
     renegotiate: z.literal(true),
+  }),
+  z.strictObject({
+    type: z.literal('rebuild'),
+    generation: z.number().int().min(1).max(REBUILD_GENERATION_MAX),
   }),
 ]);
 

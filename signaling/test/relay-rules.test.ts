@@ -27,5 +27,7 @@ describe('relay candidate filter', () => {
     });
     const renegotiate = { type: 'renegotiate', renegotiate: true } as const;
     expect(relayOnlySignal(renegotiate)).toBe(renegotiate);
+    const rebuild = { type: 'rebuild', generation: 2 } as const;
+    expect(relayOnlySignal(rebuild)).toBe(rebuild);
   });
 });

@@ -13,6 +13,7 @@ import {
   INTERESTS_MAX_COUNT,
   isValidNickname,
   normalizeInterest,
+  REBUILD_GENERATION_MAX,
   SDP_MAX_LENGTH,
 } from '@mayfly/protocol';
 import {
@@ -90,6 +91,14 @@ const plausibleSignal = fc.oneof(
   fc.record({
     type: fc.constant('renegotiate'),
     renegotiate: fc.oneof(fc.constant(true), jsonPayload),
+  }),
+  fc.record({
+    type: fc.constant('rebuild'),
+    generation: fc.oneof(
+      fc.integer({ min: -1, max: REBUILD_GENERATION_MAX + 1 }),
+      fc.double(),
+      jsonPayload,
+    ),
   }),
 );
 
@@ -175,6 +184,12 @@ describe('parseSignal: properties', () => {
             break;
           case 'renegotiate':
             expect(signal).toEqual({ type: 'renegotiate', renegotiate: true });
+            break;
+          case 'rebuild':
+            expect(Object.keys(signal).sort()).toEqual(['generation', 'type']);
+            expect(Number.isInteger(signal.generation)).toBe(true);
+            expect(signal.generation).toBeGreaterThanOrEqual(1);
+            expect(signal.generation).toBeLessThanOrEqual(REBUILD_GENERATION_MAX);
             break;
         }
       }),

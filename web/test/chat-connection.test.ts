@@ -351,6 +351,23 @@ describe('ChatConnection', () => {
       expect(peer.restarts).toEqual([[]]);
     });
 
+    it('restarts a connection that failed within the restart interval once the interval is over, unless it came back', async () => {
+      const t = setup();
+      const peer = await open(t);
+      peer.events.emit('iceInterrupted', 'failed');
+      expect(peer.restarts).toHaveLength(1);
+      // The restarted (or rebuilt) connection fails too, at once: nothing heals it by itself.
+      peer.events.emit('iceInterrupted', 'failed');
+      expect(peer.restarts).toHaveLength(1);
+      await t.clock.advance(RESTART_INTERVAL_MS);
+      expect(peer.restarts).toHaveLength(2);
+      // Failed again within the interval, then back by itself: no restart follows.
+      peer.events.emit('iceInterrupted', 'failed');
+      peer.events.emit('iceReconnected');
+      await t.clock.advance(RESTART_INTERVAL_MS);
+      expect(peer.restarts).toHaveLength(2);
+    });
+
     it('gives a disconnected ICE ICE_DOWN_GRACE_MS to heal by itself before restarting it', async () => {
       const t = setup();
       const peer = await open(t);

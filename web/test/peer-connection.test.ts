@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   PeerConnection,
   routeFromStats,
+  OUTBOX_MAX_BYTES,
+  TRANSPORT_FAILED_EVENT,
   type PeerError,
+  type PeerOptions,
   type SimplePeerConstructor,
   type SimplePeerOptions,
 } from '../src/lib/peer/peer-connection';
@@ -18,6 +21,7 @@ class FakeSimplePeer extends EventEmitter {
   static last: FakeSimplePeer | undefined;
   readonly signals: unknown[] = [];
   readonly sent: string[] = [];
+  readonly restarts: unknown[] = [];
   destroyed = false;
   bufferedAmount = 0;
   stats: unknown[] = [];
@@ -33,6 +37,9 @@ class FakeSimplePeer extends EventEmitter {
     this.sent.push(data);
   }
   replaceTrack(): void {}
+  restartIce(iceServers: unknown): void {
+    this.restarts.push(iceServers);
+  }
   destroy(): void {
     this.destroyed = true;
   }
@@ -69,11 +76,12 @@ function chromeStats(local: string, remote: string): unknown[] {
   ];
 }
 
-function create(relayOnly = false) {
+function create(relayOnly = false, more: Partial<PeerOptions> = {}) {
   const connection = new PeerConnection(FakeSimplePeer as unknown as SimplePeerConstructor, {
     initiator: true,
     iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }],
     relayOnly,
+    ...more,
   });
   const fake = FakeSimplePeer.last;
   if (fake === undefined) throw new Error('not constructed');
@@ -212,6 +220,153 @@ describe('PeerConnection', () => {
     expect(await connection.routeType()).toBe('relayed');
     connection.destroy();
     expect(await connection.routeType()).toBeUndefined();
+  });
+});
+
+/** The fake made last: the one a rebuild just created. */
+function lastFake(): FakeSimplePeer {
+  if (FakeSimplePeer.last === undefined) throw new Error('not constructed');
+  return FakeSimplePeer.last;
+}
+
+/** A connection that opened, then whose transport failed: it needs a rebuild. */
+function failedAfterOpening(initiator = true) {
+  const certificate = { expires: 1 } as unknown as RTCCertificate;
+  const stream = { id: 'camera' } as unknown as MediaStream;
+  const made = create(true, { initiator, certificate, stream });
+  const interrupted: string[] = [];
+  const reconnects: string[] = [];
+  made.connection.on('iceInterrupted', (state) => interrupted.push(state));
+  made.connection.on('iceReconnected', () => reconnects.push('again'));
+  made.fake.emit('iceStateChange', 'connected', 'complete');
+  made.fake.emit('connect');
+  made.fake.emit(TRANSPORT_FAILED_EVENT);
+  made.fake.emit(TRANSPORT_FAILED_EVENT); // reported once
+  return { ...made, certificate, stream, interrupted, reconnects };
+}
+
+describe('PeerConnection: a connection whose transport failed is rebuilt', () => {
+  it('reports the failure as an interruption, and keeps messages for the rebuilt connection', () => {
+    const { connection, fake, log, interrupted } = failedAfterOpening();
+    expect(interrupted).toEqual(['failed']);
+    expect(log).toEqual(['connected']); // not closed: the chat goes on
+    expect(connection.send('still there?')).toBe(true);
+    expect(fake.sent).toEqual([]); // the old channel is gone
+    expect(connection.bufferedAmount).toBe('still there?'.length);
+    expect(connection.send('x'.repeat(OUTBOX_MAX_BYTES))).toBe(false); // bounded
+  });
+
+  it('on the next restart, tells the stranger, then builds a new peer like the first with the latest ICE servers', () => {
+    const { connection, fake, signals, certificate, stream } = failedAfterOpening();
+    const fresh = [{ urls: 'turn:127.0.0.1:3478', username: 'u2', credential: 'p2' }];
+    connection.restartIce(fresh);
+    const rebuilt = lastFake();
+    expect(rebuilt).not.toBe(fake);
+    expect(fake.destroyed).toBe(true);
+    expect(fake.restarts).toEqual([]); // no ICE restart on a dead transport
+    expect(connection.generation).toBe(1);
+    expect(rebuilt.options).toMatchObject({
+      initiator: true,
+      streams: [stream],
+      config: { iceServers: fresh, iceTransportPolicy: 'relay', certificates: [certificate] },
+    });
+    // The rebuild request leaves before anything of the new connection.
+    rebuilt.emit('signal', { type: 'offer', sdp: SDP_A });
+    expect(signals).toEqual([
+      { type: 'rebuild', generation: 1 },
+      { type: 'offer', sdp: SDP_A },
+    ]);
+    // The old peer is silent from now on.
+    fake.emit('signal', { type: 'candidate', candidate: { candidate: 'old' } });
+    fake.emit('close');
+    expect(signals).toHaveLength(2);
+  });
+
+  it('drops the stranger’s signals for the old connection until their side has rebuilt too', () => {
+    const { connection } = failedAfterOpening();
+    connection.restartIce([]);
+    const rebuilt = lastFake();
+    connection.signal({ type: 'answer', sdp: SDP_B }); // to our old, lost offer
+    connection.signal({ type: 'renegotiate', renegotiate: true });
+    expect(rebuilt.signals).toEqual([]);
+    connection.signal({ type: 'rebuild', generation: 1 }); // their side followed
+    expect(lastFake()).toBe(rebuilt); // no second rebuild
+    connection.signal({ type: 'answer', sdp: SDP_B });
+    expect(rebuilt.signals).toEqual([{ type: 'answer', sdp: SDP_B }]);
+  });
+
+  it('sends what waited, in order, once the new data channel opens; ICE back is news, connected is not', () => {
+    const { connection, log, reconnects } = failedAfterOpening();
+    connection.send('one');
+    connection.send('two');
+    connection.restartIce([]);
+    const rebuilt = lastFake();
+    rebuilt.emit('iceStateChange', 'connected', 'complete');
+    rebuilt.emit('connect');
+    expect(rebuilt.sent).toEqual(['one', 'two']);
+    expect(reconnects).toEqual(['again']);
+    expect(log).toEqual(['connected']);
+    expect(connection.bufferedAmount).toBe(0);
+    connection.send('three');
+    expect(rebuilt.sent).toEqual(['one', 'two', 'three']);
+  });
+
+  it('follows a stranger who rebuilt: a new answering peer, and our own rebuild signal first', () => {
+    const { connection, signals } = create(false, { initiator: false });
+    const first = lastFake();
+    first.emit('connect');
+    connection.signal({ type: 'rebuild', generation: 1 });
+    const rebuilt = lastFake();
+    expect(rebuilt).not.toBe(first);
+    expect(first.destroyed).toBe(true);
+    expect(rebuilt.options.initiator).toBe(false);
+    expect(signals).toEqual([{ type: 'rebuild', generation: 1 }]);
+    connection.signal({ type: 'offer', sdp: SDP_A });
+    expect(rebuilt.signals).toEqual([{ type: 'offer', sdp: SDP_A }]);
+    // A request that crossed ours, or an old one, changes nothing.
+    connection.signal({ type: 'rebuild', generation: 1 });
+    connection.signal({ type: 'rebuild', generation: 0 });
+    expect(lastFake()).toBe(rebuilt);
+  });
+
+  it('rebuilds again a rebuilt connection that never opened; an open one gets an ICE restart', () => {
+    const { connection } = failedAfterOpening();
+    connection.restartIce([]);
+    connection.restartIce([]);
+    expect(connection.generation).toBe(2);
+    const rebuilt = lastFake();
+    rebuilt.emit('connect');
+    connection.restartIce([]);
+    expect(lastFake()).toBe(rebuilt);
+    expect(rebuilt.restarts).toHaveLength(1);
+  });
+
+  it('keeps the safety code when the rebuilt connection has the same fingerprints, and reports a new one when not', async () => {
+    const { connection, fake } = failedAfterOpening();
+    const codes: string[] = [];
+    connection.on('safetyCode', (code) => codes.push(code));
+    const derived = async (expected: number): Promise<void> => {
+      await expect.poll(() => codes.length).toBe(expected);
+    };
+    fake.emit('signal', { type: 'offer', sdp: SDP_A });
+    connection.signal({ type: 'answer', sdp: SDP_B });
+    await derived(1);
+    connection.restartIce([]);
+    connection.signal({ type: 'rebuild', generation: 1 });
+    lastFake().emit('signal', { type: 'offer', sdp: SDP_A });
+    connection.signal({ type: 'answer', sdp: SDP_B });
+    await flush();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(codes).toHaveLength(1); // the same code: nothing to say
+    // A stranger whose browser made a new certificate: a new code, and the page is told.
+    connection.restartIce([]);
+    connection.signal({ type: 'rebuild', generation: 2 });
+    lastFake().emit('signal', { type: 'offer', sdp: SDP_A });
+    const SDP_C = 'v=0\r\na=fingerprint:sha-256 44:55:66\r\n';
+    connection.signal({ type: 'answer', sdp: SDP_C });
+    await derived(2);
+    expect(codes[1]).toBe(await deriveSafetyCode(SDP_C, SDP_A));
+    expect(connection.safetyCode).toBe(codes[1]);
   });
 });
 

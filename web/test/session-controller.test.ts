@@ -749,6 +749,20 @@ describe('SessionController', () => {
     ]);
   });
 
+  it('says in the chat when the safety code changes mid-chat (a connection rebuilt without the same certificates)', async () => {
+    const t = setup();
+    const peer = await startAndMatch(t);
+    peer.open();
+    peer.events.emit('safetyCode', '1111 2222 3333 4444');
+    expect(t.controller.view.chat).toEqual([]);
+    peer.events.emit('safetyCode', '5555 6666 7777 8888');
+    expect(t.controller.view.safetyCode).toBe('5555 6666 7777 8888');
+    expect(t.controller.view.chat.at(-1)).toMatchObject({
+      from: 'system',
+      text: 'The safety code changed when the connection was rebuilt. Compare the new one with the stranger.',
+    });
+  });
+
   it('shows when the stranger is typing until their message comes, and tells them when we type', async () => {
     const t = setup();
     const peer = await startAndMatch(t);

@@ -1,6 +1,7 @@
 /**
  * The recovery part (`--recovery`): how long after a 5 s network break the video flows again,
- * direct, relayed and with a Firefox partner, timed in the network lab by
+ * direct, relayed, with a Firefox partner, and with a Firefox stranger cut (whose connection is
+ * rebuilt: Firefox's DTLS fails for good when its own interface goes down), timed in the network lab by
  * bench/browser/network-recovery.bench.ts. Like the browser part it runs through the end-to-end
  * runner (which builds the product when stale and, as root, works inside a private network
  * namespace); the figures come back as one JSON file per call.
@@ -14,13 +15,14 @@ import { median } from '../stats.js';
 import { RUNNER, runE2eConfig } from './part.js';
 
 const CONFIG = path.join(REPO_ROOT, 'bench/browser/recovery.config.ts');
-/** A stale build plus three calls of `trials` breaks each, each bounded by its own timeouts. */
+/** A stale build plus four calls of `trials` breaks each, each bounded by its own timeouts. */
 const RUNNER_TIMEOUT_MS = 40 * 60_000;
 
 export const RECOVERY_VARIANTS = [
   'chromium-direct',
   'chromium-relayed',
   'firefox-partner-direct',
+  'firefox-cut-direct',
 ] as const;
 export type RecoveryVariant = (typeof RECOVERY_VARIANTS)[number];
 
@@ -28,6 +30,7 @@ export const RECOVERY_LABELS: Readonly<Record<RecoveryVariant, string>> = {
   'chromium-direct': 'Chromium x Chromium, direct',
   'chromium-relayed': 'Chromium x Chromium, relayed (both hide their IP)',
   'firefox-partner-direct': 'Chromium cut, Firefox partner, direct',
+  'firefox-cut-direct': 'Firefox cut (connection rebuilt), Chromium partner, direct',
 };
 
 /** One break: ms from the network coming back to the third new frame on each side. */

@@ -385,7 +385,7 @@ export class ChatConnection {
     this.#interrupt();
     const { clock } = this.#deps;
     clock.clearTimeout(this.#iceDownTimer);
-    if (state === 'failed') this.#restartIce();
+    if (state === 'failed') this.#restartIce({ failed: true });
     else this.#iceDownTimer = clock.setTimeout(() => this.#restartIce(), ICE_DOWN_GRACE_MS);
   }
 
@@ -404,18 +404,22 @@ export class ChatConnection {
     this.#events.emit('restored');
   }
 
-  #restartIce(): void {
+  /**
+   * `failed`: the connection cannot heal by itself (ICE failed, or its DTLS did and the peer
+   * will be rebuilt): if a restart is not allowed yet, one follows when it is.
+   */
+  #restartIce({ failed = false } = {}): void {
     if (this.#state === 'ended') return;
     const { clock } = this.#deps;
     if (!this.#restartAllowed()) {
       // A lost offer must be replaced, but not sooner than the interval after the last restart:
       // the stranger may have seen that one, and Firefox fails the DTLS handshake for good when
-      // two restarts reach it close together.
-      if (this.#offer !== 'lost') return;
+      // two restarts reach it close together. The same for a connection that failed.
+      if (this.#offer !== 'lost' && !failed) return;
       clock.clearTimeout(this.#lostOfferTimer);
       const wait = this.#restartedAt + RESTART_INTERVAL_MS - clock.now();
       this.#lostOfferTimer = clock.setTimeout(() => {
-        if (this.#offer === 'lost') this.#restartIce();
+        if (this.#offer === 'lost' || (failed && this.#iceDown)) this.#restartIce({ failed });
       }, wait);
       return;
     }

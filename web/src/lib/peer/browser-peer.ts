@@ -10,11 +10,33 @@ import { PeerConnection, type PeerOptions, type SimplePeerConstructor } from './
 import { RestartablePeer } from './restartable-peer';
 import { installUint8ArrayToHex } from './uint8array-to-hex';
 
-export function createChatPeer(options: PeerOptions): ChatPeer {
+/**
+ * A DTLS certificate for the next chat, made ahead (it takes a few ms, off the path from the
+ * match to the video). One per chat, never reused for another: a stranger must not be able to
+ * tell they met the same person twice. It lives in this tab's memory only.
+ */
+let nextCertificate: Promise<RTCCertificate | undefined> = generateCertificate();
+
+function generateCertificate(): Promise<RTCCertificate | undefined> {
+  if (typeof RTCPeerConnection === 'undefined') return Promise.resolve(undefined);
+  const keygen: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+  return RTCPeerConnection.generateCertificate(keygen).catch((error: unknown) => {
+    // The browser makes its own for each connection; a rebuilt one then has a new safety code.
+    console.warn('mayfly: could not generate a DTLS certificate', error);
+    return undefined;
+  });
+}
+
+export async function createChatPeer(options: PeerOptions): Promise<ChatPeer> {
+  const certificate = await nextCertificate;
+  nextCertificate = generateCertificate();
   // simple-peer names each connection with Uint8Array.prototype.toHex (see the module).
   installUint8ArrayToHex();
   return {
-    peer: new PeerConnection(RestartablePeer as unknown as SimplePeerConstructor, options),
+    peer: new PeerConnection(RestartablePeer as unknown as SimplePeerConstructor, {
+      ...options,
+      certificate,
+    }),
     codec: new ChatCodec(),
   };
 }

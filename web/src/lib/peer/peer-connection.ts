@@ -1,6 +1,21 @@
 /**
  * The only module that deals with WebRTC. It wraps @thaunknown/simple-peer and exposes typed
  * events; the rest of the client never sees an RTCPeerConnection.
+ *
+ * One PeerConnection lasts a whole chat, even when the RTCPeerConnection under it does not. A
+ * network change is normally healed by an ICE restart on the same connection. But a connection
+ * whose DTLS transport failed cannot be restarted: Firefox fails it for good within 0.2 s of its
+ * own network interface going down. Such a connection is **rebuilt**: at the next restart a new
+ * simple-peer (a new RTCPeerConnection, with the same DTLS certificate, the same role, camera and
+ * settings) takes its place, and a `rebuild` signal asks the stranger's side to do the same.
+ * Every signal sent after `rebuild` belongs to the new connection, so the stranger's signals
+ * that are still meant for the old one (sent before their side heard ours) are dropped: the
+ * chat's generation (0 for the first connection) says which is which. With the same certificate
+ * on both sides the fingerprints, and so the safety code, stay the same; without them (a browser
+ * that cannot generate one) the code is derived again and a new one reported.
+ *
+ *   messages sent while the connection is being rebuilt wait (OUTBOX_MAX_BYTES at most) and
+ *   leave, in order, once the new data channel is open.
  */
 import type { IceServer, Signal } from '@mayfly/protocol';
 import { TypedEmitter } from '../typed-emitter';
@@ -19,7 +34,7 @@ export interface SimplePeerOptions {
 /** The surface of a simple-peer instance this module uses. */
 export interface SimplePeerInstance {
   on(event: 'signal' | 'data' | 'error', listener: (value: unknown) => void): void;
-  on(event: 'connect' | 'close', listener: () => void): void;
+  on(event: 'connect' | 'close' | typeof TRANSPORT_FAILED_EVENT, listener: () => void): void;
   on(event: 'stream', listener: (stream: MediaStream) => void): void;
   on(
     event: 'iceStateChange',
@@ -36,6 +51,12 @@ export interface SimplePeerInstance {
   restartIce?(iceServers: readonly IceServer[], options?: RestartOptions): void;
 }
 
+/**
+ * What RestartablePeer emits when the connection's DTLS transport (or its data channel) failed
+ * after it had been open: no ICE restart can revive it, only a new connection.
+ */
+export const TRANSPORT_FAILED_EVENT = 'transportFailed';
+
 export type SimplePeerConstructor = new (options: SimplePeerOptions) => SimplePeerInstance;
 
 export interface PeerOptions {
@@ -45,6 +66,11 @@ export interface PeerOptions {
   relayOnly: boolean;
   /** Our camera and microphone; absent in text-only mode. */
   stream?: MediaStream | undefined;
+  /**
+   * The DTLS certificate, one per chat: a rebuilt connection uses it again, so the safety code
+   * stays the same. Without it the browser makes one per RTCPeerConnection.
+   */
+  certificate?: RTCCertificate | undefined;
 }
 
 export type PeerErrorKind = 'connection-failed' | 'negotiation-failed' | 'unsupported' | 'other';
@@ -139,6 +165,7 @@ export function toProtocolSignal(data: unknown): Signal | undefined {
     };
   }
   if (value.type === 'renegotiate') return { type: 'renegotiate', renegotiate: true };
+  // 'rebuild' is ours: PeerConnection sends it itself, simple-peer never does.
   // 'transceiverRequest' is not part of the protocol; offerToReceive* makes it unnecessary.
   return undefined;
 }
@@ -176,78 +203,42 @@ export function routeFromStats(reports: Iterable<unknown>): RouteType | undefine
   return typeof local === 'string' && typeof remote === 'string' ? 'direct' : undefined;
 }
 
+/** Messages kept for a connection being rebuilt, at most (a picture's first chunks fit). */
+export const OUTBOX_MAX_BYTES = 1024 * 1024;
+
 export class PeerConnection {
-  readonly #peer: SimplePeerInstance;
+  readonly #SimplePeer: SimplePeerConstructor;
+  readonly #options: PeerOptions;
+  #peer: SimplePeerInstance;
   readonly #events = new TypedEmitter<PeerEvents>();
   #localSdp: string | undefined;
   #remoteSdp: string | undefined;
   #safetyCode: string | undefined;
+  /** The code is derived from the first descriptions of each connection (each generation). */
+  #codeNeeded = true;
   #connected = false;
   #ended = false;
   /** ICE is connected or completed right now. */
   #iceUp = false;
+  /** Which connection of this chat ours is (see the top of this file). */
+  #generation = 0;
+  /** Which connection of this chat the stranger's signals now belong to. */
+  #strangerGeneration = 0;
+  /** The current connection's data channel is open. */
+  #channelOpen = false;
+  /** The current connection's DTLS failed: only a rebuild brings it back. */
+  #transportFailed = false;
+  /** Messages waiting for a rebuilt connection's data channel. */
+  #outbox: string[] = [];
+  #outboxBytes = 0;
+  /** The latest ICE servers (TURN credentials expire): a rebuilt connection uses them. */
+  #iceServers: readonly IceServer[];
 
   constructor(SimplePeer: SimplePeerConstructor, options: PeerOptions) {
-    this.#peer = new SimplePeer({
-      initiator: options.initiator,
-      config: {
-        iceServers: options.iceServers.map((server) => ({ ...server })),
-        iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
-      },
-      streams: options.stream === undefined ? [] : [options.stream],
-      trickle: true,
-      // Ask for the stranger's media even when we send none (text-only mode), so that the
-      // answering side never needs to request transceivers of its own.
-      offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true },
-    });
-    this.#peer.on('signal', (data) => {
-      if (this.#ended) return;
-      const signal = toProtocolSignal(data);
-      if (signal === undefined) return;
-      if (signal.type === 'offer' || signal.type === 'answer') {
-        this.#localSdp ??= signal.sdp;
-        this.#maybeDeriveSafetyCode();
-      }
-      this.#events.emit('signal', signal);
-    });
-    this.#peer.on('connect', () => {
-      if (this.#ended || this.#connected) return;
-      this.#connected = true;
-      this.#events.emit('connected');
-    });
-    this.#peer.on('iceStateChange', (iceConnectionState) => {
-      if (this.#ended) return;
-      const up = iceConnectionState === 'connected' || iceConnectionState === 'completed';
-      const cameBack = up && !this.#iceUp && this.#connected;
-      const wasUp = this.#iceUp;
-      this.#iceUp = up;
-      if (cameBack) this.#events.emit('iceReconnected');
-      if (
-        this.#connected &&
-        (iceConnectionState === 'failed' || (wasUp && iceConnectionState === 'disconnected'))
-      ) {
-        this.#events.emit('iceInterrupted', iceConnectionState);
-      }
-    });
-    this.#peer.on('stream', (stream) => {
-      if (!this.#ended) this.#events.emit('stream', stream);
-    });
-    this.#peer.on('data', (data) => {
-      if (this.#ended) return;
-      // simple-peer delivers Uint8Array; anything else is a bug upstream, not a message.
-      if (data instanceof Uint8Array) this.#events.emit('data', data);
-    });
-    this.#peer.on('error', (error) => {
-      if (this.#ended) return;
-      const code = errorCodeOf(error);
-      this.#events.emit('error', { kind: ERROR_KINDS[code] ?? 'other', code });
-    });
-    this.#peer.on('close', () => {
-      if (this.#ended) return;
-      this.#ended = true;
-      this.#events.emit('closed');
-      this.#events.removeAllListeners();
-    });
+    this.#SimplePeer = SimplePeer;
+    this.#options = options;
+    this.#iceServers = options.iceServers;
+    this.#peer = this.#createPeer();
   }
 
   on<E extends keyof PeerEvents>(event: E, listener: PeerEvents[E]): () => void {
@@ -262,14 +253,26 @@ export class PeerConnection {
     return this.#safetyCode;
   }
 
-  /** Bytes queued on the data channel, for pacing large transfers. */
+  /** Which connection of this chat is in use: 0, then one more at each rebuild. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Bytes queued on the data channel (or waiting for a rebuilt one), for pacing. */
   get bufferedAmount(): number {
-    return this.#ended ? 0 : this.#peer.bufferedAmount;
+    if (this.#ended) return 0;
+    return this.#channelOpen ? this.#peer.bufferedAmount : this.#outboxBytes;
   }
 
   /** Feeds a signal from the stranger (relayed by the server) into the connection. */
   signal(signal: Signal): void {
     if (this.#ended) return;
+    if (signal.type === 'rebuild') {
+      this.#strangerRebuilt(signal.generation);
+      return;
+    }
+    // Meant for a connection of ours the stranger has not yet heard we replaced.
+    if (this.#strangerGeneration !== this.#generation) return;
     if (signal.type === 'offer' || signal.type === 'answer') {
       this.#remoteSdp ??= signal.sdp;
       this.#maybeDeriveSafetyCode();
@@ -277,24 +280,49 @@ export class PeerConnection {
     this.#peer.signal(signal);
   }
 
-  /** Sends one data channel message. Returns false when the channel is not open. */
+  /**
+   * Sends one data channel message. Returns false when the chat's connection never opened, has
+   * ended, or is being rebuilt with OUTBOX_MAX_BYTES already waiting.
+   */
   send(text: string): boolean {
     if (!this.connected) return false;
-    this.#peer.send(text);
+    if (this.#channelOpen) {
+      this.#peer.send(text);
+      return true;
+    }
+    if (this.#outboxBytes + text.length > OUTBOX_MAX_BYTES) return false;
+    this.#outbox.push(text);
+    this.#outboxBytes += text.length;
     return true;
   }
 
   replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, stream: MediaStream): void {
-    if (!this.#ended) this.#peer.replaceTrack(oldTrack, newTrack, stream);
+    if (this.#ended) return;
+    try {
+      this.#peer.replaceTrack(oldTrack, newTrack, stream);
+    } catch (error) {
+      // A rebuilt connection was made with the stream as it is now: it sends the new track.
+      if (this.#generation === 0) throw error;
+      console.warn('mayfly: the track is already the new one', error);
+    }
   }
 
   /**
    * Restarts ICE after a network change (the initiator makes a new offer; the other side asks
    * it to), with fresh ICE servers when given; `takeBackOffer` rolls back an offer of ours that
-   * can no longer be answered first. Same connection, same DTLS: same safety code.
+   * can no longer be answered first. Same connection, same DTLS: same safety code. A connection
+   * that cannot be restarted (its DTLS failed, or it is a rebuilt one that never opened) is
+   * rebuilt instead.
    */
   restartIce(iceServers: readonly IceServer[], options?: RestartOptions): void {
-    if (!this.#ended) this.#peer.restartIce?.(iceServers, options);
+    if (this.#ended) return;
+    if (iceServers.length > 0) this.#iceServers = iceServers;
+    const rebuiltNeverOpened = this.#generation > 0 && !this.#channelOpen;
+    if (this.#transportFailed || rebuiltNeverOpened) {
+      this.#rebuild(this.#generation + 1);
+      return;
+    }
+    this.#peer.restartIce?.(iceServers, options);
   }
 
   /**
@@ -303,14 +331,15 @@ export class PeerConnection {
    */
   routeType(): Promise<RouteType | undefined> {
     if (this.#ended) return Promise.resolve(undefined);
+    const peer = this.#peer;
     return new Promise((resolve) => {
-      this.#peer.getStats((error, reports) => {
+      peer.getStats((error, reports) => {
         if (error !== null) {
           console.warn('mayfly: could not read the connection stats', error);
           resolve(undefined);
           return;
         }
-        resolve(this.#ended ? undefined : routeFromStats(reports));
+        resolve(this.#ended || peer !== this.#peer ? undefined : routeFromStats(reports));
       });
     });
   }
@@ -319,17 +348,138 @@ export class PeerConnection {
   destroy(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#outbox = [];
     this.#events.removeAllListeners();
     this.#peer.destroy();
+  }
+
+  /** The stranger replaced their connection: ours follows, unless it already has. */
+  #strangerRebuilt(generation: number): void {
+    if (generation < this.#generation) return; // crossed a later rebuild of ours
+    // Ours follows: our `rebuild` tells the stranger where our signals for it begin.
+    if (generation > this.#generation) this.#rebuild(generation);
+    this.#strangerGeneration = generation;
+  }
+
+  /**
+   * Replaces the connection with a new one of this generation (see the top of this file), and
+   * tells the stranger before any signal of the new one leaves.
+   */
+  #rebuild(generation: number): void {
+    const old = this.#peer;
+    this.#generation = generation;
+    this.#events.emit('signal', { type: 'rebuild', generation });
+    this.#transportFailed = false;
+    this.#channelOpen = false;
+    this.#iceUp = false;
+    this.#localSdp = undefined;
+    this.#remoteSdp = undefined;
+    this.#codeNeeded = true;
+    this.#peer = this.#createPeer();
+    old.destroy();
+  }
+
+  #createPeer(): SimplePeerInstance {
+    const { initiator, relayOnly, stream, certificate } = this.#options;
+    const config: RTCConfiguration = {
+      iceServers: this.#iceServers.map((server) => ({ ...server })),
+      iceTransportPolicy: relayOnly ? 'relay' : 'all',
+    };
+    if (certificate !== undefined) config.certificates = [certificate];
+    const peer = new this.#SimplePeer({
+      initiator,
+      config,
+      // The stream as it is now: a camera switched since the chat began is the one sent.
+      streams: stream === undefined ? [] : [stream],
+      trickle: true,
+      // Ask for the stranger's media even when we send none (text-only mode), so that the
+      // answering side never needs to request transceivers of its own.
+      offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true },
+    });
+    this.#listen(peer);
+    return peer;
+  }
+
+  /** Passes the events of `peer` on while it is the current connection. */
+  #listen(peer: SimplePeerInstance): void {
+    const current = (): boolean => peer === this.#peer && !this.#ended;
+    peer.on('signal', (data) => {
+      if (!current()) return;
+      const signal = toProtocolSignal(data);
+      if (signal === undefined) return;
+      if (signal.type === 'offer' || signal.type === 'answer') {
+        this.#localSdp ??= signal.sdp;
+        this.#maybeDeriveSafetyCode();
+      }
+      this.#events.emit('signal', signal);
+    });
+    peer.on('connect', () => {
+      if (!current() || this.#channelOpen) return;
+      this.#channelOpen = true;
+      if (!this.#connected) {
+        this.#connected = true;
+        this.#events.emit('connected');
+        return;
+      }
+      // A rebuilt connection: what waited leaves first.
+      const waiting = this.#outbox;
+      this.#outbox = [];
+      this.#outboxBytes = 0;
+      for (const text of waiting) peer.send(text);
+    });
+    peer.on(TRANSPORT_FAILED_EVENT, () => {
+      if (!current() || this.#transportFailed) return;
+      this.#transportFailed = true;
+      this.#channelOpen = false;
+      this.#iceUp = false;
+      this.#events.emit('iceInterrupted', 'failed');
+    });
+    peer.on('iceStateChange', (iceConnectionState) => {
+      if (!current()) return;
+      const up = iceConnectionState === 'connected' || iceConnectionState === 'completed';
+      const cameBack = up && !this.#iceUp && this.#connected && !this.#transportFailed;
+      const wasUp = this.#iceUp;
+      this.#iceUp = up;
+      if (cameBack) this.#events.emit('iceReconnected');
+      if (
+        this.#connected &&
+        (iceConnectionState === 'failed' || (wasUp && iceConnectionState === 'disconnected'))
+      ) {
+        this.#events.emit('iceInterrupted', iceConnectionState);
+      }
+    });
+    peer.on('stream', (stream) => {
+      if (current()) this.#events.emit('stream', stream);
+    });
+    peer.on('data', (data) => {
+      if (!current()) return;
+      // simple-peer delivers Uint8Array; anything else is a bug upstream, not a message.
+      if (data instanceof Uint8Array) this.#events.emit('data', data);
+    });
+    peer.on('error', (error) => {
+      if (!current()) return;
+      const code = errorCodeOf(error);
+      this.#events.emit('error', { kind: ERROR_KINDS[code] ?? 'other', code });
+    });
+    peer.on('close', () => {
+      if (!current()) return;
+      this.#ended = true;
+      this.#events.emit('closed');
+      this.#events.removeAllListeners();
+    });
   }
 
   #maybeDeriveSafetyCode(): void {
     const local = this.#localSdp;
     const remote = this.#remoteSdp;
-    if (local === undefined || remote === undefined || this.#safetyCode !== undefined) return;
+    if (local === undefined || remote === undefined || !this.#codeNeeded) return;
+    this.#codeNeeded = false;
+    const generation = this.#generation;
     deriveSafetyCode(local, remote).then(
       (code) => {
-        if (code === undefined || this.#ended || this.#safetyCode !== undefined) return;
+        const stale = this.#ended || generation !== this.#generation;
+        if (code === undefined || stale || code === this.#safetyCode) return;
+        // A rebuilt connection without the same certificates has a new code: the page says so.
         this.#safetyCode = code;
         this.#events.emit('safetyCode', code);
       },

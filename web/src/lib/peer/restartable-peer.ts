@@ -14,10 +14,22 @@
  *    connection to the server that carried it dropped) is rolled back before the restart, else
  *    simple-peer would queue every later offer behind it for ever. An answer that arrives for
  *    it all the same is dropped: the offer that replaced it gets its own.
+ *  - a connection whose DTLS transport failed after it had been open (Firefox's fails for good
+ *    within 0.2 s of its own interface going down), or whose data channel closed or broke, is
+ *    reported (`transportFailed`) instead of destroyed: PeerConnection rebuilds it (a new
+ *    RTCPeerConnection with the same certificate), and a stranger who really left is heard of
+ *    through their `bye` or the server.
  * The DTLS certificate does not change, so neither does the safety code.
  */
 import SimplePeer from '@thaunknown/simple-peer';
 import type { IceServer } from '@mayfly/protocol';
+import { TRANSPORT_FAILED_EVENT } from './peer-connection';
+
+/** simple-peer's error codes of a transport that failed under an open connection. */
+const TRANSPORT_FAILURES: ReadonlySet<string> = new Set([
+  'ERR_CONNECTION_FAILURE',
+  'ERR_DATA_CHANNEL',
+]);
 
 export interface RestartOptions {
   /** Roll back our unanswered offer first (see the top of this file). */
@@ -27,6 +39,7 @@ export interface RestartOptions {
 export class RestartablePeer extends SimplePeer {
   /** Our unanswered offer is being taken back: an answer to it must not be applied. */
   #rollingBack = false;
+  #transportFailed = false;
 
   override _onIceStateChange(): void {
     if (this.destroyed) return;
@@ -38,11 +51,31 @@ export class RestartablePeer extends SimplePeer {
   }
 
   override _onConnectionStateChange(): void {
-    // Failed because ICE failed: a restart may still bring it back. Failed otherwise (the other
-    // side closed its DTLS, as a closed tab does): over, as simple-peer says.
+    // Failed because ICE failed: a restart may still bring it back.
     const { connectionState, iceConnectionState } = this._pc;
     if (connectionState === 'failed' && iceConnectionState === 'failed') return;
     super._onConnectionStateChange();
+  }
+
+  override _onChannelClose(): void {
+    if (this.#reportTransportFailure()) return;
+    super._onChannelClose();
+  }
+
+  override __destroy(error?: Error & { code?: unknown }): void {
+    const code = typeof error?.code === 'string' ? error.code : '';
+    if (TRANSPORT_FAILURES.has(code) && this.#reportTransportFailure()) return;
+    super.__destroy(error);
+  }
+
+  /** Reports (once) a failure of an open connection's transport; false if it never opened. */
+  #reportTransportFailure(): boolean {
+    if (this.destroyed || this._destroying || !this._connected) return false;
+    if (!this.#transportFailed) {
+      this.#transportFailed = true;
+      this.emit(TRANSPORT_FAILED_EVENT);
+    }
+    return true;
   }
 
   override signal(data: unknown): void {

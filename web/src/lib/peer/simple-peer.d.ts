@@ -5,12 +5,19 @@ declare module '@thaunknown/simple-peer' {
     constructor(options: unknown);
     readonly initiator: boolean;
     readonly destroyed: boolean;
+    /** Being destroyed (simple-peer's own field): the work is queued. */
+    readonly _destroying: boolean;
+    /** The data channel has opened (and the connection not ended). */
+    readonly _connected: boolean;
     /** The RTCPeerConnection (simple-peer's own field). */
     _pc: RTCPeerConnection;
     /** Set: simple-peer makes another offer once the signaling state is stable again. */
     _queuedNegotiation: boolean;
     _onIceStateChange(): void;
     _onConnectionStateChange(): void;
+    _onChannelClose(): void;
+    /** Destroys the peer, then emits `error` when given one; every failure comes through here. */
+    __destroy(error?: Error): void;
     negotiate(): void;
     signal(data: unknown): void;
     emit(event: string, ...args: unknown[]): boolean;

@@ -94,7 +94,13 @@ export class StrangerChat {
     connection.on('busy', (busy) => (busy ? screen.views.hold() : screen.views.release()));
     connection.on('connected', () => this.#set('connected'));
     connection.on('stream', (remoteStream) => screen.update({ remoteStream }));
-    connection.on('safetyCode', (safetyCode) => screen.update({ safetyCode }));
+    let knownCode: string | undefined;
+    connection.on('safetyCode', (safetyCode) => {
+      // Only a connection rebuilt without the same certificates changes it: say so.
+      if (knownCode !== undefined) screen.log.systemLine('safetyCodeChanged');
+      knownCode = safetyCode;
+      screen.update({ safetyCode });
+    });
     connection.on('route', (route) => screen.update({ route }));
     connection.on('interrupted', () => this.#reconnecting(this.#reconnectWindowMs));
     connection.on('restored', () => screen.update({ reconnectingUntil: undefined }));

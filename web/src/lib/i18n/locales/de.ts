@@ -165,6 +165,8 @@ const de: Messages = {
     youReported: 'Du hast diese Person gemeldet. Ihr werdet nicht wieder zusammengebracht.',
     youBlocked: 'Du hast diese Person blockiert. Ihr werdet nicht wieder zusammengebracht.',
     strangerLeft: 'Dein Gegenüber ist gegangen.',
+    safetyCodeChanged:
+      'Der Sicherheitscode hat sich beim Neuaufbau der Verbindung geändert. Vergleiche den neuen mit deinem Gegenüber.',
     microphoneFailed: 'Dieses Mikrofon konnte nicht geöffnet werden.',
     cameraFailed: 'Diese Kamera konnte nicht geöffnet werden.',
     you: 'Du',

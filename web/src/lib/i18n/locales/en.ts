@@ -170,6 +170,8 @@ const en = {
     youReported: 'You reported the stranger. You will not be matched with them again.',
     youBlocked: 'You blocked the stranger. You will not be matched with them again.',
     strangerLeft: 'Stranger left.',
+    safetyCodeChanged:
+      'The safety code changed when the connection was rebuilt. Compare the new one with the stranger.',
     microphoneFailed: 'That microphone could not be opened.',
     cameraFailed: 'That camera could not be opened.',
     /** The names on the log's lines when no nickname was given. */

@@ -165,6 +165,8 @@ const es: Messages = {
     youReported: 'Has denunciado a esta persona. No volveréis a coincidir.',
     youBlocked: 'Has bloqueado a esta persona. No volveréis a coincidir.',
     strangerLeft: 'La otra persona se ha ido.',
+    safetyCodeChanged:
+      'El código de seguridad cambió al reconstruirse la conexión. Compara el nuevo con la otra persona.',
     microphoneFailed: 'No se ha podido abrir ese micrófono.',
     cameraFailed: 'No se ha podido abrir esa cámara.',
     you: 'Tú',

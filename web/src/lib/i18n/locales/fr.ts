@@ -168,6 +168,8 @@ const fr: Messages = {
     youReported: 'Vous avez signalé cette personne. Vous ne serez plus mis en relation.',
     youBlocked: 'Vous avez bloqué cette personne. Vous ne serez plus mis en relation.',
     strangerLeft: 'Votre interlocuteur est parti.',
+    safetyCodeChanged:
+      'Le code de sécurité a changé lors de la reconstruction de la connexion. Comparez le nouveau avec votre interlocuteur.',
     microphoneFailed: 'Ce micro n’a pas pu être ouvert.',
     cameraFailed: 'Cette caméra n’a pas pu être ouverte.',
     you: 'Vous',

@@ -164,6 +164,8 @@ const ja: Messages = {
     youReported: '相手を報告しました。今後この人とつながることはありません。',
     youBlocked: '相手をブロックしました。今後この人とつながることはありません。',
     strangerLeft: '相手が退出しました。',
+    safetyCodeChanged:
+      '接続の再構築で安全コードが変わりました。新しいコードを相手と照合してください。',
     microphoneFailed: 'そのマイクを開けませんでした。',
     cameraFailed: 'そのカメラを開けませんでした。',
     you: 'あなた',

@@ -166,6 +166,8 @@ const ptBR: Messages = {
     youReported: 'Você denunciou essa pessoa. Vocês não serão mais juntados.',
     youBlocked: 'Você bloqueou essa pessoa. Vocês não serão mais juntados.',
     strangerLeft: 'A outra pessoa saiu.',
+    safetyCodeChanged:
+      'O código de segurança mudou quando a conexão foi refeita. Compare o novo com a outra pessoa.',
     microphoneFailed: 'Não foi possível abrir esse microfone.',
     cameraFailed: 'Não foi possível abrir essa câmera.',
     you: 'Você',

@@ -163,6 +163,8 @@ const tr: Messages = {
     youReported: 'Bu kişiyi şikâyet ettin. Bir daha eşleşmeyeceksiniz.',
     youBlocked: 'Bu kişiyi engelledin. Bir daha eşleşmeyeceksiniz.',
     strangerLeft: 'Karşındaki kişi ayrıldı.',
+    safetyCodeChanged:
+      'Bağlantı yeniden kurulurken güvenlik kodu değişti. Yenisini karşındaki kişiyle karşılaştır.',
     microphoneFailed: 'Bu mikrofon açılamadı.',
     cameraFailed: 'Bu kamera açılamadı.',
     you: 'Sen',
