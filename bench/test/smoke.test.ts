@@ -164,7 +164,13 @@ test.skipIf(!hasCoturn)(
     const turn = report.turn;
     expect(Object.keys(turn?.medians ?? {}).sort()).toEqual(['coturn', 'embedded']);
     for (const [kind, figures] of Object.entries(turn?.medians ?? {})) {
-      expectFigures(figures, TURN_FIGURES, `turn.medians.${kind}`);
+      // A tiny run can cost a server less net CPU than /proc's 10 ms clock resolves (seen twice
+      // for the embedded server in a loaded unit run): then calls per core is n/a (null in JSON),
+      // and every other figure is still there.
+      const unresolved = figures.cpuPerPacketNetUs === 0;
+      if (unresolved) expect(figures.callsPerCore as number | null, kind).toBeNull();
+      const resolved = unresolved ? { ...figures, callsPerCore: 0 } : figures;
+      expectFigures(resolved, TURN_FIGURES, `turn.medians.${kind}`);
       // 5 sessions, 50 messages each, relayed to the peer and back.
       expect(figures.relayedPackets, kind).toBe(500);
     }

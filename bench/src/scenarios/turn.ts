@@ -278,6 +278,8 @@ export async function measureTurn(
     cpuPerPacketNetUs,
     systemCpuPerPacketUs: ((after.systemCpuMs - before.systemCpuMs) * 1000) / relayedPackets,
     idleCpuPercent: idleRate * 100,
+    // Infinite (printed n/a, null in JSON) when the relaying cost no net CPU within /proc's 10 ms
+    // clock, as a tiny run can; it still sorts as the largest in the median over rounds.
     callsPerCore: 1_000_000 / (cpuPerPacketNetUs * RELAYED_PACKETS_PER_CALL_PER_SECOND),
     rssMiB: after.rssBytes / 1024 ** 2,
   };
