@@ -150,6 +150,15 @@ describe('PeerConnection', () => {
     expect(fake.sent).toEqual(['hello']);
   });
 
+  it('says a message was not sent when the channel refuses it (closed before its close event)', () => {
+    const { connection, fake } = create();
+    fake.emit('connect');
+    fake.send = () => {
+      throw new DOMException('closed', 'InvalidStateError');
+    };
+    expect(connection.send('late')).toBe(false);
+  });
+
   it('passes data on as bytes and ignores anything that is not a Uint8Array', () => {
     const { fake, data } = create();
     fake.emit('data', new Uint8Array([1, 2]));

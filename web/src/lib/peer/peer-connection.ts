@@ -282,13 +282,19 @@ export class PeerConnection {
 
   /**
    * Sends one data channel message. Returns false when the chat's connection never opened, has
-   * ended, or is being rebuilt with OUTBOX_MAX_BYTES already waiting.
+   * ended, is being rebuilt with OUTBOX_MAX_BYTES already waiting, or the channel refused it.
    */
   send(text: string): boolean {
     if (!this.connected) return false;
     if (this.#channelOpen) {
-      this.#peer.send(text);
-      return true;
+      try {
+        this.#peer.send(text);
+        return true;
+      } catch (error) {
+        // The channel closed under us, before its close event came: not sent.
+        console.warn('mayfly: the data channel refused a message', error);
+        return false;
+      }
     }
     if (this.#outboxBytes + text.length > OUTBOX_MAX_BYTES) return false;
     this.#outbox.push(text);
