@@ -155,7 +155,8 @@ export class ChatConnection {
   #restartedAt = Number.NEGATIVE_INFINITY;
   /** Our latest offer (initiator): answered, unanswered, or lost with a dropped connection. */
   #offer: 'answered' | 'unanswered' | 'lost' = 'answered';
-  #lostOfferTimer: unknown;
+  /** A restart that had to wait for the restart interval: a lost offer, a failed connection. */
+  #deferredRestartTimer: unknown;
   #heartbeatTimer: unknown;
   #iceDownTimer: unknown;
   #giveUpTimer: unknown;
@@ -416,9 +417,9 @@ export class ChatConnection {
       // the stranger may have seen that one, and Firefox fails the DTLS handshake for good when
       // two restarts reach it close together. The same for a connection that failed.
       if (this.#offer !== 'lost' && !failed) return;
-      clock.clearTimeout(this.#lostOfferTimer);
+      clock.clearTimeout(this.#deferredRestartTimer);
       const wait = this.#restartedAt + RESTART_INTERVAL_MS - clock.now();
-      this.#lostOfferTimer = clock.setTimeout(() => {
+      this.#deferredRestartTimer = clock.setTimeout(() => {
         if (this.#offer === 'lost' || (failed && this.#iceDown)) this.#restartIce({ failed });
       }, wait);
       return;
@@ -499,7 +500,7 @@ export class ChatConnection {
     clock.clearTimeout(this.#heartbeatTimer);
     clock.clearTimeout(this.#iceDownTimer);
     clock.clearTimeout(this.#giveUpTimer);
-    clock.clearTimeout(this.#lostOfferTimer);
+    clock.clearTimeout(this.#deferredRestartTimer);
     this.#stopWaiting();
     this.#pendingSignals = [];
     if (this.#codec !== undefined) this.#peer?.send(this.#codec.bye());

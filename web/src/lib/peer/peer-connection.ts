@@ -12,10 +12,9 @@
  * that are still meant for the old one (sent before their side heard ours) are dropped: the
  * chat's generation (0 for the first connection) says which is which. With the same certificate
  * on both sides the fingerprints, and so the safety code, stay the same; without them (a browser
- * that cannot generate one) the code is derived again and a new one reported.
- *
- *   messages sent while the connection is being rebuilt wait (OUTBOX_MAX_BYTES at most) and
- *   leave, in order, once the new data channel is open.
+ * that cannot generate one) the code is derived again and a new one reported. Messages sent
+ * while the connection is being rebuilt wait (OUTBOX_MAX_BYTES at most) and leave, in order, once
+ * the new data channel is open.
  */
 import type { IceServer, Signal } from '@mayfly/protocol';
 import { TypedEmitter } from '../typed-emitter';
