@@ -9,7 +9,7 @@ import { routeMeaning } from '../src/lib/session/route-meaning';
 import { statusText } from '../src/lib/session/status-text';
 import { splitImage } from '../src/lib/chat/image-transfer';
 import { START_HOLD_MAX_MS, VIEW_HOLD_MAX_MS } from '../src/lib/session/view-publisher';
-import { PREPARED_MAX_AGE_MS } from '../src/lib/session/prepared-offer';
+import { PREPARED_MAX_AGE_MS } from '../src/lib/session/prepared-peer';
 import {
   FakePeer,
   FakeSignaling,
@@ -96,21 +96,95 @@ const HOST_CANDIDATE = {
 const NEXT_TOKEN = `${'a'.repeat(32)}.${'c'.repeat(32)}`;
 const FRESH_TURN = [{ urls: 'turn:192.0.2.9:3478', username: 'fresh', credential: 'p' }];
 
-describe('the offer made while waiting in the queue', () => {
+describe('our side of the connection, made before the match', () => {
+  const OFFER = { type: 'offer', sdp: 'v=0 offer' } as const;
+  const ANSWER = { type: 'answer', sdp: 'v=0 answer' } as const;
+  const match = (t: Setup, initiator: boolean): void =>
+    t.signaling.events.emit('matched', { initiator, sharedInterests: [], resumeToken: TOKEN });
+  const made = (t: Setup): [boolean, boolean][] =>
+    t.peers.map((peer) => [peer.options.initiator, peer.destroyed]);
+
+  /** Start, and the server queues us: returns the initiator's peer made while we wait. */
   async function waiting(t: Setup): Promise<FakePeer> {
     t.signaling.welcome();
     await t.controller.start({ relayOnly: false });
     await flush();
-    expect(t.peers).toHaveLength(1);
-    const prepared = t.peers[0];
+    expect(made(t), 'the answering peer made on Start gave way to an offer').toEqual([
+      [false, true],
+      [true, false],
+    ]);
+    const prepared = t.peers[1];
     if (prepared === undefined) throw new Error('no peer prepared');
     expect(prepared.options).toMatchObject({ initiator: true, relayOnly: false });
     expect(prepared.options.stream).toBe(t.stream);
     return prepared;
   }
-  const OFFER = { type: 'offer', sdp: 'v=0 offer' } as const;
-  const match = (t: Setup, initiator: boolean): void =>
-    t.signaling.events.emit('matched', { initiator, sharedInterests: [], resumeToken: TOKEN });
+
+  /** The server answers `start` and `next` only when told to (a stranger may be found first). */
+  function slowServer(t: Setup): { answer: () => void } {
+    let answer = (): void => {};
+    const hold = (): Promise<{ ok: true }> =>
+      new Promise((resolve) => (answer = () => resolve({ ok: true })));
+    t.signaling.start = (request) => {
+      t.signaling.sent.push({ event: 'start', request });
+      return hold();
+    };
+    t.signaling.next = () => {
+      t.signaling.sent.push({ event: 'next' });
+      return hold();
+    };
+    return { answer: () => answer() };
+  }
+
+  it('answers with a peer made on Start while the server decides, kept silent until the match', async () => {
+    const t = setup();
+    const server = slowServer(t);
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: false });
+    await flush();
+    expect(t.signaling.sent.map((sent) => sent.event)).toEqual(['start']);
+    expect(made(t)).toEqual([[false, false]]);
+    const prepared = t.peers[0];
+    if (prepared === undefined) throw new Error('no peer prepared');
+    expect(prepared.options).toMatchObject({
+      initiator: false,
+      relayOnly: false,
+      iceServers: WELCOME.iceServers,
+    });
+    expect(prepared.options.stream).toBe(t.stream);
+
+    // A stranger was waiting: the server pairs us, and their offer follows at once.
+    match(t, false);
+    t.signaling.events.emit('signal', OFFER);
+    server.answer();
+    await flush();
+    expect(made(t), 'the chat took it: no second peer').toEqual([[false, false]]);
+    expect(prepared.received).toEqual([OFFER]);
+    prepared.events.emit('signal', ANSWER);
+    expect(t.signaling.signals).toEqual([ANSWER]);
+    prepared.open();
+    expect(phase(t.controller.view)).toBe('connected');
+  });
+
+  it('answers the next stranger with a peer made on Next', async () => {
+    const t = setup();
+    const first = await startAndMatch(t, true);
+    first.open();
+    const server = slowServer(t);
+    t.controller.next();
+    await flush();
+    expect(first.destroyed).toBe(true);
+    const prepared = t.peers.at(-1);
+    expect(prepared?.options.initiator).toBe(false);
+    expect(prepared?.destroyed).toBe(false);
+    const count = t.peers.length;
+    match(t, false);
+    server.answer();
+    await flush();
+    expect(t.peers, 'no new peer').toHaveLength(count);
+    t.signaling.events.emit('signal', OFFER);
+    expect(prepared?.received).toEqual([OFFER]);
+  });
 
   it('is made once we are queued, kept in the tab, and leaves at once on the match', async () => {
     const t = setup();
@@ -122,7 +196,7 @@ describe('the offer made while waiting in the queue', () => {
 
     match(t, true);
     await flush();
-    expect(t.peers, 'no second peer').toHaveLength(1);
+    expect(t.peers, 'no new peer').toHaveLength(2);
     expect(prepared.destroyed).toBe(false);
     expect(t.signaling.signals).toEqual([OFFER, HOST_CANDIDATE]);
     expect(phase(t.controller.view)).toBe('connecting');
@@ -132,25 +206,25 @@ describe('the offer made while waiting in the queue', () => {
       candidate: { candidate: 'candidate:2 1 udp 1 x 1 typ host' },
     };
     prepared.events.emit('signal', later);
-    t.signaling.events.emit('signal', { type: 'answer', sdp: 'v=0 answer' });
+    t.signaling.events.emit('signal', ANSWER);
     expect(t.signaling.signals.at(-1)).toEqual(later);
-    expect(prepared.received).toEqual([{ type: 'answer', sdp: 'v=0 answer' }]);
+    expect(prepared.received).toEqual([ANSWER]);
     prepared.open();
     expect(phase(t.controller.view)).toBe('connected');
   });
 
-  it('is thrown away when we are matched as the answering side', async () => {
+  it('is thrown away when we are matched as the answering side after all', async () => {
     const t = setup();
     const prepared = await waiting(t);
     prepared.events.emit('signal', OFFER);
     match(t, false);
     await flush();
     expect(prepared.destroyed).toBe(true);
-    expect(t.peers[1]?.options.initiator).toBe(false);
+    expect(made(t).at(-1)).toEqual([false, false]);
     expect(t.signaling.signals, 'the offer made ahead never leaves').toEqual([]);
   });
 
-  it('is made again when what the chat needs changes: Hide my IP address, a camera, the network', async () => {
+  it('is made again when what the chat needs changes: Hide my IP address, a camera, the network, the ICE servers', async () => {
     let call = 0;
     const camera2 = new FakeStream(new FakeTrack('video', 'video-2'));
     const t = setup({ media: () => Promise.resolve(++call === 1 ? t.stream : camera2) });
@@ -158,20 +232,32 @@ describe('the offer made while waiting in the queue', () => {
     t.controller.setRelayOnly(true);
     await flush();
     expect(first.destroyed).toBe(true);
-    expect(t.peers[1]?.options.relayOnly).toBe(true);
+    expect(t.peers[2]?.options.relayOnly).toBe(true);
 
     await t.controller.selectDevice('video', { deviceId: { exact: 'video-2' } });
     await flush();
-    expect(t.peers[1]?.destroyed).toBe(true);
-    expect(t.peers[2]?.destroyed).toBe(false);
+    expect(t.peers[2]?.destroyed).toBe(true);
+    expect(t.peers[3]?.destroyed).toBe(false);
 
     t.comeOnline();
     await flush();
-    expect(t.peers[2]?.destroyed).toBe(true);
-    expect(t.peers.map((peer) => peer.destroyed)).toEqual([true, true, true, false]);
+    expect(t.peers[3]?.destroyed).toBe(true);
+
+    // Our connection to the server came back with fresh TURN credentials: we ask again.
+    t.signaling.welcome({ ...WELCOME, iceServers: FRESH_TURN });
+    await flush();
+    expect(made(t).slice(4)).toEqual([
+      [true, true],
+      [false, true],
+      [true, false],
+    ]);
+    expect(t.peers[5]?.options.iceServers).toEqual(FRESH_TURN);
+    expect(t.peers[6]?.options.iceServers).toEqual(FRESH_TURN);
+    const count = t.peers.length;
     match(t, true);
     await flush();
-    expect(t.peers, 'the chat took the last one').toHaveLength(4);
+    expect(t.peers, 'the chat took the last one').toHaveLength(count);
+    expect(t.peers.at(-1)?.destroyed).toBe(false);
   });
 
   it('is made again when it grows old, and the chat makes its own if it broke', async () => {
@@ -179,22 +265,31 @@ describe('the offer made while waiting in the queue', () => {
     const first = await waiting(t);
     await t.clock.advance(PREPARED_MAX_AGE_MS);
     expect(first.destroyed).toBe(true);
-    const second = t.peers[1];
+    const second = t.peers[2];
     expect(second?.destroyed).toBe(false);
     second?.events.emit('closed');
     match(t, true);
     await flush();
-    expect(t.peers.map((peer) => [peer.options.initiator, peer.destroyed])).toEqual([
+    expect(made(t)).toEqual([
+      [false, true],
       [true, true],
       [true, true],
       [true, false],
     ]);
   });
 
-  it('is thrown away on Stop', async () => {
+  it('is thrown away on Stop, answering or offering', async () => {
     const t = setup();
-    const prepared = await waiting(t);
+    slowServer(t);
+    t.signaling.welcome();
+    await t.controller.start({ relayOnly: false });
     t.controller.stop();
+    await flush();
+    expect(made(t)).toEqual([[false, true]]);
+
+    const u = setup();
+    const prepared = await waiting(u);
+    u.controller.stop();
     await flush();
     expect(prepared.destroyed).toBe(true);
   });
@@ -398,12 +493,13 @@ describe('SessionController', () => {
     // The offer can arrive before simple-peer has loaded; it must not be lost.
     t.signaling.events.emit('signal', { type: 'offer', sdp: 'v=0' });
     await flush();
-    // The first, made as an initiator's while we waited, was thrown away (see PreparedOffer).
+    // Made on Start, then as an initiator's while we waited: both thrown away (see PreparedPeer).
     expect(t.peers.map((p) => [p.options.initiator, p.destroyed])).toEqual([
+      [false, true],
       [true, true],
       [false, false],
     ]);
-    const peer = t.peers[1];
+    const peer = t.peers[2];
     expect(peer?.options).toMatchObject({
       initiator: false,
       relayOnly: true,
@@ -730,8 +826,8 @@ describe('SessionController', () => {
     t.controller.stop();
     t.signaling.events.emit('matched', { initiator: true, sharedInterests: [] });
     await flush();
-    // The offer prepared while we waited was thrown away with the rest.
-    expect(t.peers.map((peer) => peer.destroyed)).toEqual([true]);
+    // The peers made on Start and while we waited were thrown away with the rest; none after.
+    expect(t.peers.map((peer) => peer.destroyed)).toEqual([true, true]);
     expect(phase(t.controller.view)).toBe('idle');
   });
 

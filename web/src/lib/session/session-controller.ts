@@ -12,13 +12,14 @@
  * It keeps the session's phases (the chat's own, from `connecting` on, are StrangerChat's), the
  * view and the person's choices against the server's defaults, and wires the parts: ServerQueue
  * (start, next, stop), a StrangerChat per stranger, LocalMedia (camera and microphone) and
- * ChatLog (the messages). While we wait in the queue, PreparedOffer makes our offer ahead of the
- * match (the one who waited sends it).
+ * ChatLog (the messages). PreparedPeer makes our side of the next connection ahead of the match:
+ * an answering one while the server decides (a stranger was waiting: we answer), an offer once it
+ * queues us (the one who waited sends it).
  */
 import type { Matched, ReportReason, Welcome } from '@mayfly/protocol';
 import { ChatLog, type ChatWords, type ObjectUrls } from '../chat/chat-log';
 import { LocalMedia, type DeviceChoice, type MediaPort } from './local-media';
-import { PreparedOffer } from './prepared-offer';
+import { PreparedPeer } from './prepared-peer';
 import { SearchProfile, type StartOptions } from './search-profile';
 import { ServerQueue } from './server-queue';
 import { initialView, type Phase, type Problem, type SessionView } from './session-view';
@@ -62,8 +63,8 @@ export class SessionController {
   readonly #chosen = new Set<'relayOnly' | 'safeStart'>();
   /** From the match until the person moves on (Next, Stop, a ban). */
   #chat: StrangerChat | undefined;
-  readonly #prepared: PreparedOffer;
-  /** What each chat is built with: the session's own, and the offer prepared while waiting. */
+  readonly #prepared: PreparedPeer;
+  /** What each chat is built with: the session's own, and the peer prepared before the match. */
   readonly #chatDeps: StrangerChatDeps;
 
   constructor(deps: SessionDeps) {
@@ -71,7 +72,7 @@ export class SessionController {
     const { signaling, clock } = deps;
     this.#view = { ...initialView(), server: signaling.status };
     this.#views = new ViewPublisher(this.#view, clock);
-    this.#prepared = new PreparedOffer({ createPeer: deps.createPeer, clock });
+    this.#prepared = new PreparedPeer({ createPeer: deps.createPeer, clock });
     this.#chatDeps = {
       ...deps,
       createPeer: (options) => this.#prepared.take(options) ?? deps.createPeer(options),
@@ -84,14 +85,14 @@ export class SessionController {
         // Waiting in the queue: the room shows now (see start()), and whoever waits will be
         // the initiator: our offer can be made now.
         this.#views.release();
-        this.#prepareOffer();
+        this.#preparePeer(true);
       },
     });
     this.#media = new LocalMedia(deps.media, {
       onChange: (media) => this.#update(media),
       onTrackReplaced: (old, fresh, stream) => {
         this.#chat?.replaceTrack(old, fresh, stream);
-        this.#prepareOfferAgain();
+        this.#preparePeerAgain();
       },
     });
     const { objectUrls } = deps;
@@ -131,7 +132,7 @@ export class SessionController {
         signaling.reconnectNow();
         this.#chat?.restart(this.#welcome?.iceServers);
         // Our candidates may name the network we left.
-        this.#prepareOfferAgain();
+        this.#preparePeerAgain();
       }) ?? (() => {}),
     ];
   }
@@ -168,6 +169,8 @@ export class SessionController {
       if (this.#phase() !== 'requesting-media') return;
       this.#views.prolong(START_HOLD_MAX_MS);
       this.#update({ phase: 'waiting' });
+      // Made in a later task, after `start` has left.
+      this.#preparePeer(false);
       this.#queue.start(this.#profile.request(this.#view.relayOnly));
       asked = true;
     } finally {
@@ -180,6 +183,7 @@ export class SessionController {
     if (this.#chat === undefined) return;
     this.#leaveChat();
     this.#update({ phase: 'waiting', problem: undefined });
+    this.#preparePeer(false);
     this.#queue.next();
   }
 
@@ -207,7 +211,7 @@ export class SessionController {
     // The server hears it with the next request; this chat's connection keeps what it had.
     if (this.#view.phase !== 'idle')
       this.#queue.update(this.#profile.request(this.#view.relayOnly));
-    this.#prepareOfferAgain();
+    this.#preparePeerAgain();
   }
 
   /** Safe start on or off; applies from the next stranger. Kept in memory only, for this tab. */
@@ -273,6 +277,9 @@ export class SessionController {
       ...(this.#chosen.has('relayOnly') ? {} : { relayOnly: relayByDefault }),
       ...(this.#chosen.has('safeStart') ? {} : { safeStart: safeStartByDefault }),
     });
+    // Looking, we ask the server again (a new connection loses the queue spot): as on Start, an
+    // answering peer while it decides, with the fresh ICE servers (TURN credentials).
+    this.#preparePeer(false);
     this.#queue.welcome();
     // A welcome during a chat: our connection to the server dropped and came back.
     void this.#chat?.resume(welcome.iceServers);
@@ -288,24 +295,28 @@ export class SessionController {
     const reconnectWindowMs =
       grace === undefined ? DEFAULT_RECONNECT_WINDOW_MS : grace + RECONNECT_MARGIN_MS;
     const setup = { ...matched, iceServers, stream, relayOnly, safeStart, reconnectWindowMs };
-    // Made as an initiator's, the chat takes the offer prepared while we waited (see #chatDeps).
+    // The chat takes the peer prepared for its role, if it has one (see #chatDeps).
     this.#chat = new StrangerChat(setup, this.#chatDeps, this.#screen);
   }
 
-  /** We wait in the queue: the offer we will most likely send is made now (PreparedOffer). */
-  #prepareOffer(): void {
+  /**
+   * We look for a stranger: the peer for the role we will most likely take is made now
+   * (PreparedPeer). Answering while the server decides, initiator once it queues us.
+   */
+  #preparePeer(initiator: boolean): void {
     if (this.#phase() !== 'waiting') {
       this.#prepared.discard();
       return;
     }
     const stream = this.#media.state.localStream;
     const iceServers = this.#welcome?.iceServers ?? [];
-    this.#prepared.prepare({ iceServers, relayOnly: this.#view.relayOnly, stream });
+    this.#prepared.prepare({ initiator, iceServers, relayOnly: this.#view.relayOnly, stream });
   }
 
-  /** What the prepared offer was made with changed: made again, if there is one. */
-  #prepareOfferAgain(): void {
-    if (this.#prepared.active) this.#prepareOffer();
+  /** What the prepared peer was made with changed: made again, if there is one. */
+  #preparePeerAgain(): void {
+    const initiator = this.#prepared.initiator;
+    if (initiator !== undefined) this.#preparePeer(initiator);
   }
 
   /** Back to idle: the stranger, the queue and the camera all let go. */

@@ -1,16 +1,20 @@
 /**
- * The offer of a stranger who waits, made before anyone is found. The server makes whoever
- * waited the initiator (docs/protocol.md), so a person waiting in the queue will, almost always,
- * send the offer: their peer connection, its data channel, the offer and its first candidates
- * can all be ready before the match, as the floor page's are. On the match the offer leaves at
- * once instead of after the peer is built and the offer made, which on a phone-class CPU is a
- * good part of Start-to-video.
+ * Our side of the next chat's peer connection, made before the match. The server makes whoever
+ * waited the initiator (docs/protocol.md), so the role we will take is known ahead almost
+ * always: a person who starts looking (Start, Next) answers if a stranger was waiting, and a
+ * person the server queues will send the offer. The peer connection for that role (with the
+ * camera's tracks and the chat's DTLS certificate; for the initiator also its data channel, its
+ * offer and first candidates) is made while the server decides or while we wait, as the floor
+ * page makes its peer connection on Start. On the match the chat takes it: the offer leaves at
+ * once, or the stranger's offer is answered without building a connection first, which on a
+ * phone-class CPU is a good part of Start-to-video.
  *
  * What is made ahead stays in this tab until a stranger is found: no signal leaves before the
- * match (they are kept, then handed over in order with the peer). A prepared peer is only used
- * for the chat it was made for: an initiator with the same ICE servers, route choice ("Hide my
- * IP address") and camera stream; otherwise, or once older than PREPARED_MAX_AGE_MS (candidates
- * go stale when the network changes), it is thrown away and the chat builds its own as before.
+ * match (they are kept, then handed over in order with the peer), and an answering peer has none
+ * to send before it has an offer. A prepared peer is only used for the chat it was made for: the
+ * same role, ICE servers, route choice ("Hide my IP address") and camera stream; otherwise, or
+ * once older than PREPARED_MAX_AGE_MS (candidates go stale when the network changes), it is
+ * thrown away and the chat builds its own as before.
  */
 import type { Signal } from '@mayfly/protocol';
 import type { ChatPeer, PeerLike } from '../chat/chat-connection';
@@ -23,7 +27,7 @@ import type { PeerEvents, PeerOptions } from '../peer/peer-connection';
  */
 export const PREPARED_MAX_AGE_MS = 120_000;
 
-export interface PreparedOfferDeps {
+export interface PreparedPeerDeps {
   createPeer(options: PeerOptions): Promise<ChatPeer>;
   clock: Clock;
 }
@@ -36,28 +40,27 @@ interface Prepared {
   discarded: boolean;
 }
 
-export class PreparedOffer {
-  readonly #deps: PreparedOfferDeps;
+export class PreparedPeer {
+  readonly #deps: PreparedPeerDeps;
   #prepared: Prepared | undefined;
 
-  constructor(deps: PreparedOfferDeps) {
+  constructor(deps: PreparedPeerDeps) {
     this.#deps = deps;
   }
 
-  /** Whether a peer is prepared (or being made). */
-  get active(): boolean {
-    return this.#prepared !== undefined;
+  /** The role of the peer prepared (or being made): initiator or not; undefined when none is. */
+  get initiator(): boolean | undefined {
+    return this.#prepared?.options.initiator;
   }
 
-  /** Makes an initiator's peer for these options now, in place of any made before. */
-  prepare(options: Omit<PeerOptions, 'initiator'>): void {
+  /** Makes a peer for these options now, in place of any made before. */
+  prepare(options: PeerOptions): void {
     this.discard();
-    const peerOptions: PeerOptions = { ...options, initiator: true };
     const prepared: Prepared = {
-      options: peerOptions,
+      options,
       discarded: false,
       expiry: this.#deps.clock.setTimeout(() => this.prepare(options), PREPARED_MAX_AGE_MS),
-      made: this.#deps.createPeer(peerOptions).then(
+      made: this.#deps.createPeer(options).then(
         ({ peer, codec }) => {
           if (prepared.discarded) {
             peer.destroy();
