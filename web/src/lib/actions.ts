@@ -55,3 +55,40 @@ export const srcObject: Action<HTMLVideoElement, MediaStream | undefined> = (vid
     },
   };
 };
+
+export interface FirstFrameOptions {
+  /** The stream the video shows (the same as its `srcObject`). */
+  readonly stream: MediaStream | undefined;
+  /** Called once per stream, when its first frame has been presented. */
+  readonly shown: (stream: MediaStream) => void;
+}
+
+/**
+ * Says when the first frame of each stream a <video> shows has been presented: at the first
+ * `requestVideoFrameCallback` (Chromium, Safari, Firefox 132 and later), else at the first
+ * `loadeddata`. A stream replaced before its first frame is not reported.
+ */
+export const firstFrame: Action<HTMLVideoElement, FirstFrameOptions> = (video, options) => {
+  let watched: MediaStream | undefined;
+  let stop = (): void => {};
+  const watch = ({ stream, shown }: FirstFrameOptions): void => {
+    if (stream === watched) return;
+    stop();
+    stop = () => {};
+    watched = stream;
+    if (stream === undefined) return;
+    const report = (): void => {
+      stop = () => {};
+      shown(stream);
+    };
+    if (typeof video.requestVideoFrameCallback === 'function') {
+      const id = video.requestVideoFrameCallback(report);
+      stop = () => video.cancelVideoFrameCallback(id);
+    } else {
+      video.addEventListener('loadeddata', report, { once: true });
+      stop = () => video.removeEventListener('loadeddata', report);
+    }
+  };
+  watch(options);
+  return { update: watch, destroy: () => stop() };
+};
