@@ -3,7 +3,6 @@ import type { PeerOptions } from '../src/lib/peer/peer-connection';
 import { ChatCodec } from '../src/lib/chat/chat-codec';
 import { CONNECT_TIMEOUT_MS, ROUTE_CHECKS_MS } from '../src/lib/chat/chat-connection';
 import { SessionController } from '../src/lib/session/session-controller';
-import { FIRST_FRAME_HOLD_MAX_MS } from '../src/lib/session/stranger-chat';
 import type { SessionView } from '../src/lib/session/session-view';
 import en from '../src/lib/i18n/locales/en';
 import { routeMeaning } from '../src/lib/session/route-meaning';
@@ -1114,63 +1113,6 @@ describe('SessionController', () => {
       expect(peer.received).toEqual([{ type: 'offer', sdp: 'v=0' }]);
       t.controller.stop();
       expect(heard.at(-1)).toBe('idle');
-    });
-
-    describe("connected, renders once the stranger's first frame is shown", () => {
-      /** Matched as the initiator, the offer and a candidate gone, the stranger's stream here. */
-      async function answered(t: Setup, theirs: FakeStream): Promise<FakePeer> {
-        const peer = await startAndMatch(t, true);
-        peer.events.emit('signal', { type: 'offer', sdp: 'v=0' });
-        peer.events.emit('signal', HOST_CANDIDATE);
-        peer.events.emit('stream', theirs as unknown as MediaStream);
-        return peer;
-      }
-      const video = (): FakeStream => new FakeStream(new FakeTrack('video', 'theirs'));
-
-      it('waits for the first frame, and the status line does not', async () => {
-        const t = setup();
-        const heard = pageHears(t);
-        let status = '';
-        t.controller.subscribe((view) => (status = statusText(view, en, 'en')), { live: true });
-        const theirs = video();
-        const peer = await answered(t, theirs);
-        expect(heard.at(-1)).toBe('connecting');
-        peer.open();
-        expect(heard.at(-1), 'held for the picture').toBe('connecting');
-        expect(status).toContain('Connected');
-        // Another stream's frame (an earlier stranger's) does not count.
-        t.controller.strangerVideoShown(video() as unknown as MediaStream);
-        expect(heard.at(-1)).toBe('connecting');
-        t.controller.strangerVideoShown(theirs as unknown as MediaStream);
-        expect(heard.at(-1)).toBe('connected');
-      });
-
-      it(`shows "connected" after ${FIRST_FRAME_HOLD_MAX_MS} ms without a frame`, async () => {
-        const t = setup();
-        const heard = pageHears(t);
-        const peer = await answered(t, video());
-        peer.open();
-        await t.clock.advance(FIRST_FRAME_HOLD_MAX_MS - 1);
-        expect(heard.at(-1)).toBe('connecting');
-        await t.clock.advance(1);
-        expect(heard.at(-1)).toBe('connected');
-      });
-
-      it('does not wait for a stranger who sends no video, nor for a frame already shown', async () => {
-        const t = setup();
-        const heard = pageHears(t);
-        const peer = await answered(t, new FakeStream(new FakeTrack('audio', 'theirs')));
-        peer.open();
-        expect(heard.at(-1)).toBe('connected');
-
-        const u = setup();
-        const uHeard = pageHears(u);
-        const theirs = video();
-        const early = await answered(u, theirs);
-        u.controller.strangerVideoShown(theirs as unknown as MediaStream);
-        early.open();
-        expect(uHeard.at(-1)).toBe('connected');
-      });
     });
   });
 });

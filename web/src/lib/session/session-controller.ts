@@ -225,14 +225,6 @@ export class SessionController {
     this.#chat?.blur(false);
   }
 
-  /**
-   * The page presented the first frame of the stranger's `stream`. The room's render of
-   * "connected" waits for it (a moment at most), so that it does not delay the picture.
-   */
-  strangerVideoShown(stream: MediaStream): void {
-    this.#chat?.videoShown(stream);
-  }
-
   /** Blurs the current stranger's video again, safe start or not. */
   blurStranger(): void {
     this.#chat?.blur(true);

@@ -27,14 +27,6 @@ import type { Phase, SessionView } from './session-view';
 
 export type ChatPhase = Extract<Phase, 'connecting' | 'connected' | 'partner-left' | 'failed'>;
 
-/**
- * Connected, the room's render waits this long at most for the stranger's first frame: the
- * picture is what the person waits for, and on a phone-class CPU the room's render of
- * "connected" (its controls, the sound cue) took the main thread for 30-50 ms just as the first
- * frame was due. The status line says "Connected" at once all the same (it is not held).
- */
-export const FIRST_FRAME_HOLD_MAX_MS = 300;
-
 export interface StrangerChatDeps extends ChatConnectionDeps {
   signaling: SignalingPort;
   /** Strips metadata by drawing the picture again; throws when the file is not an image. */
@@ -45,7 +37,7 @@ export interface StrangerChatDeps extends ChatConnectionDeps {
 export interface ChatScreen {
   log: ChatLog;
   /** Holds the view back while one of our WebRTC steps runs: see ViewPublisher. */
-  views: { hold(maxMs?: number): void; release(): void };
+  views: { hold(): void; release(): void };
   update(patch: Partial<SessionView>): void;
 }
 
@@ -72,11 +64,6 @@ export class StrangerChat {
   /** Takes the chat back on the server after our connection to it dropped; a secret. */
   #resumeToken: string | undefined;
   readonly #reconnectWindowMs: number;
-  /** The stranger's stream, once it came; its first frame awaited, or shown. */
-  #remoteStream: MediaStream | undefined;
-  #firstFrame: 'awaited' | 'shown' = 'awaited';
-  /** The view is held for that first frame (see FIRST_FRAME_HOLD_MAX_MS). */
-  #holdingForFrame = false;
 
   constructor(setup: ChatSetup, deps: StrangerChatDeps, screen: ChatScreen) {
     this.#deps = deps;
@@ -105,18 +92,8 @@ export class StrangerChat {
     this.#connection = connection;
     connection.on('signal', (signal) => deps.signaling.signal(signal));
     connection.on('busy', (busy) => (busy ? screen.views.hold() : screen.views.release()));
-    connection.on('connected', () => {
-      const video = this.#remoteStream?.getVideoTracks().length ?? 0;
-      if (video > 0 && this.#firstFrame === 'awaited') {
-        this.#holdingForFrame = true;
-        screen.views.hold(FIRST_FRAME_HOLD_MAX_MS);
-      }
-      this.#set('connected');
-    });
-    connection.on('stream', (remoteStream) => {
-      this.#remoteStream = remoteStream;
-      screen.update({ remoteStream });
-    });
+    connection.on('connected', () => this.#set('connected'));
+    connection.on('stream', (remoteStream) => screen.update({ remoteStream }));
     let knownCode: string | undefined;
     connection.on('safetyCode', (safetyCode) => {
       // Only a connection rebuilt without the same certificates changes it: say so.
@@ -137,15 +114,6 @@ export class StrangerChat {
   /** A signal from the stranger, relayed by the server. */
   signal(signal: Signal): void {
     this.#connection?.signal(signal);
-  }
-
-  /** The page presented the first frame of `stream`: the view held for it is let go. */
-  videoShown(stream: MediaStream): void {
-    if (stream !== this.#remoteStream) return;
-    this.#firstFrame = 'shown';
-    if (!this.#holdingForFrame) return;
-    this.#holdingForFrame = false;
-    this.#screen.views.release();
   }
 
   /** A new camera or microphone mid-chat. */
@@ -285,7 +253,6 @@ export class StrangerChat {
   #closeConnection(): void {
     this.#connection?.dispose();
     this.#connection = undefined;
-    this.#holdingForFrame = false;
     this.#screen.views.release();
     this.#screen.update({
       remoteStream: undefined,
