@@ -28,8 +28,11 @@ function generateCertificate(): Promise<RTCCertificate | undefined> {
 }
 
 export async function createChatPeer(options: PeerOptions): Promise<ChatPeer> {
-  const certificate = await nextCertificate;
+  // Taken before waiting on it: two peers made at once (an offer made again while the one
+  // before it is still being made) must not share one certificate.
+  const pending = nextCertificate;
   nextCertificate = generateCertificate();
+  const certificate = await pending;
   // simple-peer names each connection with Uint8Array.prototype.toHex (see the module).
   installUint8ArrayToHex();
   return {
