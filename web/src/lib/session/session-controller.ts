@@ -169,7 +169,8 @@ export class SessionController {
       if (this.#phase() !== 'requesting-media') return;
       this.#views.prolong(START_HOLD_MAX_MS);
       this.#update({ phase: 'waiting' });
-      // Made in a later task, after `start` has left.
+      // Before asking, so that it exists for a match however early; the peer itself is built
+      // in a later task, after `start` has left.
       this.#preparePeer(false);
       this.#queue.start(this.#profile.request(this.#view.relayOnly));
       asked = true;
