@@ -545,6 +545,8 @@ describe('ChatConnection', () => {
         progress: () => {},
       });
       await t.clock.advance(100);
+      await flush(); // the first picture is re-encoded and waits for the channel to drain
+      expect(started).toBe(1);
       t.connection.dispose();
       expect(await paced).toBe('cancelled');
       expect(await encoding).toBe('cancelled');

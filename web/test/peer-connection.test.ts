@@ -11,6 +11,7 @@ import {
   type SimplePeerOptions,
 } from '../src/lib/peer/peer-connection';
 import { deriveSafetyCode } from '../src/lib/peer/safety-code';
+import type { Signal } from '@mayfly/protocol';
 import { flush } from './fakes';
 
 const SDP_A = 'v=0\r\na=fingerprint:sha-256 AA:BB:CC\r\n';
@@ -209,6 +210,78 @@ describe('PeerConnection', () => {
     await flush();
     expect(codes).toEqual([await deriveSafetyCode(SDP_B, SDP_A)]);
     expect(connection.safetyCode).toBe(codes[0]);
+  });
+
+  it('answering, holds the stranger’s candidates until its answer has left, then adds them in order', () => {
+    const { connection, fake, signals } = create(false, { initiator: false });
+    const candidate = (n: number): Signal => ({
+      type: 'candidate',
+      candidate: {
+        candidate: `candidate:${n} 1 udp 1 10.0.0.${n} 5000 typ host`,
+        sdpMid: '0',
+        sdpMLineIndex: 0,
+      },
+    });
+    connection.signal(candidate(1)); // before any offer
+    connection.signal({ type: 'offer', sdp: SDP_A });
+    connection.signal(candidate(2));
+    // simple-peer would add them before it makes the answer: the answer waits for none of them.
+    expect(fake.signals).toEqual([{ type: 'offer', sdp: SDP_A }]);
+    const seenWhenAnswerLeft: unknown[] = [];
+    connection.on('signal', (signal) => {
+      if (signal.type === 'answer') seenWhenAnswerLeft.push(...fake.signals);
+    });
+    fake.emit('signal', { type: 'answer', sdp: SDP_B });
+    expect(signals).toEqual([{ type: 'answer', sdp: SDP_B }]);
+    expect(seenWhenAnswerLeft).toEqual([{ type: 'offer', sdp: SDP_A }]);
+    expect(fake.signals).toEqual([{ type: 'offer', sdp: SDP_A }, candidate(1), candidate(2)]);
+    connection.signal(candidate(3)); // answered: straight in
+    expect(fake.signals.at(-1)).toEqual(candidate(3));
+    // An ICE restart's offer: its candidates wait for our new answer the same way.
+    connection.signal({ type: 'offer', sdp: SDP_A });
+    connection.signal(candidate(4));
+    expect(fake.signals.at(-1)).toEqual({ type: 'offer', sdp: SDP_A });
+    fake.emit('signal', { type: 'answer', sdp: SDP_B });
+    expect(fake.signals.at(-1)).toEqual(candidate(4));
+  });
+
+  it('as the initiator, adds the stranger’s candidates at once', () => {
+    const { connection, fake } = create();
+    const candidate: Signal = {
+      type: 'candidate',
+      candidate: {
+        candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host',
+        sdpMid: '0',
+        sdpMLineIndex: 0,
+      },
+    };
+    connection.signal(candidate);
+    expect(fake.signals).toEqual([candidate]);
+  });
+
+  it('sends its description before deriving the safety code, and feeds the stranger’s first', () => {
+    const { connection, fake } = create();
+    const order: string[] = [];
+    const originalDigest = crypto.subtle.digest.bind(crypto.subtle);
+    const spy = (async (...args: Parameters<SubtleCrypto['digest']>) => {
+      order.push('digest');
+      return originalDigest(...args);
+    }) as SubtleCrypto['digest'];
+    const subtle = crypto.subtle as { digest: SubtleCrypto['digest'] };
+    subtle.digest = spy;
+    try {
+      connection.on('signal', () => order.push('sent'));
+      fake.emit('signal', { type: 'offer', sdp: SDP_A });
+      const feed = fake.signal.bind(fake);
+      fake.signal = (data: unknown) => {
+        order.push('fed');
+        feed(data);
+      };
+      connection.signal({ type: 'answer', sdp: SDP_B });
+      expect(order).toEqual(['sent', 'fed', 'digest']);
+    } finally {
+      subtle.digest = originalDigest;
+    }
   });
 
   it('reads the route from the stats, and says when ICE comes back after a drop', async () => {

@@ -557,9 +557,12 @@ describe('SessionController', () => {
 
     peer.open();
     await t.clock.advance(0);
+    // Not at once: the stranger's first picture is due then, and a stats read is not free.
+    expect(peer.routeReads).toBe(0);
+    await t.clock.advance(ROUTE_CHECKS_MS[0] ?? 0);
     expect(t.controller.view.route).toBe('relayed');
     peer.route = 'direct'; // ICE settled on a better pair
-    await t.clock.advance(2_000);
+    await t.clock.advance((ROUTE_CHECKS_MS[1] ?? 0) - (ROUTE_CHECKS_MS[0] ?? 0));
     expect(t.controller.view.route).toBe('direct');
     peer.route = undefined; // an unreadable report keeps the last answer
     await t.clock.advance(60_000);
@@ -603,7 +606,7 @@ describe('SessionController', () => {
     const reads = peer.routeReads;
     peer.route = 'relayed';
     peer.events.emit('iceReconnected');
-    await t.clock.advance(0);
+    await t.clock.advance(ROUTE_CHECKS_MS[0] ?? 0);
     expect(t.controller.view.route).toBe('relayed');
     await t.clock.advance(60_000);
     expect(peer.routeReads).toBe(reads + ROUTE_CHECKS_MS.length);

@@ -232,11 +232,21 @@ export class PeerConnection {
   #outboxBytes = 0;
   /** The latest ICE servers (TURN credentials expire): a rebuilt connection uses them. */
   #iceServers: readonly IceServer[];
+  /**
+   * The stranger's candidates that came while we had not answered their latest offer yet (the
+   * answering side only). simple-peer would add them before making the answer, and in Chrome
+   * each addIceCandidate takes the main thread for a moment (about 5 ms at 4x CPU): they wait
+   * until our answer has left, which ICE needs before any check anyway.
+   */
+  #heldCandidates: Signal[] = [];
+  /** Whether our answer to the stranger's latest offer has left (always, for the initiator). */
+  #answered: boolean;
 
   constructor(SimplePeer: SimplePeerConstructor, options: PeerOptions) {
     this.#SimplePeer = SimplePeer;
     this.#options = options;
     this.#iceServers = options.iceServers;
+    this.#answered = options.initiator;
     this.#peer = this.#createPeer();
   }
 
@@ -272,11 +282,17 @@ export class PeerConnection {
     }
     // Meant for a connection of ours the stranger has not yet heard we replaced.
     if (this.#strangerGeneration !== this.#generation) return;
+    if (signal.type === 'offer') this.#answered = false;
+    if (signal.type === 'candidate' && !this.#answered) {
+      this.#heldCandidates.push(signal);
+      return;
+    }
+    this.#peer.signal(signal);
+    // After the description is on its way into the connection: the code is not on that path.
     if (signal.type === 'offer' || signal.type === 'answer') {
       this.#remoteSdp ??= signal.sdp;
       this.#maybeDeriveSafetyCode();
     }
-    this.#peer.signal(signal);
   }
 
   /**
@@ -380,8 +396,19 @@ export class PeerConnection {
     this.#localSdp = undefined;
     this.#remoteSdp = undefined;
     this.#codeNeeded = true;
+    // The stranger's candidates for the old connection mean nothing to the new one.
+    this.#heldCandidates = [];
+    this.#answered = this.#options.initiator;
     this.#peer = this.#createPeer();
     old.destroy();
+  }
+
+  /** Our answer has left: the stranger's candidates that waited for it go in now, in order. */
+  #addHeldCandidates(): void {
+    this.#answered = true;
+    const held = this.#heldCandidates;
+    this.#heldCandidates = [];
+    for (const candidate of held) this.#peer.signal(candidate);
   }
 
   #createPeer(): SimplePeerInstance {
@@ -412,11 +439,14 @@ export class PeerConnection {
       if (!current()) return;
       const signal = toProtocolSignal(data);
       if (signal === undefined) return;
+      // The description leaves first: the stranger waits for it, not for the safety code.
+      this.#events.emit('signal', signal);
+      if (!current()) return;
+      if (signal.type === 'answer') this.#addHeldCandidates();
       if (signal.type === 'offer' || signal.type === 'answer') {
         this.#localSdp ??= signal.sdp;
         this.#maybeDeriveSafetyCode();
       }
-      this.#events.emit('signal', signal);
     });
     peer.on('connect', () => {
       if (!current() || this.#channelOpen) return;

@@ -20,6 +20,12 @@
  *    RTCPeerConnection with the same certificate), and a stranger who really left is heard of
  *    through their `bye` or the server.
  * The DTLS certificate does not change, so neither does the safety code.
+ *
+ * And one thing simple-peer does that we do without: before it reports `connect` it reads the
+ * connection's stats, to fill in `remoteAddress` and `localAddress`, which we never read. In
+ * Chrome that read builds every report on the main thread (about 40 ms at 4x CPU), just when
+ * the stranger's first picture is due; ChatConnection reads the route from the stats itself,
+ * once the picture had its chance (docs/performance.md).
  */
 import SimplePeer from '@thaunknown/simple-peer';
 import type { IceServer } from '@mayfly/protocol';
@@ -55,6 +61,17 @@ export class RestartablePeer extends SimplePeer {
     const { connectionState, iceConnectionState } = this._pc;
     if (connectionState === 'failed' && iceConnectionState === 'failed') return;
     super._onConnectionStateChange();
+  }
+
+  override _maybeReady(): void {
+    // Written through the stream before the channel opened: simple-peer's own path sends it.
+    if (this._chunk !== null && this._chunk !== undefined) {
+      super._maybeReady();
+      return;
+    }
+    if (this._connected || this._connecting || !this._pcReady || !this._channelReady) return;
+    this._connected = true;
+    this.emit('connect');
   }
 
   override _onChannelClose(): void {
