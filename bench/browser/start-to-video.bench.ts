@@ -6,7 +6,8 @@
  * both strangers with "Hide my IP address", so only relay candidates are
  * used), the raw-WebRTC floor page, and Mayfly direct and the floor again
  * with both pages' CPU throttled 4x (a phone-class CPU, through the DevTools
- * protocol). Every page records when each step of
+ * protocol); with $BENCH_BASELINE_BUILD (--baseline-build), Mayfly direct at
+ * both speeds again from that web build. Every page records when each step of
  * the call happened (page-marks.ts). Writes every call's figures to
  * $BENCH_BROWSER_OUT; checks only that each call ends with video (a
  * benchmark, not a test).
@@ -117,10 +118,13 @@ test('Start to video: Mayfly direct, Mayfly relayed and the raw-WebRTC floor, al
   if (out === undefined)
     throw new Error('BENCH_BROWSER_OUT is not set: run npm run bench -- --browser');
   const trials = Number(process.env.BENCH_BROWSER_TRIALS ?? '10');
-  const [direct, relayed, floor] = await Promise.all([
+  const baselineBuild = process.env.BENCH_BASELINE_BUILD;
+  const [direct, relayed, floor, baseline] = await Promise.all([
     LocalServer.start(),
     LocalServer.start(relayServerEnv()),
     startFloorServer(process.env.E2E_SERVER_HOST ?? '127.0.0.1'),
+    // --baseline-build: the same product serving another web build, timed in the same run.
+    baselineBuild === undefined ? undefined : LocalServer.start({ WEB_BUILD_DIR: baselineBuild }),
   ]);
   try {
     const targets: Target[] = [
@@ -144,6 +148,14 @@ test('Start to video: Mayfly direct, Mayfly relayed and the raw-WebRTC floor, al
         prepare: mayflyPrepare(false),
       },
       { kind: 'floor-cpu4', url: floor.url, healthUrl: floor.healthUrl, prepare: async () => {} },
+      ...(baseline === undefined
+        ? []
+        : (['baseline', 'baseline-cpu4'] as const).map((kind) => ({
+            kind,
+            url: baseline.url,
+            healthUrl: baseline.healthUrl,
+            prepare: mayflyPrepare(false),
+          }))),
     ];
     for (const target of targets) await timeCall(browser, target); // warm-up, not counted
     const calls: CallFigures[] = [];
@@ -156,6 +168,6 @@ test('Start to video: Mayfly direct, Mayfly relayed and the raw-WebRTC floor, al
     }
     writeFileSync(out, JSON.stringify({ chromium: browser.version(), calls }));
   } finally {
-    await Promise.all([floor.close(), direct.dispose(), relayed.dispose()]);
+    await Promise.all([floor.close(), direct.dispose(), relayed.dispose(), baseline?.dispose()]);
   }
 });

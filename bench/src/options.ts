@@ -3,7 +3,10 @@
  * checked against the machine's limits before anything starts: a server
  * holds every connection in one process, under the open-files limit.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './children.js';
 import type { TurnPlan } from './scenarios/turn.js';
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -24,6 +27,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --recovery      also time how long video takes to flow again after a 5 s network break, in the
                   network lab (direct, relayed, Firefox partner; root for the namespaces; about 8 min)
   --trials N      counted browser calls per page, and breaks per call with --recovery (default 10)
+  --baseline-build DIR  also time Mayfly direct (unthrottled and 4x) served from another web build,
+                  in the same run as the current one: an A/B of a client change (see
+                  docs/performance.md); DIR holds handler.js and lies inside this repository
   --tuned-baselines  run the baselines with Mayfly's node flags too (npm start's; default: node's defaults)
   --redis-url URL Redis for the multi-node setups (default $BENCH_REDIS_URL or redis://127.0.0.1:6379)
   --json          print the figures as JSON only (progress goes to stderr)
@@ -61,6 +67,8 @@ export interface BenchOptions {
   readonly connectionsPerWorker: number;
   /** The TURN part's load: turnutils_uclient sessions and what each sends. */
   readonly turn: TurnPlan;
+  /** Another web build (absolute) the browser part also times, beside the current one. */
+  readonly baselineBuild: string | undefined;
 }
 
 export class BenchOptionError extends Error {}
@@ -68,7 +76,10 @@ export class BenchOptionError extends Error {}
 /** The open-files limit is 20,000 per process here; a server also needs files for itself. */
 export const MAX_SERVER_CONNECTIONS = 18_500;
 
-type Preset = Omit<BenchOptions, 'parts' | 'redisUrl' | 'tunedBaselines' | 'json' | 'out' | 'mode'>;
+type Preset = Omit<
+  BenchOptions,
+  'parts' | 'redisUrl' | 'tunedBaselines' | 'json' | 'out' | 'mode' | 'baselineBuild'
+>;
 
 const DEFAULT_PRESET: Preset = {
   idle: 4000,
@@ -130,6 +141,31 @@ function numberOption(
   return value;
 }
 
+/**
+ * A web build to compare with, as adapter-node wrote it (handler.js), inside this repository:
+ * its server code imports its dependencies from the repository's node_modules.
+ */
+function baselineBuildOption(
+  value: string | undefined,
+  cwd: string | undefined,
+): string | undefined {
+  if (value === undefined) return undefined;
+  // `npm run bench` runs in bench/: a relative path means where npm was started (INIT_CWD).
+  const dir = path.resolve(cwd ?? process.cwd(), value);
+  if (!existsSync(path.join(dir, 'handler.js'))) {
+    throw new BenchOptionError(
+      `--baseline-build: ${dir} holds no handler.js (copy a web/build made with npm run build -w web)`,
+    );
+  }
+  const inside = path.relative(REPO_ROOT, dir);
+  if (inside.startsWith('..') || path.isAbsolute(inside)) {
+    throw new BenchOptionError(
+      `--baseline-build: ${dir} must lie inside ${REPO_ROOT}, where its server code finds node_modules`,
+    );
+  }
+  return dir;
+}
+
 export function parseBenchOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
@@ -157,6 +193,7 @@ export function parseBenchOptions(
         'tuned-baselines': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         out: { type: 'string' },
+        'baseline-build': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -202,6 +239,7 @@ export function parseBenchOptions(
     tunedBaselines: values['tuned-baselines'],
     json: values.json,
     out: values.out,
+    baselineBuild: baselineBuildOption(values['baseline-build'], env.INIT_CWD),
   };
   if (options.idle + options.pairs * 2 > MAX_SERVER_CONNECTIONS) {
     throw new BenchOptionError(

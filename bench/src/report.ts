@@ -393,6 +393,13 @@ function browserTable(browser: BrowserReport): string {
     `Mayfly direct ÷ floor (median): ${formatFigure(browser.mayflyVsFloor)}; ` +
       `with both CPUs 4x slower: ${formatFigure(browser.mayflyVsFloorCpu4)}; ` +
       `Mayfly relayed − direct (median): ${formatFigure(browser.relayedMinusDirectMs)} ms`,
+    ...(browser.baseline === null
+      ? []
+      : [
+          `baseline build (${browser.baseline.dir}) ÷ floor, same run: ` +
+            `${formatFigure(browser.baseline.vsFloor)}; ` +
+            `with both CPUs 4x slower: ${formatFigure(browser.baseline.vsFloorCpu4)}`,
+        ]),
     js === null
       ? 'first-load JavaScript: not measured'
       : `first-load JavaScript of Mayfly's page: ${(js.gzipBytes / 1024).toFixed(1)} KB gzipped ` +

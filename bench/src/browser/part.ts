@@ -28,6 +28,8 @@ export const PAGE_KINDS = [
   'floor',
   'mayfly-cpu4',
   'floor-cpu4',
+  'baseline',
+  'baseline-cpu4',
 ] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
 
@@ -54,6 +56,8 @@ export const PAGE_LABELS: Readonly<Record<PageKind, string>> = {
   floor: 'raw-WebRTC floor page',
   'mayfly-cpu4': 'Mayfly direct, CPU 4x slower',
   'floor-cpu4': 'floor page, CPU 4x slower',
+  baseline: 'Mayfly direct, baseline build',
+  'baseline-cpu4': 'Mayfly direct, baseline build, CPU 4x slower',
 };
 
 /**
@@ -67,6 +71,8 @@ export const CPU_THROTTLE: Readonly<Record<PageKind, number>> = {
   floor: 1,
   'mayfly-cpu4': 4,
   'floor-cpu4': 4,
+  baseline: 1,
+  'baseline-cpu4': 4,
 };
 
 export interface BrowserPageFigures {
@@ -106,6 +112,15 @@ export type BrowserReport =
       readonly mayflyVsFloorCpu4: number;
       /** Mayfly relayed's median minus Mayfly direct's, ms. */
       readonly relayedMinusDirectMs: number;
+      /**
+       * With --baseline-build: that build's medians over the floor's, unthrottled and at 4x CPU,
+       * to read beside mayflyVsFloor and mayflyVsFloorCpu4 of the same run.
+       */
+      readonly baseline: {
+        readonly dir: string;
+        readonly vsFloor: number;
+        readonly vsFloorCpu4: number;
+      } | null;
       /** null when it could not be measured. */
       readonly firstLoadJs: FirstLoadJs | null;
     }
@@ -185,25 +200,32 @@ export async function runE2eConfig(
 }
 
 export async function runBrowserPart(
-  options: Pick<BenchOptions, 'trials'>,
+  options: Pick<BenchOptions, 'trials' | 'baselineBuild'>,
   deps: { children: Children; log: (line: string) => void },
 ): Promise<BrowserReport> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mayfly-bench-browser-'));
   const out = path.join(dir, 'calls.json');
   try {
+    const { baselineBuild } = options;
+    const baselineNote =
+      baselineBuild === undefined ? '' : `, and Mayfly direct from ${baselineBuild} at both speeds`;
     deps.log(
-      `browser: ${options.trials} calls each for Mayfly direct, Mayfly relayed and the floor page, and for Mayfly direct and the floor with the CPU throttled 4x, via ${RUNNER}`,
+      `browser: ${options.trials} calls each for Mayfly direct, Mayfly relayed and the floor page, and for Mayfly direct and the floor with the CPU throttled 4x${baselineNote}, via ${RUNNER}`,
     );
     const code = await runE2eConfig(deps.children, CONFIG, RUNNER_TIMEOUT_MS, {
       BENCH_BROWSER_OUT: out,
       BENCH_BROWSER_TRIALS: String(options.trials),
+      ...(baselineBuild === undefined ? {} : { BENCH_BASELINE_BUILD: baselineBuild }),
     });
     if (code !== 0) return { status: 'failed', reason: `the e2e runner exited with ${code}` };
     const { chromium, calls } = JSON.parse(readFileSync(out, 'utf8')) as {
       chromium: string;
       calls: CallFigures[];
     };
-    const pages = PAGE_KINDS.map((kind) => figuresOf(kind, calls));
+    // The baseline's pages only when it ran.
+    const pages = PAGE_KINDS.filter((kind) => calls.some((call) => call.page === kind)).map(
+      (kind) => figuresOf(kind, calls),
+    );
     const p50 = (kind: PageKind): number =>
       pages.find((page) => page.page === kind)?.startToVideoP50Ms ?? NaN;
     return {
@@ -213,6 +235,14 @@ export async function runBrowserPart(
       mayflyVsFloor: p50('mayfly') / p50('floor'),
       mayflyVsFloorCpu4: p50('mayfly-cpu4') / p50('floor-cpu4'),
       relayedMinusDirectMs: p50('mayfly-relayed') - p50('mayfly'),
+      baseline:
+        baselineBuild === undefined
+          ? null
+          : {
+              dir: baselineBuild,
+              vsFloor: p50('baseline') / p50('floor'),
+              vsFloorCpu4: p50('baseline-cpu4') / p50('floor-cpu4'),
+            },
       // After the runner: the build it checked is the one measured.
       firstLoadJs: measureFirstLoadJs(deps.log),
     };
