@@ -257,6 +257,10 @@ describe('PeerConnection', () => {
     };
     connection.signal(candidate);
     expect(fake.signals).toEqual([candidate]);
+    // An offer the initiator never answers (a stranger's mistake) holds nothing back either.
+    connection.signal({ type: 'offer', sdp: SDP_B });
+    connection.signal(candidate);
+    expect(fake.signals).toEqual([candidate, { type: 'offer', sdp: SDP_B }, candidate]);
   });
 
   it('sends its description before deriving the safety code, and feeds the stranger’s first', () => {

@@ -282,7 +282,8 @@ export class PeerConnection {
     }
     // Meant for a connection of ours the stranger has not yet heard we replaced.
     if (this.#strangerGeneration !== this.#generation) return;
-    if (signal.type === 'offer') this.#answered = false;
+    // Only the answering side answers: an offer sent to the initiator holds nothing back.
+    if (signal.type === 'offer' && !this.#options.initiator) this.#answered = false;
     if (signal.type === 'candidate' && !this.#answered) {
       this.#heldCandidates.push(signal);
       return;
