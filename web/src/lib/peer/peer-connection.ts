@@ -234,19 +234,17 @@ export class PeerConnection {
   #iceServers: readonly IceServer[];
   /**
    * The stranger's candidates that came while we had not answered their latest offer yet (the
-   * answering side only). simple-peer would add them before making the answer, and in Chrome
+   * answering side only; `undefined` while nothing is held back). simple-peer would add them before making the answer, and in Chrome
    * each addIceCandidate takes the main thread for a moment (about 5 ms at 4x CPU): they wait
    * until our answer has left, which ICE needs before any check anyway.
    */
-  #heldCandidates: Signal[] = [];
-  /** Whether our answer to the stranger's latest offer has left (always, for the initiator). */
-  #answered: boolean;
+  #heldCandidates: Signal[] | undefined;
 
   constructor(SimplePeer: SimplePeerConstructor, options: PeerOptions) {
     this.#SimplePeer = SimplePeer;
     this.#options = options;
     this.#iceServers = options.iceServers;
-    this.#answered = options.initiator;
+    this.#heldCandidates = options.initiator ? undefined : [];
     this.#peer = this.#createPeer();
   }
 
@@ -283,8 +281,8 @@ export class PeerConnection {
     // Meant for a connection of ours the stranger has not yet heard we replaced.
     if (this.#strangerGeneration !== this.#generation) return;
     // Only the answering side answers: an offer sent to the initiator holds nothing back.
-    if (signal.type === 'offer' && !this.#options.initiator) this.#answered = false;
-    if (signal.type === 'candidate' && !this.#answered) {
+    if (signal.type === 'offer' && !this.#options.initiator) this.#heldCandidates ??= [];
+    if (signal.type === 'candidate' && this.#heldCandidates !== undefined) {
       this.#heldCandidates.push(signal);
       return;
     }
@@ -398,17 +396,15 @@ export class PeerConnection {
     this.#remoteSdp = undefined;
     this.#codeNeeded = true;
     // The stranger's candidates for the old connection mean nothing to the new one.
-    this.#heldCandidates = [];
-    this.#answered = this.#options.initiator;
+    this.#heldCandidates = this.#options.initiator ? undefined : [];
     this.#peer = this.#createPeer();
     old.destroy();
   }
 
   /** Our answer has left: the stranger's candidates that waited for it go in now, in order. */
   #addHeldCandidates(): void {
-    this.#answered = true;
-    const held = this.#heldCandidates;
-    this.#heldCandidates = [];
+    const held = this.#heldCandidates ?? [];
+    this.#heldCandidates = undefined;
     for (const candidate of held) this.#peer.signal(candidate);
   }
 
