@@ -28,6 +28,8 @@ const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 function setup(
   options: {
     media?: () => Promise<FakeStream>;
+    /** What the media port says of the browser's camera prompt; absent: it says nothing. */
+    mayPrompt?: () => boolean;
     preparePeer?: () => void;
     reencodeImage?: () => Promise<{ bytes: Uint8Array<ArrayBuffer>; mime: 'image/jpeg' }>;
   } = {},
@@ -38,7 +40,10 @@ function setup(
     new FakeTrack('audio', 'audio-1'),
     new FakeTrack('video', 'video-1'),
   );
-  const media = fakeMedia(options.media ?? (() => Promise.resolve(stream)));
+  const media = {
+    ...fakeMedia(options.media ?? (() => Promise.resolve(stream))),
+    ...(options.mayPrompt === undefined ? {} : { mayPrompt: options.mayPrompt }),
+  };
   const peers: FakePeer[] = [];
   const urls = fakeObjectUrls();
   const online: (() => void)[] = [];
@@ -1017,6 +1022,48 @@ describe('SessionController', () => {
       allow(t.stream);
       await started;
       expect(heard).toEqual(['idle', 'requesting-media', 'waiting']);
+    });
+
+    /** Start with a camera that answers only when the test says, the page listening. */
+    function startWithSlowCamera(mayPrompt: boolean) {
+      let allow: (stream: FakeStream) => void = () => {};
+      const t = setup({
+        media: () => new Promise((resolve) => (allow = resolve)),
+        mayPrompt: () => mayPrompt,
+      });
+      const heard = pageHears(t);
+      // The status line's listener is not held: it hears at once that the camera is asked for.
+      const live: string[] = [];
+      t.controller.subscribe((view) => live.push(view.phase), { live: true });
+      t.signaling.welcome();
+      const started = t.controller.start({ relayOnly: false });
+      return { t, heard, live, started, allow: () => allow(t.stream) };
+    }
+
+    it('says so at once too where the media port says the prompt may show', async () => {
+      const { t, heard, allow, started } = startWithSlowCamera(true);
+      await t.clock.advance(VIEW_HOLD_MAX_MS);
+      expect(heard).toEqual(['idle', 'requesting-media']);
+      allow();
+      await started;
+    });
+
+    it('where no prompt can show (camera and microphone allowed), waits for a slow camera', async () => {
+      const { t, heard, live, allow, started } = startWithSlowCamera(false);
+      await t.clock.advance(VIEW_HOLD_MAX_MS * 3);
+      expect(heard).toEqual(['idle']);
+      expect(live).toContain('requesting-media');
+      allow();
+      await started;
+      expect(heard).toEqual(['idle', 'waiting']);
+    });
+
+    it('where no prompt can show, still shows the room within the longest hold', async () => {
+      const { t, heard } = startWithSlowCamera(false);
+      await t.clock.advance(START_HOLD_MAX_MS - 1);
+      expect(heard).toEqual(['idle']);
+      await t.clock.advance(1);
+      expect(heard).toEqual(['idle', 'requesting-media']);
     });
 
     it('as the initiator, shows "connecting" once its offer and first candidate have left', async () => {

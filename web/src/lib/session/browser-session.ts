@@ -3,6 +3,7 @@ import type { ChatWords } from '../chat/chat-log';
 import { systemClock } from '../clock';
 import type { createChatPeer } from '../peer/browser-peer';
 import { SignalingClient } from '../signaling/signaling-client';
+import { watchMediaPermission } from './media-permission';
 import { SessionController } from './session-controller';
 
 /** `chatWords`: the chat log's own lines in the page's language, read as each is added. */
@@ -18,6 +19,8 @@ export function createBrowserSession(chatWords: () => ChatWords): {
     return peerFactory;
   };
   const mediaDevices = navigator.mediaDevices as MediaDevices | undefined;
+  // Older browsers have no Permissions API (the DOM types say every browser has).
+  const permission = watchMediaPermission(navigator.permissions as Permissions | undefined);
   const controller = new SessionController({
     signaling,
     media: {
@@ -27,6 +30,7 @@ export function createBrowserSession(chatWords: () => ChatWords): {
           ? Promise.reject(new DOMException('no media devices', 'NotFoundError'))
           : mediaDevices.getUserMedia(constraints),
       enumerateDevices: () => mediaDevices?.enumerateDevices() ?? Promise.resolve([]),
+      mayPrompt: () => !permission.granted(),
     },
     createPeer: async (options) => (await loadPeerFactory())(options),
     preparePeer: () => {
@@ -58,6 +62,7 @@ export function createBrowserSession(chatWords: () => ChatWords): {
     controller,
     close: () => {
       window.removeEventListener('pagehide', leave);
+      permission.close();
       controller.dispose();
       signaling.close();
     },

@@ -42,6 +42,11 @@ export interface MediaPort {
   readonly available: boolean;
   getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
   enumerateDevices(): Promise<MediaDeviceInfo[]>;
+  /**
+   * False when asking for camera and microphone will not show the browser's prompt, because
+   * this site may already use both (media-permission.ts). Absent, or true: it may.
+   */
+  mayPrompt?(): boolean;
 }
 
 export interface LocalMediaHooks {

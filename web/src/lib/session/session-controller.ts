@@ -157,10 +157,14 @@ export class SessionController {
     this.#chosen.add('relayOnly');
     if (options.safeStart !== undefined) this.setSafeStart(options.safeStart);
     this.#deps.preparePeer?.();
-    // The room's first render waits for the camera (a prompt still shows at once to the eye),
-    // then for the server's answer: queued, it shows then; matched at once, when our
-    // description has left (START_HOLD_MAX_MS at most; see view-publisher.ts).
-    this.#views.hold();
+    // The room's first render waits for the camera, then for the server's answer: queued, it
+    // shows then; matched at once, when our description has left (START_HOLD_MAX_MS at most;
+    // see view-publisher.ts). Where the browser may show its camera prompt, the room shows
+    // within VIEW_HOLD_MAX_MS, at once to the eye; where it will not (camera and microphone
+    // already allowed), a room without a camera yet is not worth showing: on a slow phone,
+    // rendering it takes the main thread just as the camera comes (about 90 ms at 4x CPU) and
+    // delays all that follows. The status line says what is happening meanwhile.
+    this.#views.hold(this.#deps.media.mayPrompt?.() === false ? START_HOLD_MAX_MS : undefined);
     let asked = false;
     try {
       this.#update({ phase: 'requesting-media', problem: undefined, relayOnly: options.relayOnly });
