@@ -192,7 +192,7 @@ describe('PeerConnection', () => {
     expect(connection.send('x')).toBe(false);
   });
 
-  it('derives the safety code from its own and the received description', async () => {
+  it('derives the safety code from its own and the received description once it is open', async () => {
     const { connection, fake } = create();
     const codes: string[] = [];
     // The digest is the platform's (crypto.subtle), which may settle after many turns of the
@@ -206,6 +206,8 @@ describe('PeerConnection', () => {
     fake.emit('signal', { type: 'offer', sdp: SDP_A });
     connection.signal({ type: 'answer', sdp: SDP_B });
     expect(fake.signals).toEqual([{ type: 'answer', sdp: SDP_B }]);
+    fake.emit('iceStateChange', 'connected', 'complete');
+    fake.emit('connect');
     await heard;
     await flush();
     expect(codes).toEqual([await deriveSafetyCode(SDP_B, SDP_A)]);
@@ -263,26 +265,32 @@ describe('PeerConnection', () => {
     expect(fake.signals).toEqual([candidate, { type: 'offer', sdp: SDP_B }, candidate]);
   });
 
-  it('sends its description before deriving the safety code, and feeds the stranger’s first', () => {
-    const { connection, fake } = create();
-    const order: string[] = [];
+  it('derives the safety code only once the connection is open, off the way of the answer and the first candidates', async () => {
+    const { connection, fake } = create(false, { initiator: false });
+    let digests = 0;
     const originalDigest = crypto.subtle.digest.bind(crypto.subtle);
     const spy = (async (...args: Parameters<SubtleCrypto['digest']>) => {
-      order.push('digest');
+      digests++;
       return originalDigest(...args);
     }) as SubtleCrypto['digest'];
     const subtle = crypto.subtle as { digest: SubtleCrypto['digest'] };
     subtle.digest = spy;
     try {
-      connection.on('signal', () => order.push('sent'));
-      fake.emit('signal', { type: 'offer', sdp: SDP_A });
-      const feed = fake.signal.bind(fake);
-      fake.signal = (data: unknown) => {
-        order.push('fed');
-        feed(data);
-      };
-      connection.signal({ type: 'answer', sdp: SDP_B });
-      expect(order).toEqual(['sent', 'fed', 'digest']);
+      connection.signal({ type: 'offer', sdp: SDP_A });
+      fake.emit('signal', { type: 'answer', sdp: SDP_B });
+      fake.emit('signal', {
+        type: 'candidate',
+        candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0' },
+      });
+      fake.emit('iceStateChange', 'connected', 'complete');
+      await flush();
+      expect(digests).toBe(0);
+      fake.emit('connect');
+      expect(digests).toBe(1);
+      // An ICE restart keeps the connection and its certificates: nothing to derive again.
+      connection.signal({ type: 'offer', sdp: SDP_A });
+      fake.emit('signal', { type: 'answer', sdp: SDP_B });
+      expect(digests).toBe(1);
     } finally {
       subtle.digest = originalDigest;
     }
@@ -434,13 +442,21 @@ describe('PeerConnection: a connection whose transport failed is rebuilt', () =>
     const derived = async (expected: number): Promise<void> => {
       await expect.poll(() => codes.length).toBe(expected);
     };
+    // Opened before the descriptions: the code comes as soon as both are known.
     fake.emit('signal', { type: 'offer', sdp: SDP_A });
     connection.signal({ type: 'answer', sdp: SDP_B });
+    fake.emit('connect');
     await derived(1);
+    // Each rebuilt connection opens again: its code is derived then.
+    const open = (): void => {
+      lastFake().emit('iceStateChange', 'connected', 'complete');
+      lastFake().emit('connect');
+    };
     connection.restartIce([]);
     connection.signal({ type: 'rebuild', generation: 1 });
     lastFake().emit('signal', { type: 'offer', sdp: SDP_A });
     connection.signal({ type: 'answer', sdp: SDP_B });
+    open();
     await flush();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(codes).toHaveLength(1); // the same code: nothing to say
@@ -450,6 +466,9 @@ describe('PeerConnection: a connection whose transport failed is rebuilt', () =>
     lastFake().emit('signal', { type: 'offer', sdp: SDP_A });
     const SDP_C = 'v=0\r\na=fingerprint:sha-256 44:55:66\r\n';
     connection.signal({ type: 'answer', sdp: SDP_C });
+    await flush();
+    expect(codes).toHaveLength(1); // not open yet
+    open();
     await derived(2);
     expect(codes[1]).toBe(await deriveSafetyCode(SDP_C, SDP_A));
     expect(connection.safetyCode).toBe(codes[1]);

@@ -89,7 +89,7 @@ export interface PeerEvents {
   stream: (stream: MediaStream) => void;
   /** One data channel message, as received: untrusted, not yet decoded. */
   data: (bytes: Uint8Array) => void;
-  /** Derived from both DTLS fingerprints once both descriptions are known. */
+  /** Derived from both DTLS fingerprints once the connection (each rebuilt one too) is open. */
   safetyCode: (code: string) => void;
   /**
    * ICE is connected again after it had dropped (a network change, an ICE restart): media may
@@ -287,11 +287,7 @@ export class PeerConnection {
       return;
     }
     this.#peer.signal(signal);
-    // After the description is on its way into the connection: the code is not on that path.
-    if (signal.type === 'offer' || signal.type === 'answer') {
-      this.#remoteSdp ??= signal.sdp;
-      this.#maybeDeriveSafetyCode();
-    }
+    if (signal.type === 'offer' || signal.type === 'answer') this.#remoteSdp ??= signal.sdp;
   }
 
   /**
@@ -436,18 +432,17 @@ export class PeerConnection {
       if (!current()) return;
       const signal = toProtocolSignal(data);
       if (signal === undefined) return;
-      // The description leaves first: the stranger waits for it, not for the safety code.
+      // The description leaves first: the stranger waits for it, not for the held candidates.
       this.#events.emit('signal', signal);
       if (!current()) return;
       if (signal.type === 'answer') this.#addHeldCandidates();
-      if (signal.type === 'offer' || signal.type === 'answer') {
-        this.#localSdp ??= signal.sdp;
-        this.#maybeDeriveSafetyCode();
-      }
+      if (signal.type === 'offer' || signal.type === 'answer') this.#localSdp ??= signal.sdp;
     });
     peer.on('connect', () => {
       if (!current() || this.#channelOpen) return;
       this.#channelOpen = true;
+      // The code is shown from here on; derived earlier, it delayed our first candidate.
+      this.#maybeDeriveSafetyCode();
       if (!this.#connected) {
         this.#connected = true;
         this.#events.emit('connected');
@@ -501,6 +496,13 @@ export class PeerConnection {
     });
   }
 
+  /**
+   * Once per connection (generation), when it has opened: both descriptions are known by then,
+   * and the page shows the code only in a connected chat. Not as soon as both descriptions are
+   * known: on the answering side that is right after our answer has left, when the stranger
+   * waits for our first candidate and the main thread is needed for it (the derivation took
+   * about 10 ms at 4x CPU).
+   */
   #maybeDeriveSafetyCode(): void {
     const local = this.#localSdp;
     const remote = this.#remoteSdp;
