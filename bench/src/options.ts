@@ -33,7 +33,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --tuned-baselines  run the baselines with Mayfly's node flags too (npm start's; default: node's defaults)
   --redis-url URL Redis for the multi-node setups (default $BENCH_REDIS_URL or redis://127.0.0.1:6379)
   --json          print the figures as JSON only (progress goes to stderr)
-  --out FILE      also write the JSON report to FILE
+  --out FILE      also write the JSON report to FILE (relative: to where npm was started)
 `;
 
 export const PARTS = ['relay', 'pairing', 'browser', 'instructions', 'turn', 'recovery'] as const;
@@ -150,7 +150,6 @@ function baselineBuildOption(
   cwd: string | undefined,
 ): string | undefined {
   if (value === undefined) return undefined;
-  // `npm run bench` runs in bench/: a relative path means where npm was started (INIT_CWD).
   const dir = path.resolve(cwd ?? process.cwd(), value);
   if (!existsSync(path.join(dir, 'handler.js'))) {
     throw new BenchOptionError(
@@ -238,7 +237,11 @@ export function parseBenchOptions(
     redisUrl: values['redis-url'] ?? env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     tunedBaselines: values['tuned-baselines'],
     json: values.json,
-    out: values.out,
+    // `npm run bench` runs in bench/: a relative path means where npm was started (INIT_CWD).
+    out:
+      values.out === undefined
+        ? undefined
+        : path.resolve(env.INIT_CWD ?? process.cwd(), values.out),
     baselineBuild: baselineBuildOption(values['baseline-build'], env.INIT_CWD),
   };
   if (options.idle + options.pairs * 2 > MAX_SERVER_CONNECTIONS) {

@@ -1,4 +1,4 @@
-/** The benchmark's command line: what --baseline-build accepts and refuses. */
+/** The benchmark's command line: what --baseline-build accepts and refuses, and where --out writes. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,5 +44,16 @@ describe('--baseline-build', () => {
     expect(() => parseBenchOptions(['--baseline-build', outside])).toThrow(
       /must lie inside .*node_modules/u,
     );
+  });
+});
+
+describe('--out', () => {
+  it('is read from where npm was started, not from bench/ where the workspace runs', () => {
+    const env = { INIT_CWD: REPO_ROOT };
+    expect(parseBenchOptions(['--out', 'figures.json'], env).out).toBe(
+      path.join(REPO_ROOT, 'figures.json'),
+    );
+    expect(parseBenchOptions(['--out', '/tmp/figures.json'], env).out).toBe('/tmp/figures.json');
+    expect(parseBenchOptions([]).out).toBeUndefined();
   });
 });
