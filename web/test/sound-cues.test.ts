@@ -7,6 +7,7 @@ class FakeContext {
   currentTime = 10;
   destination = {} as AudioDestinationNode;
   readonly notes: { frequency: number; at: number }[] = [];
+  oscillators = 0;
   closed = false;
 
   resume(): Promise<void> {
@@ -31,6 +32,7 @@ class FakeContext {
   }
 
   createOscillator(): OscillatorNode {
+    this.oscillators++;
     const oscillator = {
       frequency: { value: 0 },
       connect: (next: unknown) => next,
@@ -88,5 +90,18 @@ describe('sound cues', () => {
     expect(contexts[0]?.closed).toBe(true);
     cues.play('message');
     expect(contexts[0]?.notes).toEqual([]);
+  });
+
+  it('makes its first oscillator when unlocked, not with the first cue (Chromium computes its tables then)', async () => {
+    const { cues, contexts } = setup();
+    cues.unlock();
+    cues.unlock();
+    const [context] = contexts;
+    expect(contexts).toHaveLength(1);
+    expect(context?.oscillators).toBe(1);
+    await Promise.resolve();
+    cues.play('message');
+    expect(context?.oscillators).toBe(2);
+    expect(context?.notes).toHaveLength(1); // the one made ahead never plays
   });
 });

@@ -15,6 +15,9 @@ const REDRAW_MS = 100;
  * cost the browser a large blur on every frame (in software compositing, the most expensive
  * thing on the page); this blurs a few hundred pixels ten times a second. Nothing is read back,
  * kept or sent: the canvas only ever holds the latest frame.
+ *
+ * The parameter is the video to copy, or `undefined` while nothing is to be shown: then it does
+ * not draw (the canvas can be made ahead, with its context, and kept hidden).
  */
 export const blurredCopy: Action<HTMLCanvasElement, HTMLVideoElement | undefined> = (
   canvas,
@@ -36,10 +39,23 @@ export const blurredCopy: Action<HTMLCanvasElement, HTMLVideoElement | undefined
     if (filtered) target.filter = `blur(${BLUR_PX}px)`;
   };
 
+  /** Something is drawn: a stranger's picture, which must not outlast their chat. */
+  let drawn = false;
+  const clear = (): void => {
+    if (context === null || !drawn) return;
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    drawn = false;
+  };
+
   const draw = (): void => {
     if (context === null || video === undefined) return;
-    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
+    // No picture (yet): between two strangers, nothing of the last one stays.
+    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) {
+      clear();
+      return;
+    }
     fit(context, video);
+    drawn = true;
     // Drawn past the edges, so the blur fades into picture rather than into black.
     const marginX = filtered ? 2 * BLUR_PX : 0;
     const marginY = (marginX * canvas.height) / canvas.width;
@@ -52,12 +68,23 @@ export const blurredCopy: Action<HTMLCanvasElement, HTMLVideoElement | undefined
     );
   };
 
-  draw();
-  const timer = setInterval(draw, REDRAW_MS);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const follow = (): void => {
+    if (video === undefined) {
+      clearInterval(timer);
+      timer = undefined;
+      clear();
+      return;
+    }
+    draw();
+    timer ??= setInterval(draw, REDRAW_MS);
+  };
+
+  follow();
   return {
     update: (next) => {
       video = next;
-      draw();
+      follow();
     },
     destroy: () => {
       clearInterval(timer);

@@ -46,7 +46,13 @@ export class SoundCues {
   /** Creates (or wakes) the audio context; sound needs the page to have had a user gesture. */
   unlock(): void {
     try {
-      this.#context ??= this.#createContext();
+      if (this.#context === undefined) {
+        this.#context = this.#createContext();
+        // Chromium computes a context's sine tables with its first oscillator: about 15 ms at 4x
+        // CPU, which the first cue would pay just as the stranger's first picture is due. Paid
+        // now (the room unlocks when the page is idle), the cues' own oscillators cost nothing.
+        this.#context.createOscillator();
+      }
     } catch (error) {
       console.warn('mayfly: no sound cues in this browser', error);
       return;
