@@ -234,9 +234,10 @@ export class PeerConnection {
   #iceServers: readonly IceServer[];
   /**
    * The stranger's candidates that came while we had not answered their latest offer yet (the
-   * answering side only; `undefined` while nothing is held back). simple-peer would add them before making the answer, and in Chrome
-   * each addIceCandidate takes the main thread for a moment (about 5 ms at 4x CPU): they wait
-   * until our answer has left, which ICE needs before any check anyway.
+   * answering side only; `undefined` while nothing is held back). simple-peer would add them
+   * before making the answer, and in Chrome each addIceCandidate takes the main thread for a
+   * moment (about 5 ms at 4x CPU): they wait until our answer has left, which ICE needs before
+   * any check anyway.
    */
   #heldCandidates: Signal[] | undefined;
 
